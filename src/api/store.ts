@@ -1,0 +1,228 @@
+// The public library. Every CLI command is a thin layer over these methods; they return data and never
+// print. Writers take the store lock; readers open the archive at its latest committed generation.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fromHex, toHex } from '../core/digest.js';
+import { ExistsError, UsageError, fromSystemError, NotFoundError } from '../core/errors.js';
+import type { FileEntry } from '../core/types.js';
+import { scanDirectory, toRel, type ScanResult } from '../ingest/scan.js';
+import { stageFiles, type AddSummary } from '../ingest/stage-files.js';
+import { findFile, normalizeUserPath, resolveGeneration } from '../retrieve/resolve.js';
+import { fileChunks, readWholeFile } from '../retrieve/read-file.js';
+import { Archive } from '../store/archive.js';
+import { ChunkIndex } from '../store/chunk-index.js';
+import { commitStaged, generationFiles, type CommitResult } from '../store/commit.js';
+import { chunkingParams, loadConfig, type Config } from '../store/config.js';
+import { resolveHome, storePaths, type StorePaths } from '../store/home.js';
+import { acquireLock } from '../store/lock.js';
+import { LINK_FILE, LINK_VERSION, encodeLink, findProjectRoot, readLink } from '../store/project.js';
+import { loadStaging, saveStaging } from '../store/staging.js';
+import { LOCK_WAIT_MS, type AddOptions, type CommitOptions, type GetOptions, type InitOptions, type OpenOptions } from './options.js';
+import { computeStatus, type StatusResult } from './status.js';
+
+export interface AddResult extends AddSummary {
+  skipped: Array<{ path: string; reason: string }>;
+}
+
+export interface LogEntry {
+  generation: number;
+  root: string;
+  layerRoot: string;
+  timestamp: number;
+  message: string;
+  author: string;
+  files: number;
+}
+
+export class Store {
+  private constructor(
+    /** The project directory (holding `.digstore`). */
+    readonly projectRoot: string,
+    readonly storeId: string,
+    readonly paths: StorePaths,
+    readonly config: Config,
+  ) {}
+
+  static init(dir: string, opts: InitOptions = {}): Store {
+    const projectRoot = resolve(dir);
+    const home = resolveHome(opts.home);
+    const storeId = opts.storeId ?? toHex(randomBytes(32));
+    fromHex(storeId, 'store ID');
+    const linkPath = join(projectRoot, LINK_FILE);
+    try {
+      statSync(linkPath);
+      throw new ExistsError(`${projectRoot} is already a digstore project`, `its link file is ${linkPath}`);
+    } catch (e) {
+      if (e instanceof ExistsError) throw e;
+    }
+    const paths = storePaths(home, storeId);
+    try {
+      mkdirSync(home, { recursive: true });
+      Archive.create(paths.archive, fromHex(storeId), Date.now());
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ExistsError(`store ${storeId} already exists in ${home}`);
+      throw fromSystemError(e, `cannot create the store in ${home}`);
+    }
+    const link = { version: LINK_VERSION, store_id: storeId, repository_name: opts.name ?? '', created_at: new Date().toISOString() };
+    try {
+      writeFileSync(linkPath, encodeLink(link), { flag: 'wx' });
+    } catch (e) {
+      throw fromSystemError(e, `cannot write ${linkPath}`);
+    }
+    return Store.open(projectRoot, opts);
+  }
+
+  /** Opens the project containing `dir` (found by walking up to its `.digstore`). */
+  static open(dir: string, opts: OpenOptions = {}): Store {
+    const projectRoot = findProjectRoot(dir);
+    const link = readLink(projectRoot);
+    const paths = storePaths(resolveHome(opts.home), link.store_id);
+    const config = loadConfig([paths.globalConfig, paths.config]);
+    Archive.open(paths.archive).close(); // fail now, clearly, if the store is missing or unreadable
+    return new Store(projectRoot, link.store_id, paths, config);
+  }
+
+  private withArchive<T>(fn: (a: Archive) => T): T {
+    const a = Archive.open(this.paths.archive);
+    try {
+      return fn(a);
+    } finally {
+      a.close();
+    }
+  }
+
+  private headMap(a: Archive): Map<string, FileEntry> {
+    return new Map(generationFiles(a, a.seq).map((f) => [f.path, f]));
+  }
+
+  /** Resolves user paths (relative to `cwd`) to files to stage; checks everything before writing anything. */
+  private collect(paths: readonly string[], recursive: boolean, cwd: string): ScanResult {
+    const out: ScanResult = { files: [], skipped: [] };
+    for (const p of paths) {
+      const abs = resolve(cwd, p);
+      const rel = toRel(this.projectRoot, abs);
+      if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) {
+        throw new UsageError(`'${p}' is outside the project ${this.projectRoot}`);
+      }
+      let st;
+      try {
+        st = statSync(abs);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`'${p}' does not exist`, 'check the path');
+        throw fromSystemError(e, p);
+      }
+      if (st.isDirectory()) {
+        if (!recursive) throw new UsageError(`'${p}' is a directory`, 'use -r to add a directory');
+        scanDirectory(this.projectRoot, abs, true, out);
+      } else if (st.isFile()) {
+        if (rel === LINK_FILE) throw new UsageError(`'${p}' is the project link file and is never stored`);
+        out.files.push({ abs, rel: normalizeUserPath(rel) });
+      } else {
+        throw new UsageError(`'${p}' is not a regular file or directory`);
+      }
+    }
+    const seen = new Set<string>();
+    out.files = out.files.filter((f) => !seen.has(f.rel) && seen.add(f.rel));
+    return out;
+  }
+
+  async add(paths: readonly string[], opts: AddOptions & { cwd?: string } = {}): Promise<AddResult> {
+    if (paths.length === 0) throw new UsageError('nothing specified to add', 'give paths, or -A for the whole project');
+    const scan = this.collect(paths, opts.recursive ?? false, opts.cwd ?? process.cwd());
+    return this.stage(scan, opts.lockWaitMs);
+  }
+
+  async addDirectory(dir: string, opts: AddOptions = {}): Promise<AddResult> {
+    const scan: ScanResult = { files: [], skipped: [] };
+    const abs = resolve(this.projectRoot, dir);
+    scanDirectory(this.projectRoot, abs, opts.recursive ?? true, scan);
+    return this.stage(scan, opts.lockWaitMs);
+  }
+
+  private async stage(scan: ScanResult, lockWaitMs = LOCK_WAIT_MS): Promise<AddResult> {
+    const lock = await acquireLock(this.paths.lock, lockWaitMs);
+    try {
+      return this.withArchive((archive) => {
+        const { staging, summary } = stageFiles(
+          {
+            archivePath: this.paths.archive, committedLength: archive.sb.committedLength,
+            chunkIndex: ChunkIndex.load(this.paths.chunkIndex, archive), staging: loadStaging(this.paths.staging, archive),
+            params: chunkingParams(this.config), head: this.headMap(archive),
+          },
+          scan.files,
+        );
+        saveStaging(this.paths.staging, staging);
+        return { ...summary, skipped: scan.skipped.map((s) => ({ path: s.rel, reason: s.reason })) };
+      });
+    } finally {
+      lock.release();
+    }
+  }
+
+  async commit(message: string, opts: CommitOptions = {}): Promise<CommitResult> {
+    if (message.trim() === '') throw new UsageError('empty commit message', 'give one with -m MESSAGE');
+    const author = opts.author ?? ([this.config.user.name, this.config.user.email && `<${this.config.user.email}>`].filter(Boolean).join(' '));
+    const lock = await acquireLock(this.paths.lock, opts.lockWaitMs ?? LOCK_WAIT_MS);
+    try {
+      return commitStaged(this.paths, message, author, chunkingParams(this.config));
+    } finally {
+      lock.release();
+    }
+  }
+
+  status(): StatusResult {
+    return this.withArchive((a) => computeStatus(this.projectRoot, this.headMap(a), loadStaging(this.paths.staging, a).entries));
+  }
+
+  /** Generations, newest first. */
+  log(limit = Infinity): LogEntry[] {
+    return this.withArchive((a) => {
+      const out: LogEntry[] = [];
+      for (let n = a.seq; n >= 1 && out.length < limit; n--) {
+        const l = a.readLayer(n);
+        out.push({
+          generation: n, root: toHex(l.storeRoot), layerRoot: toHex(l.layerRoot), timestamp: l.timestamp,
+          message: l.message, author: l.author, files: l.files.length,
+        });
+      }
+      return out;
+    });
+  }
+
+  /** The committed file entry at `path` (latest generation unless `opts.root`). */
+  stat(path: string, opts: GetOptions = {}): FileEntry & { generation: number; root: string } {
+    return this.withArchive((a) => {
+      const g = resolveGeneration(a, opts.root);
+      return { ...findFile(a, g, normalizeUserPath(path)), generation: g, root: toHex(a.layerEntry(g).storeRoot) };
+    });
+  }
+
+  get(path: string, opts: GetOptions = {}): Buffer {
+    return this.withArchive((a) => readWholeFile(a, findFile(a, resolveGeneration(a, opts.root), normalizeUserPath(path))));
+  }
+
+  /** Streams a file's content to `sink` chunk by chunk (flat memory for large files). */
+  async getTo(path: string, sink: (chunk: Buffer) => Promise<void> | void, opts: GetOptions = {}): Promise<FileEntry> {
+    const a = Archive.open(this.paths.archive);
+    try {
+      const entry = findFile(a, resolveGeneration(a, opts.root), normalizeUserPath(path));
+      for (const c of fileChunks(a, entry)) await sink(c);
+      return entry;
+    } finally {
+      a.close();
+    }
+  }
+
+  countFilesInCommit(root?: string): number {
+    return this.withArchive((a) => generationFiles(a, resolveGeneration(a, root)).length);
+  }
+
+  /** Root hash of the latest generation, or undefined before the first commit. */
+  root(): string | undefined {
+    return this.withArchive((a) => {
+      const l = a.latest();
+      return l ? toHex(l.storeRoot) : undefined;
+    });
+  }
+}

@@ -1,0 +1,17 @@
+// Shared plumbing for command actions: global options, opening the project's store.
+import type { Command } from 'commander';
+import { Store } from '../api/store.js';
+import { Output, type GlobalOptions } from './output.js';
+
+export function globals(cmd: Command): GlobalOptions {
+  const o = cmd.optsWithGlobals() as Partial<GlobalOptions>;
+  return { json: Boolean(o.json), quiet: Boolean(o.quiet), verbose: Boolean(o.verbose) };
+}
+
+export function output(cmd: Command): Output {
+  return new Output(globals(cmd));
+}
+
+export function openStore(): Store {
+  return Store.open(process.cwd());
+}

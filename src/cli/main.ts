@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// digstore command line. Every command is a thin layer over the library (src/api); this file only wires
+// commander, maps errors to one line and an exit status, and keeps stack traces for DIGSTORE_DEBUG=1.
+import { Command, CommanderError } from 'commander';
+import { registerAdd } from './commands/add.js';
+import { registerCommit } from './commands/commit.js';
+import { registerGet } from './commands/get.js';
+import { registerInit } from './commands/init.js';
+import { registerLog } from './commands/log.js';
+import { registerStatus } from './commands/status.js';
+import { EXIT } from './exit-codes.js';
+import { colours, reportError } from './output.js';
+
+const VERSION = '0.1.0';
+
+function buildProgram(): Command {
+  const program = new Command('digstore')
+    .description('content-addressable storage with Git-like semantics, merkle proofs and permanent URNs')
+    .version(VERSION, '-V, --version')
+    .option('--json', 'machine-readable output (one JSON document on stdout)')
+    .option('-q, --quiet', 'print nothing but results and errors')
+    .option('-v, --verbose', 'say more')
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      // Commander's own errors (unknown command/option, missing argument) become our one-line format.
+      outputError: (str, write) => write(`${colours.red('error:')} ${str.replace(/^error: /, '').trim()} (see \`digstore --help\`)\n`),
+    })
+    .exitOverride();
+  for (const register of [registerInit, registerAdd, registerCommit, registerStatus, registerLog, registerGet]) {
+    register(program);
+  }
+  for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
+  return program;
+}
+
+async function main(): Promise<number> {
+  const program = buildProgram();
+  const json = process.argv.includes('--json');
+  try {
+    await program.parseAsync(process.argv);
+    return EXIT.OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+      return EXIT.USAGE;
+    }
+    return reportError(e, json);
+  }
+}
+
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  // A closed pipe (`digstore cat f | head`) is the reader's choice, not an error.
+  if (e.code === 'EPIPE') process.exit(EXIT.OK);
+  throw e;
+});
+
+main().then((code) => {
+  process.exitCode = code;
+});

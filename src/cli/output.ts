@@ -1,0 +1,63 @@
+// Output rules: results on stdout (human text, or one JSON document with --json); messages for people on
+// stderr, coloured only on a TTY and never when NO_COLOR is set; -q silences everything but errors.
+import pc from 'picocolors';
+import { DigstoreError } from '../core/errors.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+
+export interface GlobalOptions {
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+const useColour = (): boolean => Boolean(process.stderr.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+
+export const colours = pc.createColors(useColour());
+
+export class Output {
+  constructor(readonly opts: GlobalOptions) {}
+
+  /** Prints a command's result: `json` with --json, otherwise the human lines. */
+  result(human: string | readonly string[], json: unknown): void {
+    if (this.opts.json) process.stdout.write(`${JSON.stringify(json)}\n`);
+    else {
+      const lines = typeof human === 'string' ? [human] : human;
+      if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+    }
+  }
+
+  /** A note for people (stderr), unless quiet or producing JSON. */
+  note(msg: string): void {
+    if (!this.opts.quiet && !this.opts.json) process.stderr.write(`${msg}\n`);
+  }
+
+  warn(msg: string): void {
+    if (!this.opts.quiet) process.stderr.write(`${colours.yellow('warning:')} ${msg}\n`);
+  }
+}
+
+/** Reports an error in one line (JSON with --json) and returns the exit status to use. */
+export function reportError(err: unknown, json: boolean): number {
+  if (err instanceof DigstoreError) {
+    if (json) process.stderr.write(`${JSON.stringify({ error: { code: err.code, message: err.message, hint: err.hint } })}\n`);
+    else process.stderr.write(`${colours.red('error:')} ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
+    if (process.env.DIGSTORE_DEBUG === '1') process.stderr.write(`${err.stack}\n`);
+    return exitCodeFor(err.code);
+  }
+  const e = err as Error;
+  if (json) process.stderr.write(`${JSON.stringify({ error: { code: 'INTERNAL', message: e?.message ?? String(err) } })}\n`);
+  else process.stderr.write(`${colours.red('error:')} internal error: ${e?.message ?? String(err)} (set DIGSTORE_DEBUG=1 for details)\n`);
+  if (process.env.DIGSTORE_DEBUG === '1' && e?.stack) process.stderr.write(`${e.stack}\n`);
+  return EXIT.FAILURE;
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
+}

@@ -1,0 +1,102 @@
+// One error base class for everything digstore throws on purpose. The string `code` is the contract:
+// the CLI maps codes to exit statuses in one place (src/cli/exit-codes.ts) and `--json` prints it.
+
+export type ErrorCode =
+  | 'USAGE'
+  | 'NOT_FOUND'
+  | 'CORRUPT'
+  | 'INTEGRITY'
+  | 'NO_STORE'
+  | 'LOCKED'
+  | 'NOTHING_TO_COMMIT'
+  | 'EXISTS'
+  | 'IO'
+  | 'PARTIAL'
+  | 'INTERRUPTED';
+
+export class DigstoreError extends Error {
+  readonly code: ErrorCode;
+  /** A short hint shown after the message, telling the user what to do next. */
+  readonly hint?: string;
+
+  constructor(code: ErrorCode, message: string, hint?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+/** Wrong arguments, options or input syntax from the user. */
+export class UsageError extends DigstoreError {
+  constructor(message: string, hint?: string) {
+    super('USAGE', message, hint);
+  }
+}
+
+/** A path, root, layer or store that does not exist. */
+export class NotFoundError extends DigstoreError {
+  constructor(message: string, hint?: string) {
+    super('NOT_FOUND', message, hint);
+  }
+}
+
+/** Bytes on disk (or handed to a decoder) that do not decode: truncated, bit-flipped, forged. */
+export class CorruptDataError extends DigstoreError {
+  constructor(message: string) {
+    super('CORRUPT', message, 'run `digstore check --deep` to see what is damaged');
+  }
+}
+
+/** A hash that does not match what it should (chunk, file, proof, root). */
+export class IntegrityError extends DigstoreError {
+  constructor(message: string) {
+    super('INTEGRITY', message);
+  }
+}
+
+/** No `.digstore` link found walking up from the working directory. */
+export class NoStoreError extends DigstoreError {
+  constructor(message: string, hint = 'run `digstore init` to create a store here') {
+    super('NO_STORE', message, hint);
+  }
+}
+
+export class LockedError extends DigstoreError {
+  constructor(message: string, hint?: string) {
+    super('LOCKED', message, hint);
+  }
+}
+
+export class NothingToCommitError extends DigstoreError {
+  constructor() {
+    super('NOTHING_TO_COMMIT', 'nothing to commit: no changes are staged', 'use `digstore add PATH` first');
+  }
+}
+
+export class ExistsError extends DigstoreError {
+  constructor(message: string, hint?: string) {
+    super('EXISTS', message, hint);
+  }
+}
+
+/** Turns a Node system error (ENOENT, EACCES, ENOSPC…) into one clear typed error. */
+export function fromSystemError(err: unknown, what: string): DigstoreError {
+  if (err instanceof DigstoreError) return err;
+  const e = err as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case 'ENOENT':
+      return new NotFoundError(`${what}: no such file or directory`);
+    case 'EACCES':
+    case 'EPERM':
+      return new DigstoreError('IO', `${what}: permission denied`, 'check the file permissions');
+    case 'ENOSPC':
+      return new DigstoreError('IO', `${what}: no space left on device`, 'free some disk space and retry');
+    case 'EROFS':
+      return new DigstoreError('IO', `${what}: read-only file system`);
+    case 'EISDIR':
+      return new UsageError(`${what}: is a directory`, 'use -r to add a directory');
+    default:
+      return new DigstoreError('IO', `${what}: ${e?.message ?? String(err)}`);
+  }
+}

@@ -1,0 +1,43 @@
+// Stored paths are POSIX, relative to the project root, and validated on the way in AND on the way out of
+// every decoder: a forged layer must never be able to name `../x` or `/etc/x`.
+import { CorruptDataError, UsageError } from './errors.js';
+
+const MAX_PATH_BYTES = 4096;
+
+/** Why `p` is not a valid stored path, or undefined when it is. */
+export function storedPathProblem(p: string): string | undefined {
+  if (p.length === 0) return 'empty path';
+  if (p.includes('\0')) return 'path contains a NUL byte';
+  if (p.includes('\\')) return 'path contains a backslash';
+  if (p.startsWith('/')) return 'path is absolute';
+  if (Buffer.byteLength(p, 'utf8') > MAX_PATH_BYTES) return `path longer than ${MAX_PATH_BYTES} bytes`;
+  for (const seg of p.split('/')) {
+    if (seg === '') return 'path has an empty segment';
+    if (seg === '.' || seg === '..') return `path has a '${seg}' segment`;
+  }
+  return undefined;
+}
+
+export function assertStoredPath(p: string, what = 'path'): string {
+  const problem = storedPathProblem(p);
+  if (problem) throw new UsageError(`invalid ${what} '${p}': ${problem}`);
+  return p;
+}
+
+/** For decoders: a bad path in stored data is corruption, not a user mistake. */
+export function checkDecodedPath(p: string, where: string): string {
+  const problem = storedPathProblem(p);
+  if (problem) throw new CorruptDataError(`${where}: invalid stored path (${problem})`);
+  return p;
+}
+
+/** Canonical order of stored paths: UTF-8 byte order (JS string order is UTF-16 and differs). */
+export function comparePaths(a: string, b: string): number {
+  return a === b ? 0 : Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+export function sortByPath<T extends { path: string }>(items: T[]): T[] {
+  const keyed = items.map((it) => ({ it, key: Buffer.from(it.path, 'utf8') }));
+  keyed.sort((x, y) => Buffer.compare(x.key, y.key));
+  return keyed.map((k) => k.it);
+}

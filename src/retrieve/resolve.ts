@@ -1,0 +1,45 @@
+// Resolves what the user names — a generation's root hash (full or a unique prefix of ≥ 8 hex) and a path —
+// to a layer and a file entry, with errors that say what was wrong and what exists instead.
+import { toHex } from '../core/digest.js';
+import { NotFoundError, UsageError } from '../core/errors.js';
+import { assertStoredPath } from '../core/paths.js';
+import type { FileEntry } from '../core/types.js';
+import type { Archive } from '../store/archive.js';
+import { generationFiles } from '../store/commit.js';
+
+/** The layer number of the generation `root` names; the latest when `root` is undefined. */
+export function resolveGeneration(archive: Archive, root?: string): number {
+  if (root === undefined) {
+    if (archive.seq === 0) throw new NotFoundError('the store has no commits yet', 'run `digstore commit -m MESSAGE` first');
+    return archive.seq;
+  }
+  if (!/^[0-9a-f]{8,64}$/.test(root)) {
+    throw new UsageError(`invalid root '${root}': expected 8 to 64 lowercase hex characters`);
+  }
+  const matches = archive.layers.filter((l) => toHex(l.storeRoot).startsWith(root));
+  if (matches.length === 0) throw new NotFoundError(`no generation has root ${root}`, 'see `digstore log` for the roots');
+  if (matches.length > 1) throw new UsageError(`root prefix ${root} is ambiguous (${matches.length} generations)`, 'give more hex digits');
+  return matches[0].number;
+}
+
+/** Normalizes a user-typed path (leading `/` or `./` allowed) to a stored path. */
+export function normalizeUserPath(p: string): string {
+  let s = p;
+  while (s.startsWith('./')) s = s.slice(2);
+  if (s.startsWith('/')) s = s.replace(/^\/+/, '');
+  return assertStoredPath(s);
+}
+
+export function findFile(archive: Archive, generation: number, path: string): FileEntry {
+  const files = generationFiles(archive, generation);
+  let lo = 0, hi = files.length;
+  const key = Buffer.from(path, 'utf8');
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = Buffer.compare(Buffer.from(files[mid].path, 'utf8'), key);
+    if (c === 0) return files[mid];
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  throw new NotFoundError(`'${path}' is not in generation ${generation}`, 'see `digstore status` or `digstore log`');
+}

@@ -1,0 +1,137 @@
+// The store archive `{storeId}.dig`: [superblock ×2][layer data + layer record + layer index]… appended
+// over time. Readers see exactly the generation named by the newest valid superblock and never read past
+// its committed length, so bytes a writer is appending (staged chunks, a commit in progress) are invisible.
+import { closeSync, fstatSync, fsyncSync, openSync } from 'node:fs';
+import { decodeLayer, type Layer } from '../core/codecs/layer-codec.js';
+import { decodeLayerIndex, encodeLayerIndex, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
+import {
+  ARCHIVE_HEADER_SIZE, SLOT_SIZE, encodeSuperblock, pickSuperblock, type Superblock,
+} from '../core/codecs/superblock-codec.js';
+import { equalBytes, sha256, toHex } from '../core/digest.js';
+import { CorruptDataError, NotFoundError, fromSystemError } from '../core/errors.js';
+import type { ChunkRef } from '../core/types.js';
+import { readAt, writeAll } from './fs-utils.js';
+
+export class Archive {
+  private readonly layerCache = new Map<number, Layer>();
+
+  private constructor(
+    readonly path: string,
+    readonly fd: number,
+    readonly sb: Superblock,
+    readonly slot: number,
+    readonly layers: readonly LayerIndexEntry[],
+  ) {}
+
+  /** Creates a new, empty archive; fails if the file exists. */
+  static create(path: string, storeId: Uint8Array, createdAt: number): void {
+    const fd = openSync(path, 'wx', 0o644);
+    try {
+      const sb = encodeSuperblock({ storeId, seq: 0, committedLength: ARCHIVE_HEADER_SIZE, indexOffset: 0, indexLength: 0, createdAt });
+      writeAll(fd, Buffer.concat([sb, Buffer.alloc(SLOT_SIZE)]), 0);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  static open(path: string, mode: 'r' | 'r+' = 'r'): Archive {
+    let fd: number;
+    try {
+      fd = openSync(path, mode);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new NotFoundError(`store archive ${path} not found`, 'the store was deleted or DIGSTORE_HOME points elsewhere');
+      }
+      throw fromSystemError(e, path);
+    }
+    try {
+      const { sb, slot } = pickSuperblock(readAt(fd, 0, ARCHIVE_HEADER_SIZE));
+      if (fstatSync(fd).size < sb.committedLength) throw new CorruptDataError(`${path}: archive is shorter than its committed length`);
+      let layers: LayerIndexEntry[] = [];
+      if (sb.indexLength > 0) layers = decodeLayerIndex(readAt(fd, sb.indexOffset, sb.indexLength), `${path} layer index`);
+      if (layers.length !== sb.seq) throw new CorruptDataError(`${path}: layer count ${layers.length} does not match generation ${sb.seq}`);
+      return new Archive(path, fd, sb, slot, layers);
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+  }
+
+  get storeIdHex(): string {
+    return toHex(this.sb.storeId);
+  }
+
+  get seq(): number {
+    return this.sb.seq;
+  }
+
+  latest(): LayerIndexEntry | undefined {
+    return this.layers[this.layers.length - 1];
+  }
+
+  layerEntry(n: number): LayerIndexEntry {
+    const e = this.layers[n - 1];
+    if (!e) throw new NotFoundError(`layer ${n} does not exist (the store has ${this.layers.length})`);
+    return e;
+  }
+
+  readLayer(n: number): Layer {
+    const cached = this.layerCache.get(n);
+    if (cached) return cached;
+    const e = this.layerEntry(n);
+    const what = `layer ${n}`;
+    const bytes = readAt(this.fd, e.recordOffset, e.recordLength);
+    if (bytes.length !== e.recordLength) throw new CorruptDataError(`${what}: truncated`);
+    const layer = decodeLayer(bytes, what);
+    if (!equalBytes(bytes.subarray(bytes.length - 32), e.recordChecksum) || layer.number !== n) {
+      throw new CorruptDataError(`${what}: does not match the layer index`);
+    }
+    this.layerCache.set(n, layer);
+    return layer;
+  }
+
+  /** Reads one chunk and checks it against its hash, so damaged data is never returned as content. */
+  readChunk(ref: ChunkRef): Buffer {
+    if (ref.offset + ref.storedLength > this.sb.committedLength) {
+      throw new CorruptDataError(`chunk ${toHex(ref.hash)}: location outside the committed archive`);
+    }
+    const data = readAt(this.fd, ref.offset, ref.storedLength);
+    if (data.length !== ref.storedLength || !equalBytes(sha256(data), ref.hash)) {
+      throw new CorruptDataError(`chunk ${toHex(ref.hash)} at offset ${ref.offset}: content does not match its hash`);
+    }
+    return data;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  /**
+   * Makes a new generation visible. `record` is the encoded layer (to be written at `at`, right after the
+   * staged chunk data); the caller passes the index entry minus its location. Data and index are fsynced
+   * before the superblock slot is written, and the slot is fsynced before this returns.
+   */
+  static commit(path: string, at: number, record: Uint8Array, entry: Omit<LayerIndexEntry, 'recordOffset' | 'recordLength'>): Archive {
+    const cur = Archive.open(path, 'r+');
+    try {
+      if (at < cur.sb.committedLength) throw new CorruptDataError(`${path}: staged data starts inside committed data`);
+      const full: LayerIndexEntry = { ...entry, recordOffset: at, recordLength: record.length };
+      const index = [...cur.layers, full];
+      const indexBytes = encodeLayerIndex(index);
+      const indexOffset = at + record.length;
+      writeAll(cur.fd, record, at);
+      writeAll(cur.fd, indexBytes, indexOffset);
+      fsyncSync(cur.fd);
+      const sb: Superblock = {
+        ...cur.sb, seq: cur.sb.seq + 1, committedLength: indexOffset + indexBytes.length, indexOffset, indexLength: indexBytes.length,
+      };
+      writeAll(cur.fd, encodeSuperblock(sb), (1 - cur.slot) * SLOT_SIZE);
+      fsyncSync(cur.fd);
+    } finally {
+      cur.close();
+    }
+    return Archive.open(path);
+  }
+}
+

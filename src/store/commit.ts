@@ -1,0 +1,88 @@
+// Turns the staging area into a new generation: complete file set = previous generation + staged changes,
+// roots computed, the layer record appended after the staged chunk data, and the superblock flipped.
+// Only after the new generation is durable and visible are the caches updated and staging removed.
+import { encodeLayer, type Layer } from '../core/codecs/layer-codec.js';
+import { toHex, ZERO_HASH } from '../core/digest.js';
+import { NothingToCommitError } from '../core/errors.js';
+import { sortByPath } from '../core/paths.js';
+import { layerRoot, storeRoot } from '../core/roots.js';
+import type { ChunkingParams, FileEntry } from '../core/types.js';
+import { Archive } from './archive.js';
+import { ChunkIndex } from './chunk-index.js';
+import type { StorePaths } from './home.js';
+import { clearStaging, loadStaging } from './staging.js';
+
+export interface CommitResult {
+  root: string;
+  layer: number;
+  /** Files in the new generation. */
+  totalFiles: number;
+  /** Files added or changed by this commit, and their bytes. */
+  files: number;
+  bytes: number;
+  deleted: number;
+  newChunks: number;
+  newBytes: number;
+  reusedChunks: number;
+}
+
+/** The complete, sorted file set of the generation a layer describes. */
+export function generationFiles(archive: Archive, n: number): FileEntry[] {
+  return n === 0 ? [] : archive.readLayer(n).files;
+}
+
+export function commitStaged(paths: StorePaths, message: string, author: string, params: ChunkingParams, now = Date.now()): CommitResult {
+  const archive = Archive.open(paths.archive);
+  let chunkIndex: ChunkIndex;
+  let layer: Layer;
+  try {
+    const staging = loadStaging(paths.staging, archive);
+    if (staging.entries.length === 0) throw new NothingToCommitError();
+    const head = archive.latest();
+    const files = new Map<string, FileEntry>(generationFiles(archive, head?.number ?? 0).map((f) => [f.path, f]));
+    let changed = 0, bytes = 0, deleted = 0, reusedChunks = 0;
+    const seen = new Set<string>();
+    for (const { stat: _stat, ...e } of staging.entries) {
+      if (e.deleted) {
+        if (files.delete(e.path)) deleted++;
+        continue;
+      }
+      files.set(e.path, e);
+      changed++;
+      bytes += e.size;
+      for (const c of e.chunks) {
+        const k = toHex(c.hash);
+        if (c.offset < staging.dataStart && !seen.has(k)) reusedChunks++;
+        seen.add(k);
+      }
+    }
+    if (changed === 0 && deleted === 0) throw new NothingToCommitError();
+    const sorted = sortByPath([...files.values()]);
+    const lr = layerRoot(sorted);
+    const sr = storeRoot([...archive.layers.map((l) => l.layerRoot), lr]);
+    const newChunks = staging.newChunks.slice().sort((a, b) => a.offset - b.offset);
+    layer = {
+      type: 'full', number: archive.seq + 1, timestamp: now, dataOffset: staging.dataStart,
+      dataLength: staging.dataEnd - staging.dataStart, message, author, params, files: sorted, chunkIndex: newChunks,
+      parentRoot: head?.storeRoot ?? ZERO_HASH, layerRoot: lr, storeRoot: sr,
+    };
+    chunkIndex = ChunkIndex.load(paths.chunkIndex, archive);
+    const record = encodeLayer(layer);
+    const next = Archive.commit(paths.archive, staging.dataEnd, record, {
+      number: layer.number, type: layer.type, dataOffset: layer.dataOffset, dataLength: layer.dataLength,
+      timestamp: now, layerRoot: lr, storeRoot: sr, recordChecksum: record.subarray(record.length - 32),
+    });
+    try {
+      chunkIndex.merged(newChunks).save(paths.chunkIndex, next);
+    } finally {
+      next.close();
+    }
+    clearStaging(paths.staging);
+    return {
+      root: toHex(sr), layer: layer.number, totalFiles: sorted.length, files: changed, bytes, deleted,
+      newChunks: newChunks.length, newBytes: layer.dataLength, reusedChunks,
+    };
+  } finally {
+    archive.close();
+  }
+}

@@ -1,0 +1,73 @@
+// One writer per store across processes: a lock file created with O_EXCL holding pid, host and time.
+// A lock left by a dead process on this host is taken over; otherwise we wait, then fail naming the holder.
+import { openSync, closeSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { LockedError, fromSystemError } from '../core/errors.js';
+
+export interface LockHolder {
+  pid: number;
+  host: string;
+  time: string;
+}
+
+function readHolder(file: string): LockHolder | undefined {
+  try {
+    const h = JSON.parse(readFileSync(file, 'utf8')) as LockHolder;
+    return typeof h.pid === 'number' && typeof h.host === 'string' ? h : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function tryCreate(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx', 0o644);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw fromSystemError(e, `cannot create lock ${file}`);
+  }
+  const me: LockHolder = { pid: process.pid, host: hostname(), time: new Date().toISOString() };
+  writeSync(fd, JSON.stringify(me));
+  closeSync(fd);
+  return true;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Lock {
+  release(): void;
+}
+
+/** Acquires the store's write lock, waiting up to `waitMs`. */
+export async function acquireLock(file: string, waitMs = 5000): Promise<Lock> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    if (tryCreate(file)) return { release: () => rmSync(file, { force: true }) };
+    const holder = readHolder(file);
+    if (holder && holder.host === hostname() && !isAlive(holder.pid)) {
+      // Stale: move it aside under a unique name (atomic), so two takers cannot both delete a fresh lock.
+      try {
+        renameSync(file, `${file}.stale-${process.pid}`);
+        rmSync(`${file}.stale-${process.pid}`, { force: true });
+      } catch {
+        // Someone else took it over first; loop and try again.
+      }
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      const who = holder ? `process ${holder.pid} on ${holder.host} since ${holder.time}` : 'another process';
+      throw new LockedError(`store is locked by ${who}`, `wait for it to finish, or remove ${file} if that process is gone`);
+    }
+    await sleep(50);
+  }
+}
