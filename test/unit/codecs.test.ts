@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { CorruptDataError } from '../../src/core/errors.js';
+import { decodeLayer, encodeLayer, type Layer } from '../../src/core/codecs/layer-codec.js';
+import { decodeLayerIndex, encodeLayerIndex, type LayerIndexEntry } from '../../src/core/codecs/layer-index-codec.js';
+import { decodeStaging, encodeStaging, type Staging } from '../../src/core/codecs/staging-codec.js';
+import { decodeSuperblock, encodeSuperblock, pickSuperblock, SLOT_SIZE } from '../../src/core/codecs/superblock-codec.js';
+import { decodeChunkIndex, encodeChunkIndex } from '../../src/core/codecs/chunk-index-codec.js';
+import { sha256 } from '../../src/core/digest.js';
+import { chunkingParams, DEFAULTS } from '../../src/store/config.js';
+import type { ChunkRef, FileEntry } from '../../src/core/types.js';
+
+const h = (s: string) => sha256(Buffer.from(s));
+const ref = (s: string, offset: number, length: number): ChunkRef => ({ hash: h(s), offset, length, storedLength: length, codec: 0 });
+const file = (path: string, chunks: ChunkRef[], extra: Partial<FileEntry> = {}): FileEntry => ({
+  path, mode: 0o100644, size: chunks.reduce((a, c) => a + c.length, 0), hash: h(`f:${path}`), chunkRoot: h(`r:${path}`), chunks, ...extra,
+});
+
+const layer: Layer = {
+  type: 'full', number: 3, timestamp: 1_700_000_000_123, dataOffset: 256, dataLength: 300, message: 'third — ünïcode',
+  author: 'Ann <ann@example.org>', params: chunkingParams(structuredClone(DEFAULTS)),
+  files: [file('a b/ç.txt', [ref('x', 256, 100)]), file('empty', []), file('z', [ref('x', 256, 100), ref('y', 356, 200)], { deleted: true })],
+  chunkIndex: [ref('x', 256, 100), ref('y', 356, 200)],
+  parentRoot: h('p'), layerRoot: h('l'), storeRoot: h('s'),
+};
+
+const normalize = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x)));
+
+/** Every truncation and a bit flip at every position must give CorruptDataError and nothing else. */
+function expectRejectsDamage(bytes: Buffer, decode: (b: Buffer) => unknown): void {
+  for (let cut = 0; cut < bytes.length; cut += Math.max(1, Math.floor(bytes.length / 97))) {
+    expect(() => decode(bytes.subarray(0, cut))).toThrow(CorruptDataError);
+  }
+  for (let i = 0; i < bytes.length; i++) {
+    const bad = Buffer.from(bytes);
+    bad[i] ^= 1 << (i % 8);
+    expect(() => decode(bad), `flip at ${i}`).toThrow(CorruptDataError);
+  }
+}
+
+describe('layer codec', () => {
+  it('round-trips', () => {
+    expect(normalize(decodeLayer(encodeLayer(layer)))).toEqual(normalize(layer));
+  });
+  it('rejects truncation and any flipped bit with CorruptDataError', () => {
+    expectRejectsDamage(encodeLayer(layer), (b) => decodeLayer(b));
+  });
+  it('rejects a forged count even with a valid checksum', () => {
+    const good = encodeLayer({ ...layer, files: [] });
+    const body = Buffer.from(good.subarray(0, good.length - 32));
+    body.writeUInt32LE(0xffffffff, 40); // file count
+    expect(() => decodeLayer(Buffer.concat([body, sha256(body)]))).toThrow(CorruptDataError);
+  });
+  it('rejects a stored path that escapes the project, even with a valid checksum', () => {
+    for (const p of ['../x', '/etc/x', 'a/../b', 'a\\b']) {
+      expect(() => decodeLayer(encodeLayer({ ...layer, files: [file(p, [])] }))).toThrow(/invalid stored path/);
+    }
+  });
+});
+
+describe('layer index codec', () => {
+  const entries: LayerIndexEntry[] = [1, 2].map((n) => ({
+    number: n, type: n === 1 ? 'full' : 'delta', recordOffset: 1000 * n, recordLength: 77, dataOffset: 256, dataLength: 10,
+    timestamp: 1_700_000_000_000 + n, layerRoot: h(`l${n}`), storeRoot: h(`s${n}`), recordChecksum: h(`c${n}`),
+  }));
+  it('round-trips', () => expect(normalize(decodeLayerIndex(encodeLayerIndex(entries)))).toEqual(normalize(entries)));
+  it('rejects damage', () => expectRejectsDamage(encodeLayerIndex(entries), (b) => decodeLayerIndex(b)));
+});
+
+describe('staging codec', () => {
+  const s: Staging = {
+    baseSeq: 4, dataStart: 5000, dataEnd: 5300,
+    entries: [{ ...file('d/e', [ref('q', 5000, 300)]), stat: { mtimeMs: 1700000000123.456, ctimeMs: 1700000000124.5, ino: 123456789 } },
+      { ...file('gone', []), deleted: true, stat: { mtimeMs: 0, ctimeMs: 0, ino: 0 } }],
+    newChunks: [ref('q', 5000, 300)],
+  };
+  it('round-trips', () => expect(normalize(decodeStaging(encodeStaging(s)))).toEqual(normalize(s)));
+  it('rejects damage', () => expectRejectsDamage(encodeStaging(s), (b) => decodeStaging(b)));
+});
+
+describe('superblock codec', () => {
+  const sb = { storeId: h('id'), seq: 7, committedLength: 99999, indexOffset: 90000, indexLength: 500, createdAt: 1_700_000_000_000 };
+  it('round-trips', () => expect(normalize(decodeSuperblock(encodeSuperblock(sb)))).toEqual(normalize(sb)));
+  it('rejects damage', () => expectRejectsDamage(encodeSuperblock(sb), (b) => decodeSuperblock(b)));
+  it('picks the newest valid slot and survives a torn write of the other', () => {
+    const a = encodeSuperblock(sb);
+    const b = encodeSuperblock({ ...sb, seq: 8 });
+    expect(pickSuperblock(Buffer.concat([a, b])).sb.seq).toBe(8);
+    const torn = Buffer.from(b);
+    torn.fill(0, 40);
+    expect(pickSuperblock(Buffer.concat([a, torn])).sb.seq).toBe(7);
+    expect(() => pickSuperblock(Buffer.alloc(2 * SLOT_SIZE))).toThrow(CorruptDataError);
+  });
+});
+
+describe('chunk index codec', () => {
+  const refs = ['a', 'b', 'c'].map((s, i) => ref(s, 256 + i, 1)).sort((x, y) => Buffer.compare(x.hash, y.hash));
+  it('round-trips', () => {
+    const f = decodeChunkIndex(encodeChunkIndex(5, 300, refs));
+    expect(f.count).toBe(3);
+    expect([f.seq, f.committedLength]).toEqual([5, 300]);
+  });
+  it('rejects damage', () => expectRejectsDamage(encodeChunkIndex(5, 300, refs), (b) => decodeChunkIndex(b)));
+});
