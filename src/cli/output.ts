@@ -61,3 +61,9 @@ export function formatBytes(n: number): string {
   }
   return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
 }
+
+/** "dedup 2.50x" (bytes seen / bytes newly stored), or "all data already stored" when nothing was new. */
+export function dedupText(newBytes: number, reusedBytes: number): string {
+  if (newBytes === 0) return reusedBytes > 0 ? 'all data already stored' : 'no data';
+  return `dedup ${((newBytes + reusedBytes) / newBytes).toFixed(2)}x`;
+}

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { openStore, output } from '../context.js';
-import { formatBytes } from '../output.js';
+import { dedupText, formatBytes } from '../output.js';
 
 export function registerAdd(program: Command): void {
   program
@@ -18,10 +18,9 @@ export function registerAdd(program: Command): void {
         ? await store.addDirectory(store.projectRoot, { recursive: true })
         : await store.add(paths, { recursive: opts.recursive });
       for (const s of r.skipped) out.warn(`skipped ${s.path}: ${s.reason}`);
-      const ratio = r.newBytes + r.reusedBytes > 0 ? (r.newBytes + r.reusedBytes) / Math.max(1, r.newBytes) : 1;
       out.note(
         `staged ${r.files - r.unchanged} files (${formatBytes(r.bytes)} read, ${r.unchanged} unchanged): ` +
-          `${r.newChunks} new chunks (${formatBytes(r.newBytes)}), ${r.reusedChunks} reused, dedup ${ratio.toFixed(2)}x`,
+          `${r.newChunks} new chunks (${formatBytes(r.newBytes)}), ${r.reusedChunks} reused, ${dedupText(r.newBytes, r.reusedBytes)}`,
       );
       out.result([], { ...r, staged: r.files - r.unchanged });
     });
