@@ -1,5 +1,6 @@
 // Options accepted by the public API. Each call resolves its options against defaults into a new object;
 // the caller's object is never modified.
+import type { ProgressEvent } from '../ingest/progress.js';
 
 export interface OpenOptions {
   /** Store home; default `$DIGSTORE_HOME` or ~/.dig. */
@@ -15,6 +16,16 @@ export interface InitOptions extends OpenOptions {
 export interface AddOptions {
   /** Descend into directories given as paths. */
   recursive?: boolean;
+  /** Called with typed progress events while files are read and chunked. */
+  onProgress?: (e: ProgressEvent) => void;
+  /** Aborting stops the add; nothing is staged. */
+  signal?: AbortSignal;
+  /** Worker threads for chunking and hashing (default: config `performance.workers`, 'auto'). */
+  workers?: number | 'auto';
+  /** Files per batch (default: adaptive between `adaptive.min_batch_size` and `max_batch_size`). */
+  batchSize?: number;
+  /** Files above this size are streamed in blocks (default: config `large_files.streaming_threshold`). */
+  streamingThreshold?: number;
   /** Milliseconds to wait for another writer to finish. */
   lockWaitMs?: number;
 }

@@ -1,10 +1,11 @@
 // `status`: compares the working tree, the staging area and the latest generation, as git does.
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { equalBytes, sha256 } from '../core/digest.js';
 import type { StagedEntry } from '../core/codecs/staging-codec.js';
 import type { FileEntry } from '../core/types.js';
-import { scanDirectory, type ScanResult } from '../ingest/scan.js';
+import { scanDirectory, type ScanResult, type ScannedFile } from '../ingest/scan.js';
+import type { StatCacheEntry } from '../core/codecs/stat-cache-codec.js';
+import { sameStat } from '../store/stat-cache.js';
 
 export type StagedChange = 'added' | 'modified' | 'deleted';
 
@@ -17,15 +18,20 @@ export interface StatusResult {
   untracked: string[];
 }
 
-function sameAsDisk(abs: string, e: FileEntry | StagedEntry): boolean {
-  const st = statSync(abs);
-  if (st.size !== e.size) return false;
-  // Stat cache: an entry staged from this very file (same inode, mtime and ctime) needs no re-read.
-  if ('stat' in e && e.stat.ino === st.ino && e.stat.mtimeMs === st.mtimeMs && e.stat.ctimeMs === st.ctimeMs) return true;
-  return equalBytes(sha256(readFileSync(abs)), e.hash);
+function sameAsDisk(f: ScannedFile, e: FileEntry | StagedEntry, cached?: StatCacheEntry): boolean {
+  if (f.size !== e.size) return false;
+  // Stat cache: a file whose stat key equals the one recorded when this content was read is not re-read.
+  if ('stat' in e && sameStat(f, { ...e.stat, size: e.size })) return true;
+  if (cached && equalBytes(cached.hash, e.hash) && sameStat(f, cached)) return true;
+  return equalBytes(sha256(readFileSync(f.abs)), e.hash);
 }
 
-export function computeStatus(projectRoot: string, head: ReadonlyMap<string, FileEntry>, staging: readonly StagedEntry[]): StatusResult {
+export function computeStatus(
+  projectRoot: string,
+  head: ReadonlyMap<string, FileEntry>,
+  staging: readonly StagedEntry[],
+  statCache: ReadonlyMap<string, StatCacheEntry>,
+): StatusResult {
   const staged: StatusResult['staged'] = [];
   const tracked = new Map<string, FileEntry | StagedEntry>(head);
   for (const e of staging) {
@@ -47,7 +53,7 @@ export function computeStatus(projectRoot: string, head: ReadonlyMap<string, Fil
     onDisk.add(f.rel);
     const t = tracked.get(f.rel);
     if (!t) untracked.push(f.rel);
-    else if (!sameAsDisk(join(projectRoot, f.rel), t)) modified.push(f.rel);
+    else if (!sameAsDisk(f, t, statCache.get(f.rel))) modified.push(f.rel);
   }
   const deleted = [...tracked.keys()].filter((p) => !onDisk.has(p));
   const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

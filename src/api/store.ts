@@ -1,13 +1,14 @@
 // The public library. Every CLI command is a thin layer over these methods; they return data and never
 // print. Writers take the store lock; readers open the archive at its latest committed generation.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fromHex, toHex } from '../core/digest.js';
 import { ExistsError, UsageError, fromSystemError, NotFoundError } from '../core/errors.js';
 import type { FileEntry } from '../core/types.js';
-import { scanDirectory, toRel, type ScanResult } from '../ingest/scan.js';
+import { addEntry, scanDirectory, toRel, type ScanResult } from '../ingest/scan.js';
 import { stageFiles, type AddSummary } from '../ingest/stage-files.js';
+import type { PipelineOptions } from '../ingest/pipeline.js';
 import { findFile, normalizeUserPath, resolveGeneration } from '../retrieve/resolve.js';
 import { fileChunks, readWholeFile } from '../retrieve/read-file.js';
 import { Archive } from '../store/archive.js';
@@ -18,6 +19,7 @@ import { resolveHome, storePaths, type StorePaths } from '../store/home.js';
 import { acquireLock } from '../store/lock.js';
 import { LINK_FILE, LINK_VERSION, encodeLink, findProjectRoot, readLink } from '../store/project.js';
 import { loadStaging, saveStaging } from '../store/staging.js';
+import { loadStatCache, saveStatCache } from '../store/stat-cache.js';
 import { LOCK_WAIT_MS, type AddOptions, type CommitOptions, type GetOptions, type InitOptions, type OpenOptions } from './options.js';
 import { computeStatus, type StatusResult } from './status.js';
 
@@ -107,7 +109,7 @@ export class Store {
       }
       let st;
       try {
-        st = statSync(abs);
+        st = lstatSync(abs);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`'${p}' does not exist`, 'check the path');
         throw fromSystemError(e, p);
@@ -115,11 +117,10 @@ export class Store {
       if (st.isDirectory()) {
         if (!recursive) throw new UsageError(`'${p}' is a directory`, 'use -r to add a directory');
         scanDirectory(this.projectRoot, abs, true, out);
-      } else if (st.isFile()) {
-        if (rel === LINK_FILE) throw new UsageError(`'${p}' is the project link file and is never stored`);
-        out.files.push({ abs, rel: normalizeUserPath(rel) });
+      } else if (rel === LINK_FILE) {
+        throw new UsageError(`'${p}' is the project link file and is never stored`);
       } else {
-        throw new UsageError(`'${p}' is not a regular file or directory`);
+        addEntry(out, abs, normalizeUserPath(rel), st);
       }
     }
     const seen = new Set<string>();
@@ -130,32 +131,45 @@ export class Store {
   async add(paths: readonly string[], opts: AddOptions & { cwd?: string } = {}): Promise<AddResult> {
     if (paths.length === 0) throw new UsageError('nothing specified to add', 'give paths, or -A for the whole project');
     const scan = this.collect(paths, opts.recursive ?? false, opts.cwd ?? process.cwd());
-    return this.stage(scan, opts.lockWaitMs);
+    return this.stage(scan, opts);
   }
 
   async addDirectory(dir: string, opts: AddOptions = {}): Promise<AddResult> {
     const scan: ScanResult = { files: [], skipped: [] };
     const abs = resolve(this.projectRoot, dir);
     scanDirectory(this.projectRoot, abs, opts.recursive ?? true, scan);
-    return this.stage(scan, opts.lockWaitMs);
+    return this.stage(scan, opts);
   }
 
-  private async stage(scan: ScanResult, lockWaitMs = LOCK_WAIT_MS): Promise<AddResult> {
-    const lock = await acquireLock(this.paths.lock, lockWaitMs);
+  private pipelineOptions(opts: AddOptions): PipelineOptions {
+    const c = this.config;
+    return {
+      params: chunkingParams(c), workers: opts.workers ?? c.performance.workers, batchSize: opts.batchSize,
+      minBatch: c.adaptive.min_batch_size, maxBatch: c.adaptive.max_batch_size,
+      streamingThreshold: opts.streamingThreshold ?? c.large_files.streaming_threshold,
+      onProgress: opts.onProgress, signal: opts.signal,
+    };
+  }
+
+  private async stage(scan: ScanResult, opts: AddOptions): Promise<AddResult> {
+    const lock = await acquireLock(this.paths.lock, opts.lockWaitMs ?? LOCK_WAIT_MS);
+    const archive = Archive.open(this.paths.archive);
     try {
-      return this.withArchive((archive) => {
-        const { staging, summary } = stageFiles(
-          {
-            archivePath: this.paths.archive, committedLength: archive.sb.committedLength,
-            chunkIndex: ChunkIndex.load(this.paths.chunkIndex, archive), staging: loadStaging(this.paths.staging, archive),
-            params: chunkingParams(this.config), head: this.headMap(archive),
-          },
-          scan.files,
-        );
-        saveStaging(this.paths.staging, staging);
-        return { ...summary, skipped: scan.skipped.map((s) => ({ path: s.rel, reason: s.reason })) };
-      });
+      const statCache = loadStatCache(this.paths.statCache);
+      const { staging, summary, statCacheChanged } = await stageFiles(
+        {
+          archivePath: this.paths.archive, committedLength: archive.sb.committedLength,
+          chunkIndex: ChunkIndex.load(this.paths.chunkIndex, archive), staging: loadStaging(this.paths.staging, archive),
+          head: this.headMap(archive), statCache,
+        },
+        scan.files,
+        this.pipelineOptions(opts),
+      );
+      saveStaging(this.paths.staging, staging);
+      if (statCacheChanged) saveStatCache(this.paths.statCache, statCache.values());
+      return { ...summary, skipped: scan.skipped.map((s) => ({ path: s.rel, reason: s.reason })) };
     } finally {
+      archive.close();
       lock.release();
     }
   }
@@ -172,7 +186,9 @@ export class Store {
   }
 
   status(): StatusResult {
-    return this.withArchive((a) => computeStatus(this.projectRoot, this.headMap(a), loadStaging(this.paths.staging, a).entries));
+    return this.withArchive((a) =>
+      computeStatus(this.projectRoot, this.headMap(a), loadStaging(this.paths.staging, a).entries, loadStatCache(this.paths.statCache)),
+    );
   }
 
   /** Generations, newest first. */

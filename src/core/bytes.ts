@@ -7,10 +7,12 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 export class ByteWriter {
   private buf: Buffer;
+  private view: DataView;
   private pos = 0;
 
   constructor(initialSize = 4096) {
-    this.buf = Buffer.allocUnsafe(Math.max(16, initialSize));
+    this.buf = Buffer.allocUnsafeSlow(Math.max(16, initialSize));
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   get length(): number {
@@ -21,9 +23,10 @@ export class ByteWriter {
     if (this.pos + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.pos + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
+    const next = Buffer.allocUnsafeSlow(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
 
   u8(v: number): this {
@@ -34,14 +37,14 @@ export class ByteWriter {
 
   u16(v: number): this {
     this.ensure(2);
-    this.buf.writeUInt16LE(v, this.pos);
+    this.view.setUint16(this.pos, v, true);
     this.pos += 2;
     return this;
   }
 
   u32(v: number): this {
     this.ensure(4);
-    this.buf.writeUInt32LE(v, this.pos);
+    this.view.setUint32(this.pos, v, true);
     this.pos += 4;
     return this;
   }
@@ -50,15 +53,15 @@ export class ByteWriter {
   u64(v: number): this {
     if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`u64 out of range: ${v}`);
     this.ensure(8);
-    this.buf.writeUInt32LE(v % 0x1_0000_0000, this.pos);
-    this.buf.writeUInt32LE(Math.floor(v / 0x1_0000_0000), this.pos + 4);
+    this.view.setUint32(this.pos, v % 0x1_0000_0000, true);
+    this.view.setUint32(this.pos + 4, Math.floor(v / 0x1_0000_0000), true);
     this.pos += 8;
     return this;
   }
 
   f64(v: number): this {
     this.ensure(8);
-    this.buf.writeDoubleLE(v, this.pos);
+    this.view.setFloat64(this.pos, v, true);
     this.pos += 8;
     return this;
   }
@@ -72,14 +75,18 @@ export class ByteWriter {
 
   /** UTF-8 string with a u16 byte-length prefix (paths and names; longer is a usage error upstream). */
   str16(s: string): this {
-    const b = Buffer.from(s, 'utf8');
-    if (b.length > 0xffff) throw new RangeError('string longer than 65535 bytes');
-    return this.u16(b.length).bytes(b);
+    // Written in place: no temporary Buffer per string (there is one per file entry).
+    this.ensure(2 + s.length * 3);
+    const n = this.buf.write(s, this.pos + 2, 'utf8');
+    if (n > 0xffff) throw new RangeError('string longer than 65535 bytes');
+    this.view.setUint16(this.pos, n, true);
+    this.pos += 2 + n;
+    return this;
   }
 
   /** Overwrites a u32 at an earlier position (for counts known only at the end). */
   patchU32(at: number, v: number): void {
-    this.buf.writeUInt32LE(v, at);
+    this.view.setUint32(at, v, true);
   }
 
   finish(): Buffer {
@@ -89,6 +96,7 @@ export class ByteWriter {
 
 export class ByteReader {
   private readonly buf: Buffer;
+  private readonly view: DataView;
   pos: number;
   private readonly end: number;
 
@@ -100,6 +108,7 @@ export class ByteReader {
     end = data.length,
   ) {
     this.buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     if (start < 0 || end > data.length || start > end) throw new CorruptDataError(`${what}: section out of bounds`);
     this.pos = start;
     this.end = end;
@@ -122,22 +131,22 @@ export class ByteReader {
 
   u16(): number {
     this.need(2);
-    const v = this.buf.readUInt16LE(this.pos);
+    const v = this.view.getUint16(this.pos, true);
     this.pos += 2;
     return v;
   }
 
   u32(): number {
     this.need(4);
-    const v = this.buf.readUInt32LE(this.pos);
+    const v = this.view.getUint32(this.pos, true);
     this.pos += 4;
     return v;
   }
 
   u64(): number {
     this.need(8);
-    const lo = this.buf.readUInt32LE(this.pos);
-    const hi = this.buf.readUInt32LE(this.pos + 4);
+    const lo = this.view.getUint32(this.pos, true);
+    const hi = this.view.getUint32(this.pos + 4, true);
     this.pos += 8;
     const v = hi * 0x1_0000_0000 + lo;
     if (v > MAX_SAFE) throw new CorruptDataError(`${this.what}: 64-bit value out of range at offset ${this.pos - 8}`);
@@ -146,7 +155,7 @@ export class ByteReader {
 
   f64(): number {
     this.need(8);
-    const v = this.buf.readDoubleLE(this.pos);
+    const v = this.view.getFloat64(this.pos, true);
     this.pos += 8;
     return v;
   }

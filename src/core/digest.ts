@@ -1,17 +1,22 @@
-// SHA-256 helpers. node:crypto's SHA-256 uses the CPU's SHA extensions where present, far faster than any JS.
-import { createHash } from 'node:crypto';
+// SHA-256 helpers. node:crypto's SHA-256 uses the CPU's SHA extensions where present, far faster than any
+// JS. The one-shot crypto.hash (Node >= 20.12) avoids a Hash object per call: twice as fast for the many
+// small inputs of merkle trees and small files.
+import * as crypto from 'node:crypto';
 import { UsageError } from './errors.js';
 
 export const HASH_SIZE = 32;
 const HEX64 = /^[0-9a-f]{64}$/;
 
-export function sha256(data: Uint8Array): Uint8Array {
-  return createHash('sha256').update(data).digest();
-}
+type OneShot = (algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer;
+const oneShot: OneShot | undefined = (crypto as unknown as { hash?: OneShot }).hash;
+
+export const sha256: (data: Uint8Array) => Buffer = oneShot
+  ? (data) => oneShot('sha256', data, 'buffer')
+  : (data) => crypto.createHash('sha256').update(data).digest();
 
 /** SHA-256 over several parts without concatenating them first. */
 export function sha256Parts(parts: readonly Uint8Array[]): Uint8Array {
-  const h = createHash('sha256');
+  const h = crypto.createHash('sha256');
   for (const p of parts) h.update(p);
   return h.digest();
 }

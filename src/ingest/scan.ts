@@ -1,18 +1,44 @@
-// Directory walk producing the files to stage, as project-relative POSIX paths. Symlinks are not followed
-// and not stored (reported as skipped); the project's `.digstore` link is never stored.
-import { readdirSync } from 'node:fs';
+// Directory walk producing the files to stage, as project-relative POSIX paths with their stat key.
+// Symlinks are not followed and not stored (reported as skipped); the project's `.digstore` is never stored.
+import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { storedPathProblem } from '../core/paths.js';
 import { LINK_FILE } from '../store/project.js';
 
+export interface ScannedFile {
+  abs: string;
+  rel: string;
+  size: number;
+  /** Executable by its owner. */
+  exec: boolean;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+
 export interface ScanResult {
-  files: Array<{ abs: string; rel: string }>;
+  files: ScannedFile[];
   skipped: Array<{ rel: string; reason: string }>;
 }
 
 export function toRel(projectRoot: string, abs: string): string {
   const r = relative(projectRoot, abs);
   return sep === '/' ? r : r.split(sep).join('/');
+}
+
+export function scannedFile(abs: string, rel: string, st: Stats): ScannedFile {
+  return { abs, rel, size: st.size, exec: (st.mode & 0o100) !== 0, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+}
+
+/** Adds `abs` (already lstat-ed as `st`) to `out`, or records why it is skipped. */
+export function addEntry(out: ScanResult, abs: string, rel: string, st: Stats): void {
+  if (st.isSymbolicLink()) out.skipped.push({ rel, reason: 'symbolic link (not followed, not stored)' });
+  else if (!st.isFile()) out.skipped.push({ rel, reason: 'not a regular file' });
+  else {
+    const problem = storedPathProblem(rel);
+    if (problem) out.skipped.push({ rel, reason: `name cannot be stored (${problem})` });
+    else out.files.push(scannedFile(abs, rel, st));
+  }
 }
 
 export function scanDirectory(projectRoot: string, dirAbs: string, recursive: boolean, out: ScanResult): void {
@@ -25,13 +51,16 @@ export function scanDirectory(projectRoot: string, dirAbs: string, recursive: bo
       if (rel === LINK_FILE) continue;
       if (d.isDirectory()) {
         if (recursive) stack.push(abs);
-      } else if (d.isFile()) {
-        const problem = storedPathProblem(rel);
-        if (problem) out.skipped.push({ rel, reason: `name cannot be stored (${problem})` });
-        else out.files.push({ abs, rel });
+        continue;
       }
-      else if (d.isSymbolicLink()) out.skipped.push({ rel, reason: 'symbolic link (not followed, not stored)' });
-      else out.skipped.push({ rel, reason: 'not a regular file' });
+      let st: Stats;
+      try {
+        st = lstatSync(abs);
+      } catch (e) {
+        out.skipped.push({ rel, reason: (e as Error).message });
+        continue;
+      }
+      addEntry(out, abs, rel, st);
     }
   }
 }

@@ -1,23 +1,33 @@
-// The add path: read → chunk/hash → dedup → append new chunk bytes → staged entry. Chunk bytes are
-// appended to the archive (invisible until a commit); the caller saves the staging file only after
-// `finish()` has made them durable. A chunk already stored or already staged is never written again.
-import { readFileSync, statSync } from 'node:fs';
-import { toHex, equalBytes } from '../core/digest.js';
-import { fromSystemError } from '../core/errors.js';
-import type { Staging, StagedEntry } from '../core/codecs/staging-codec.js';
-import { MODE_EXEC, MODE_FILE, type ChunkRef, type ChunkingParams, type FileEntry } from '../core/types.js';
+// `add`: decides which files need reading (stat cache), runs the pipeline on them, and turns the results
+// into staged entries. Chunk bytes are appended to the archive (invisible until a commit); the caller
+// saves the staging file only after they are durable.
+import { equalBytes } from '../core/digest.js';
+import type { StatCacheEntry } from '../core/codecs/stat-cache-codec.js';
+import type { Staging, StagedEntry, StatKey } from '../core/codecs/staging-codec.js';
+import { MODE_EXEC, MODE_FILE, type FileEntry } from '../core/types.js';
 import { ChunkAppender } from '../store/chunk-appender.js';
 import type { ChunkIndex } from '../store/chunk-index.js';
-import { chunkContent } from './chunk-content.js';
+import { isCacheable, sameStat } from '../store/stat-cache.js';
+import { ChunkWriter } from './chunk-writer.js';
+import { runPipeline, type PipelineOptions } from './pipeline.js';
+import type { ScannedFile } from './scan.js';
 
 export interface AddSummary {
+  /** Files considered. */
   files: number;
-  bytes: number;
+  /** Files staged by this call (new or changed). */
+  staged: number;
+  /** Files equal to what is staged or committed (including those skipped by the stat cache). */
   unchanged: number;
+  /** Files not read at all thanks to the stat cache. */
+  skippedByStatCache: number;
+  bytes: number;
   newChunks: number;
   newBytes: number;
   reusedChunks: number;
   reusedBytes: number;
+  failed: Array<{ path: string; reason: string }>;
+  elapsedMs: number;
 }
 
 export interface StageContext {
@@ -25,68 +35,77 @@ export interface StageContext {
   committedLength: number;
   chunkIndex: ChunkIndex;
   staging: Staging;
-  params: ChunkingParams;
   head: ReadonlyMap<string, FileEntry>;
+  statCache: Map<string, StatCacheEntry>;
 }
 
-export function emptySummary(): AddSummary {
-  return { files: 0, bytes: 0, unchanged: 0, newChunks: 0, newBytes: 0, reusedChunks: 0, reusedBytes: 0 };
-}
+const NO_STAT: StatKey = { mtimeMs: 0, ctimeMs: 0, ino: 0 };
 
-/** Stages `targets`; returns the updated staging (the input is not mutated) and what was done. */
-export function stageFiles(ctx: StageContext, targets: ReadonlyArray<{ abs: string; rel: string }>): { staging: Staging; summary: AddSummary } {
-  const summary = emptySummary();
+export async function stageFiles(
+  ctx: StageContext,
+  files: readonly ScannedFile[],
+  opts: PipelineOptions,
+): Promise<{ staging: Staging; summary: AddSummary; statCacheChanged: boolean }> {
+  const started = performance.now();
+  const readStartedAt = Date.now();
   const entries = new Map<string, StagedEntry>(ctx.staging.entries.map((e) => [e.path, e]));
-  const newChunks = ctx.staging.newChunks.slice();
-  const staged = new Map<string, ChunkRef>(newChunks.map((c) => [toHex(c.hash), c]));
-  const out = new ChunkAppender(ctx.archivePath, ctx.staging.dataEnd, ctx.committedLength);
-  let dataEnd: number;
-  try {
-    for (const t of targets) {
-      let data: Buffer;
-      let st;
-      try {
-        st = statSync(t.abs);
-        data = readFileSync(t.abs);
-      } catch (e) {
-        throw fromSystemError(e, t.rel);
-      }
-      const content = chunkContent(data, ctx.params);
-      const chunks: ChunkRef[] = content.pieces.map((p) => {
-        const known = ctx.chunkIndex.lookup(p.hash) ?? staged.get(toHex(p.hash));
-        if (known) {
-          summary.reusedChunks++;
-          summary.reusedBytes += p.length;
-          return known;
-        }
-        const bytes = data.subarray(p.offset, p.offset + p.length);
-        const ref: ChunkRef = { hash: p.hash, offset: out.append(bytes), length: p.length, storedLength: p.length, codec: 0 };
-        staged.set(toHex(p.hash), ref);
-        newChunks.push(ref);
-        summary.newChunks++;
-        summary.newBytes += p.length;
-        return ref;
-      });
-      const mode = st.mode & 0o111 ? MODE_EXEC : MODE_FILE;
-      summary.files++;
-      summary.bytes += data.length;
-      const prev = ctx.head.get(t.rel);
-      if (prev && !prev.deleted && prev.mode === mode && equalBytes(prev.hash, content.hash)) {
-        // Same as committed: nothing to stage (and any earlier staged change to it is undone, as in git).
-        entries.delete(t.rel);
-        summary.unchanged++;
-        continue;
-      }
-      entries.set(t.rel, {
-        path: t.rel, mode, size: data.length, hash: content.hash, chunkRoot: content.chunkRoot, chunks,
-        stat: { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino },
-      });
+  let unchanged = 0, skippedByStatCache = 0, staged = 0, statCacheChanged = false;
+  const modeOf = (f: ScannedFile) => (f.exec ? MODE_EXEC : MODE_FILE);
+
+  const toRead = files.filter((f) => {
+    const s = entries.get(f.rel);
+    if (s && !s.deleted && s.mode === modeOf(f) && sameStat(f, { ...s.stat, size: s.size })) {
+      unchanged++;
+      skippedByStatCache++;
+      return false;
     }
+    const c = ctx.statCache.get(f.rel);
+    const h = ctx.head.get(f.rel);
+    if (!s && c && h && h.mode === modeOf(f) && equalBytes(c.hash, h.hash) && sameStat(f, c)) {
+      unchanged++;
+      skippedByStatCache++;
+      return false;
+    }
+    return true;
+  });
+
+  const out = new ChunkAppender(ctx.archivePath, ctx.staging.dataEnd, ctx.committedLength);
+  const writer = new ChunkWriter(out, ctx.chunkIndex, ctx.staging.newChunks.slice());
+  let result;
+  try {
+    result = await runPipeline(toRead, writer, opts);
   } catch (e) {
     out.abort();
     throw e;
   }
-  dataEnd = out.finish();
-  const staging: Staging = { ...ctx.staging, dataEnd, entries: [...entries.values()], newChunks };
-  return { staging, summary };
+  const dataEnd = out.finish();
+
+  let bytes = 0;
+  for (const d of result.done) {
+    bytes += d.size;
+    const f = d.file;
+    const cacheable = d.size === f.size && isCacheable(f, readStartedAt);
+    const prev = ctx.head.get(f.rel);
+    if (prev && prev.mode === modeOf(f) && equalBytes(prev.hash, d.hash)) {
+      // Same as committed: nothing to stage (an earlier staged change to it is undone, as in git).
+      entries.delete(f.rel);
+      unchanged++;
+      if (cacheable) {
+        ctx.statCache.set(f.rel, { path: f.rel, size: d.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs, ino: f.ino, hash: d.hash });
+        statCacheChanged = true;
+      }
+      continue;
+    }
+    staged++;
+    entries.set(f.rel, {
+      path: f.rel, mode: modeOf(f), size: d.size, hash: d.hash, chunkRoot: d.chunkRoot, chunks: d.chunks,
+      stat: cacheable ? { mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs, ino: f.ino } : NO_STAT,
+    });
+  }
+  const staging: Staging = { ...ctx.staging, dataEnd, entries: [...entries.values()], newChunks: writer.newChunks };
+  const summary: AddSummary = {
+    files: files.length, staged, unchanged, skippedByStatCache, bytes, ...writer.stats,
+    failed: result.failed.map((f) => ({ path: f.rel, reason: f.reason })), elapsedMs: performance.now() - started,
+  };
+  return { staging, summary, statCacheChanged };
 }

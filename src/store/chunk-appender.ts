@@ -1,15 +1,16 @@
-// Appends staged chunk data to the archive past its committed length. Writes are batched into large
-// sequential writes; `finish` fsyncs, and only then may the staging file point at the new bytes.
+// Appends staged chunk data to the archive past its committed length. Chunks are copied into one reused
+// 8 MiB buffer and written in large sequential writes, so the caller's buffers (worker slabs) can be
+// recycled at once; `finish` fsyncs, and only then may the staging file point at the new bytes.
 import { closeSync, fsyncSync, ftruncateSync, openSync } from 'node:fs';
 import { CorruptDataError } from '../core/errors.js';
 import { writeAll } from './fs-utils.js';
 
-const FLUSH_AT = 8 << 20;
+const BUFFER_SIZE = 8 << 20;
 
 export class ChunkAppender {
   private readonly fd: number;
-  private pending: Uint8Array[] = [];
-  private pendingBytes = 0;
+  private readonly buf = Buffer.allocUnsafeSlow(BUFFER_SIZE);
+  private used = 0;
   private flushedEnd: number;
 
   /** Opens the archive for appending at `start`; anything beyond it (an interrupted add) is dropped. */
@@ -23,24 +24,29 @@ export class ChunkAppender {
 
   /** Where the next appended byte will land. */
   get end(): number {
-    return this.flushedEnd + this.pendingBytes;
+    return this.flushedEnd + this.used;
   }
 
   append(data: Uint8Array): number {
     const at = this.end;
-    this.pending.push(data);
-    this.pendingBytes += data.length;
-    if (this.pendingBytes >= FLUSH_AT) this.flush();
+    if (data.length > BUFFER_SIZE - this.used) {
+      this.flush();
+      if (data.length >= BUFFER_SIZE) {
+        writeAll(this.fd, data, this.flushedEnd);
+        this.flushedEnd += data.length;
+        return at;
+      }
+    }
+    this.buf.set(data, this.used);
+    this.used += data.length;
     return at;
   }
 
   private flush(): void {
-    if (this.pendingBytes === 0) return;
-    const buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
-    writeAll(this.fd, buf, this.flushedEnd);
-    this.flushedEnd += this.pendingBytes;
-    this.pending = [];
-    this.pendingBytes = 0;
+    if (this.used === 0) return;
+    writeAll(this.fd, this.buf.subarray(0, this.used), this.flushedEnd);
+    this.flushedEnd += this.used;
+    this.used = 0;
   }
 
   /** Flushes and makes the appended data durable. */

@@ -11,6 +11,18 @@ import { Archive } from './archive.js';
 import { ChunkIndex } from './chunk-index.js';
 import type { StorePaths } from './home.js';
 import { clearStaging, loadStaging } from './staging.js';
+import { loadStatCache, saveStatCache } from './stat-cache.js';
+import type { StagedEntry } from '../core/codecs/staging-codec.js';
+
+/** Committed files keep the stat key they were staged with, so the next add can skip them unread. */
+function updateStatCache(file: string, staged: readonly StagedEntry[]): void {
+  const cache = loadStatCache(file);
+  for (const e of staged) {
+    if (e.deleted || e.stat.ino === 0) cache.delete(e.path);
+    else cache.set(e.path, { path: e.path, size: e.size, ...e.stat, hash: e.hash });
+  }
+  saveStatCache(file, cache.values());
+}
 
 export interface CommitResult {
   root: string;
@@ -77,6 +89,7 @@ export function commitStaged(paths: StorePaths, message: string, author: string,
     } finally {
       next.close();
     }
+    updateStatCache(paths.statCache, staging.entries);
     clearStaging(paths.staging);
     return {
       root: toHex(sr), layer: layer.number, totalFiles: sorted.length, files: changed, bytes, deleted,

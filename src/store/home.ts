@@ -13,6 +13,7 @@ export interface StorePaths {
   archive: string;
   staging: string;
   chunkIndex: string;
+  statCache: string;
   lock: string;
   config: string;
   globalConfig: string;
@@ -24,6 +25,7 @@ export function storePaths(home: string, storeIdHex: string): StorePaths {
     archive: join(home, `${storeIdHex}.dig`),
     staging: join(home, `${storeIdHex}.staging`),
     chunkIndex: join(home, `${storeIdHex}.idx`),
+    statCache: join(home, `${storeIdHex}.stat`),
     lock: join(home, `${storeIdHex}.lock`),
     config: join(home, `${storeIdHex}.toml`),
     globalConfig: join(home, 'config.toml'),

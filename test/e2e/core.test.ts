@@ -95,7 +95,9 @@ describe('core store end to end (spawned CLI)', () => {
   it('re-adding unchanged content stores no new chunk', () => {
     writeFileSync(join(project, 'copies', 'copy-10.bin'), files.get('copies/copy-0.bin')!);
     const add = run(['add', 'copies', '-r', '--json'], { cwd: project, home });
-    const r = JSON.parse(add.stdout);
+    const lines = add.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const r = lines[lines.length - 1];
+    expect(r.type).toBe('summary');
     expect(r.newChunks).toBe(0);
     expect(r.staged).toBe(1);
   });

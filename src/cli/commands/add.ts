@@ -1,7 +1,15 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { DigstoreError, UsageError } from '../../core/errors.js';
 import { openStore, output } from '../context.js';
 import { dedupText, formatBytes } from '../output.js';
+import { progressSink } from '../progress.js';
+import { interruptSignal } from '../interrupt.js';
+
+interface AddFlags {
+  recursive?: boolean;
+  all?: boolean;
+  progress?: boolean;
+}
 
 export function registerAdd(program: Command): void {
   program
@@ -10,18 +18,30 @@ export function registerAdd(program: Command): void {
     .argument('[paths...]', 'files (or directories with -r) to stage')
     .option('-r, --recursive', 'add directories recursively')
     .option('-A, --all', 'add every file of the project')
-    .action(async (paths: string[], opts: { recursive?: boolean; all?: boolean }, cmd: Command) => {
+    .option('--progress', 'show progress even when stderr is not a terminal')
+    .action(async (paths: string[], opts: AddFlags, cmd: Command) => {
       const out = output(cmd);
       const store = openStore();
       if (opts.all && paths.length > 0) throw new UsageError('-A takes no paths', 'use either -A or a list of paths');
-      const r = opts.all
-        ? await store.addDirectory(store.projectRoot, { recursive: true })
-        : await store.add(paths, { recursive: opts.recursive });
+      const mode = out.opts.json ? 'json' : out.opts.quiet ? 'off' : process.stderr.isTTY || opts.progress ? 'tty' : 'off';
+      const sink = progressSink(mode, (s) => (mode === 'json' ? process.stdout : process.stderr).write(s));
+      const common = { onProgress: sink.onProgress, signal: interruptSignal() };
+      const r = await (opts.all
+        ? store.addDirectory(store.projectRoot, { recursive: true, ...common })
+        : store.add(paths, { recursive: opts.recursive, ...common })
+      ).finally(sink.done);
       for (const s of r.skipped) out.warn(`skipped ${s.path}: ${s.reason}`);
+      for (const f of r.failed) out.warn(`could not read ${f.path}: ${f.reason}`);
+      const secs = r.elapsedMs / 1000;
       out.note(
-        `staged ${r.files - r.unchanged} files (${formatBytes(r.bytes)} read, ${r.unchanged} unchanged): ` +
-          `${r.newChunks} new chunks (${formatBytes(r.newBytes)}), ${r.reusedChunks} reused, ${dedupText(r.newBytes, r.reusedBytes)}`,
+        `staged ${r.staged} files, ${r.unchanged} unchanged (${r.skippedByStatCache} not re-read); ` +
+          `read ${formatBytes(r.bytes)}: ${r.newChunks} new chunks (${formatBytes(r.newBytes)}), ${r.reusedChunks} reused, ` +
+          `${dedupText(r.newBytes, r.reusedBytes)}; ${secs.toFixed(2)} s, ${(r.files / Math.max(secs, 1e-3)).toFixed(0)} files/s, ` +
+          `${(r.bytes / 1e6 / Math.max(secs, 1e-3)).toFixed(1)} MB/s`,
       );
-      out.result([], { ...r, staged: r.files - r.unchanged });
+      out.result([], { type: 'summary', ...r });
+      if (r.failed.length > 0) {
+        throw new DigstoreError('PARTIAL', `${r.failed.length} file(s) could not be read; the rest were staged`, 'see the warnings above');
+      }
     });
 }

@@ -1,0 +1,103 @@
+// The CPU stage of the ingest pipeline: FastCDC + SHA-256, as pure functions over buffers, run in a
+// worker thread (or in-process with `workers: 0`). Results are packed into one buffer per job so a batch
+// of 200 files costs one message, not 200.
+import { createHash } from 'node:crypto';
+import { findCut } from '../chunking/fastcdc.js';
+import { ByteReader, ByteWriter } from '../core/bytes.js';
+import { chunkRoot } from '../core/roots.js';
+import { sha256 } from '../core/digest.js';
+import type { ChunkingParams } from '../core/types.js';
+import { cdcFor, preparedFor } from './chunk-content.js';
+
+export interface FileResult {
+  hash: Uint8Array;
+  chunkRoot: Uint8Array;
+  /** Chunk lengths and hashes, in file order. */
+  lengths: number[];
+  hashes: Uint8Array[];
+}
+
+const sha = sha256;
+
+/** Chunks and hashes files laid out back to back in `slab`; `sizes[i]` bytes each. */
+export function processBatch(slab: Uint8Array, sizes: ArrayLike<number>, params: ChunkingParams): Uint8Array {
+  const w = new ByteWriter(sizes.length * 120 + 64);
+  let off = 0;
+  for (let i = 0; i < sizes.length; i++) {
+    const data = slab.subarray(off, off + sizes[i]);
+    off += sizes[i];
+    const hash = sha(data);
+    const cdc = cdcFor(data.length, params);
+    const lengths: number[] = [];
+    const hashes: Uint8Array[] = [];
+    if (!cdc) {
+      if (data.length > 0) {
+        lengths.push(data.length);
+        hashes.push(hash);
+      }
+    } else {
+      const p = preparedFor(cdc, params.normalization);
+      for (let s = 0; s < data.length; ) {
+        const len = findCut(data, s, data.length, p);
+        lengths.push(len);
+        hashes.push(sha(data.subarray(s, s + len)));
+        s += len;
+      }
+    }
+    w.bytes(hash).bytes(chunkRoot(hashes)).u32(lengths.length);
+    for (let k = 0; k < lengths.length; k++) w.u32(lengths[k]).bytes(hashes[k]);
+  }
+  return w.finish();
+}
+
+export function unpackBatch(packed: Uint8Array, count: number): FileResult[] {
+  const r = new ByteReader(packed, 'worker result');
+  const out: FileResult[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const hash = r.bytes(32);
+    const root = r.bytes(32);
+    const n = r.u32();
+    const lengths: number[] = new Array(n);
+    const hashes: Uint8Array[] = new Array(n);
+    for (let k = 0; k < n; k++) {
+      lengths[k] = r.u32();
+      hashes[k] = r.bytes(32);
+    }
+    out[i] = { hash, chunkRoot: root, lengths, hashes };
+  }
+  return out;
+}
+
+/**
+ * Streaming state for one large file: cut points must be exactly those of chunking the whole file at
+ * once, so bytes after the last cut are carried into the next block, and a cut is only searched when at
+ * least maxSize bytes (or the end of the file) are available — FastCDC never looks further than that.
+ */
+export class StreamChunker {
+  private tail: Uint8Array = new Uint8Array(0);
+  private readonly fileHash = createHash('sha256');
+  private readonly prepared;
+
+  constructor(readonly size: number, params: ChunkingParams) {
+    const cdc = cdcFor(size, params);
+    if (!cdc) throw new Error('StreamChunker is for files above the chunking threshold');
+    this.prepared = preparedFor(cdc, params.normalization);
+  }
+
+  /** Feeds the next block; returns the buffer holding complete chunks, their lengths and hashes. */
+  push(block: Uint8Array, last: boolean): { data: Uint8Array; lengths: number[]; hashes: Uint8Array[]; fileHash?: Uint8Array } {
+    this.fileHash.update(block);
+    const buf = this.tail.length === 0 ? block : Buffer.concat([this.tail, block]);
+    const lengths: number[] = [];
+    const hashes: Uint8Array[] = [];
+    let s = 0;
+    while (s < buf.length && (last || buf.length - s >= this.prepared.maxSize)) {
+      const len = findCut(buf, s, buf.length, this.prepared);
+      lengths.push(len);
+      hashes.push(sha(buf.subarray(s, s + len)));
+      s += len;
+    }
+    this.tail = buf.slice(s);
+    return { data: buf.subarray(0, s), lengths, hashes, ...(last ? { fileHash: this.fileHash.digest() } : {}) };
+  }
+}

@@ -1,0 +1,199 @@
+// The ingest pipeline: batches of files → read (main thread) → FastCDC + SHA-256 (worker pool) → dedup
+// and append (main thread, the single writer). Backpressure is by bytes in flight, not by job count, so
+// memory stays flat whether the input is 100k tiny files or one 5 GiB file.
+import { availableParallelism } from 'node:os';
+import { closeSync, openSync } from 'node:fs';
+import { DigstoreError } from '../core/errors.js';
+import { chunkRoot } from '../core/roots.js';
+import type { ChunkRef, ChunkingParams } from '../core/types.js';
+import type { ChunkWriter } from './chunk-writer.js';
+import { unpackBatch } from './cpu-task.js';
+import type { BatchReply, StreamReply } from './jobs.js';
+import type { ProgressEvent } from './progress.js';
+import { readBatch, readInto } from './read-batch.js';
+import type { ScannedFile } from './scan.js';
+import { WorkerPool } from './worker-pool.js';
+import { SlabPool } from './slab-pool.js';
+
+export interface PipelineOptions {
+  params: ChunkingParams;
+  /** Worker threads for the CPU stage; 0 runs it in-process. */
+  workers: number | 'auto';
+  /** Files per batch; adaptive (from the average file size) when undefined. */
+  batchSize?: number;
+  minBatch: number;
+  maxBatch: number;
+  /** Files above this size are streamed in blocks and never held whole. */
+  streamingThreshold: number;
+  blockSize?: number;
+  maxInFlightBytes?: number;
+  onProgress?: (e: ProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface IngestedFile {
+  file: ScannedFile;
+  size: number;
+  hash: Uint8Array;
+  chunkRoot: Uint8Array;
+  chunks: ChunkRef[];
+}
+
+export interface PipelineResult {
+  done: IngestedFile[];
+  failed: Array<{ rel: string; reason: string }>;
+}
+
+const TARGET_BATCH_BYTES = 1 << 20;
+const MAX_BATCH_BYTES = 8 << 20;
+
+export function adaptiveBatchSize(files: readonly ScannedFile[], min: number, max: number): number {
+  if (files.length === 0) return min;
+  const avg = Math.max(1, files.reduce((a, f) => a + f.size, 0) / files.length);
+  return Math.min(max, Math.max(min, Math.round(TARGET_BATCH_BYTES / avg)));
+}
+
+/** Starting workers costs ~30 ms each: tiny adds run in-process (the result is identical either way). */
+function workerCount(opt: number | 'auto', totalBytes: number, files: number): number {
+  if (opt !== 'auto') return opt;
+  if (totalBytes < 4 << 20 && files < 1000) return 0;
+  return Math.max(1, availableParallelism());
+}
+
+export async function runPipeline(files: readonly ScannedFile[], writer: ChunkWriter, opts: PipelineOptions): Promise<PipelineResult> {
+  const started = performance.now();
+  const small = files.filter((f) => f.size <= opts.streamingThreshold);
+  const large = files.filter((f) => f.size > opts.streamingThreshold);
+  const bytesTotal = files.reduce((a, f) => a + f.size, 0);
+  const batchSize = opts.batchSize ?? adaptiveBatchSize(small, opts.minBatch, opts.maxBatch);
+  const blockSize = opts.blockSize ?? 8 << 20;
+  const maxInFlight = opts.maxInFlightBytes ?? 32 << 20;
+  const pool = new WorkerPool(workerCount(opts.workers, bytesTotal, files.length));
+  const slabs = new SlabPool();
+  const done: IngestedFile[] = [];
+  const failed: PipelineResult['failed'] = [];
+  let filesDone = 0, bytesDone = 0, inFlightBytes = 0;
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+
+  const progress = () =>
+    opts.onProgress?.({ type: 'progress', phase: 'add', filesDone, filesTotal: files.length, bytesDone, bytesTotal, elapsedMs: performance.now() - started });
+  const checkAbort = () => {
+    if (failure !== undefined) throw failure;
+    if (opts.signal?.aborted) throw new DigstoreError('INTERRUPTED', 'interrupted; nothing was staged');
+  };
+  /** Waits until `bytes` more fit in the budget (one job always fits, however large). */
+  const room = async (bytes: number) => {
+    while (inFlight.size > 0 && inFlightBytes + bytes > maxInFlight) await Promise.race(inFlight);
+    checkAbort();
+  };
+  // A failed job is recorded (so it is never an unhandled rejection) and rethrown at the next checkpoint.
+  const track = (bytes: number, p: Promise<void>) => {
+    inFlightBytes += bytes;
+    const t: Promise<void> = p
+      .catch((e: unknown) => {
+        failure ??= e;
+      })
+      .finally(() => {
+        inFlightBytes -= bytes;
+        inFlight.delete(t);
+      });
+    inFlight.add(t);
+  };
+
+  const sendBatch = async (batch: ScannedFile[]) => {
+    const bytes = batch.reduce((a, f) => a + f.size, 0);
+    await room(bytes);
+    const b = readBatch(batch, slabs);
+    failed.push(...b.failed);
+    filesDone += b.failed.length;
+    track(bytes, pool.run({ kind: 'batch', slab: b.slab, sizes: b.sizes, params: opts.params }).then((r) => {
+      const reply = r as BatchReply;
+      const results = unpackBatch(reply.packed, b.files.length);
+      let off = 0;
+      for (let i = 0; i < b.files.length; i++) {
+        const res = results[i];
+        const chunks = res.lengths.map((len, k) => {
+          const ref = writer.put(res.hashes[k], reply.slab.subarray(off, off + len));
+          off += len;
+          return ref;
+        });
+        done.push({ file: b.files[i], size: b.sizes[i], hash: res.hash, chunkRoot: res.chunkRoot, chunks });
+        filesDone++;
+        bytesDone += b.sizes[i];
+      }
+      slabs.release(reply.slab);
+      progress();
+    }));
+  };
+
+  const sendLarge = async (f: ScannedFile, fileId: number) => {
+    let fd: number;
+    try {
+      fd = openSync(f.abs, 'r');
+    } catch (e) {
+      failed.push({ rel: f.rel, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+      filesDone++;
+      return;
+    }
+    const worker = pool.pick();
+    const chunks: ChunkRef[] = [];
+    const hashes: Uint8Array[] = [];
+    let pos = 0;
+    try {
+      for (let last = false; !last; ) {
+        const want = Math.min(blockSize, f.size - pos);
+        await room(want);
+        const block = slabs.get(want);
+        const n = readInto(fd, block, 0, want, pos);
+        pos += n;
+        last = n < want || pos >= f.size;
+        const job = pool.run({ kind: 'stream', fileId, size: f.size, block: block.subarray(0, n), last, params: opts.params }, worker);
+        track(n, job.then((r) => {
+          const reply = r as StreamReply;
+          let off = 0;
+          for (let k = 0; k < reply.lengths.length; k++) {
+            const h = reply.hashes.subarray(k * 32, k * 32 + 32);
+            chunks.push(writer.put(h, reply.data.subarray(off, off + reply.lengths[k])));
+            hashes.push(h);
+            off += reply.lengths[k];
+          }
+          slabs.release(reply.data);
+          bytesDone += n;
+          if (reply.fileHash) {
+            done.push({ file: f, size: pos, hash: reply.fileHash, chunkRoot: chunkRoot(hashes), chunks });
+            filesDone++;
+          }
+          progress();
+        }));
+      }
+    } finally {
+      closeSync(fd);
+    }
+  };
+
+  try {
+    let batch: ScannedFile[] = [];
+    let batchBytes = 0;
+    for (const f of small) {
+      if (batch.length >= batchSize || (batch.length > 0 && batchBytes + f.size > MAX_BATCH_BYTES)) {
+        await sendBatch(batch);
+        batch = [];
+        batchBytes = 0;
+      }
+      batch.push(f);
+      batchBytes += f.size;
+    }
+    if (batch.length > 0) await sendBatch(batch);
+    let id = 0;
+    for (const f of large) await sendLarge(f, id++);
+    while (inFlight.size > 0) await Promise.race(inFlight);
+    checkAbort();
+    return { done, failed };
+  } catch (e) {
+    await Promise.allSettled(inFlight);
+    throw e;
+  } finally {
+    await pool.close();
+  }
+}

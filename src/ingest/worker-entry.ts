@@ -1,0 +1,13 @@
+// Worker thread entry: runs CPU jobs (FastCDC + SHA-256) for the main thread. No I/O happens here.
+import { parentPort } from 'node:worker_threads';
+import { handleJob, transferables, type Job, type JobState } from './jobs.js';
+
+const state: JobState = new Map();
+parentPort!.on('message', (msg: { id: number; job: Job }) => {
+  try {
+    const reply = handleJob(msg.job, state);
+    parentPort!.postMessage({ id: msg.id, reply }, transferables(reply));
+  } catch (e) {
+    parentPort!.postMessage({ id: msg.id, error: (e as Error).message });
+  }
+});

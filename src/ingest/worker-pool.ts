@@ -1,0 +1,73 @@
+// A fixed pool of worker threads for the CPU stage. Jobs may name a worker (the stream of one large file
+// must stay on one thread, which holds its carry-over bytes); others go to the least-loaded worker.
+// With size 0 every job runs in-process, synchronously, through the very same handler.
+import { Worker } from 'node:worker_threads';
+import { handleJob, transferables, type Job, type JobState, type Reply } from './jobs.js';
+
+interface Pending {
+  resolve: (r: Reply) => void;
+  reject: (e: Error) => void;
+}
+
+export class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly load: number[] = [];
+  private readonly pending = new Map<number, Pending & { worker: number }>();
+  private readonly inlineState: JobState = new Map();
+  private nextId = 1;
+  private failure?: Error;
+
+  constructor(readonly size: number) {
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(new URL('./worker-entry.js', import.meta.url));
+      w.on('message', (m: { id: number; reply?: Reply; error?: string }) => this.settle(m));
+      w.on('error', (e) => this.fail(e));
+      this.workers.push(w);
+      this.load.push(0);
+    }
+  }
+
+  private settle(m: { id: number; reply?: Reply; error?: string }): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    this.load[p.worker]--;
+    if (m.error !== undefined) p.reject(new Error(`worker: ${m.error}`));
+    else p.resolve(m.reply!);
+  }
+
+  private fail(e: Error): void {
+    this.failure = e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  /** The worker a sticky job sequence (one large file) should use. */
+  pick(): number {
+    let best = 0;
+    for (let i = 1; i < this.load.length; i++) if (this.load[i] < this.load[best]) best = i;
+    return best;
+  }
+
+  run(job: Job, worker?: number): Promise<Reply> {
+    if (this.size === 0) {
+      try {
+        return Promise.resolve(handleJob(job, this.inlineState));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    if (this.failure) return Promise.reject(this.failure);
+    const w = worker ?? this.pick();
+    const id = this.nextId++;
+    this.load[w]++;
+    return new Promise<Reply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, worker: w });
+      this.workers[w].postMessage({ id, job }, transferables(job));
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
