@@ -33,7 +33,8 @@ export function registerAdd(program: Command): void {
       for (const s of r.skipped) out.warn(`skipped ${s.path}: ${s.reason}`);
       for (const f of r.failed) out.warn(`could not read ${f.path}: ${f.reason}`);
       const secs = r.elapsedMs / 1000;
-      out.note(
+      // Like the progress line, the summary is for a person watching: not written into logs and pipes.
+      if (process.stderr.isTTY || opts.progress || out.opts.verbose) out.note(
         `staged ${r.staged} files, ${r.unchanged} unchanged (${r.skippedByStatCache} not re-read); ` +
           `read ${formatBytes(r.bytes)}: ${r.newChunks} new chunks (${formatBytes(r.newBytes)}), ${r.reusedChunks} reused, ` +
           `${dedupText(r.newBytes, r.reusedBytes)}; ${secs.toFixed(2)} s, ${(r.files / Math.max(secs, 1e-3)).toFixed(0)} files/s, ` +
