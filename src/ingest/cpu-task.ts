@@ -1,7 +1,6 @@
 // The CPU stage of the ingest pipeline: FastCDC + SHA-256, as pure functions over buffers, run in a
 // worker thread (or in-process with `workers: 0`). Results are packed into one buffer per job so a batch
 // of 200 files costs one message, not 200.
-import { createHash } from 'node:crypto';
 import { findCut } from '../chunking/fastcdc.js';
 import { ByteReader, ByteWriter } from '../core/bytes.js';
 import { chunkRoot } from '../core/roots.js';
@@ -69,13 +68,17 @@ export function unpackBatch(packed: Uint8Array, count: number): FileResult[] {
 }
 
 /**
- * Streaming state for one large file: cut points must be exactly those of chunking the whole file at
- * once, so bytes after the last cut are carried into the next block, and a cut is only searched when at
- * least maxSize bytes (or the end of the file) are available — FastCDC never looks further than that.
+ * Chunking state for one large file read in blocks. Cut points must be exactly those of chunking the whole
+ * file at once, so the bytes after the last cut are carried into the next block, and a cut is only searched
+ * when at least maxSize bytes (or the end of the file) are available: FastCDC never looks further than that.
+ *
+ * Blocks arrive in shared buffers laid out as [prefix | data]. The carried bytes (< maxSize, still in the
+ * previous block's buffer, which the caller keeps until this call returns) are copied into the end of the
+ * prefix, so [carry | data] is contiguous: no per-block allocation and no copy of the block itself.
+ * The whole-file hash is not computed here: another thread hashes the same blocks at the same time.
  */
 export class StreamChunker {
-  private tail: Uint8Array = new Uint8Array(0);
-  private readonly fileHash = createHash('sha256');
+  private carried: Uint8Array = new Uint8Array(0);
   private readonly prepared;
 
   constructor(readonly size: number, params: ChunkingParams) {
@@ -84,20 +87,22 @@ export class StreamChunker {
     this.prepared = preparedFor(cdc, params.normalization);
   }
 
-  /** Feeds the next block; returns the buffer holding complete chunks, their lengths and hashes. */
-  push(block: Uint8Array, last: boolean): { data: Uint8Array; lengths: number[]; hashes: Uint8Array[]; fileHash?: Uint8Array } {
-    this.fileHash.update(block);
-    const buf = this.tail.length === 0 ? block : Buffer.concat([this.tail, block]);
+  /** `buf` holds `prefix` bytes of room, then `length` bytes of the block. Offsets are relative to the carry. */
+  push(buf: Uint8Array, prefix: number, length: number, last: boolean): { carry: number; lengths: number[]; hashes: Uint8Array[] } {
+    const carry = this.carried.length;
+    if (carry > prefix) throw new Error('carry-over larger than the block prefix');
+    buf.set(this.carried, prefix - carry);
+    const region = buf.subarray(prefix - carry, prefix + length);
     const lengths: number[] = [];
     const hashes: Uint8Array[] = [];
     let s = 0;
-    while (s < buf.length && (last || buf.length - s >= this.prepared.maxSize)) {
-      const len = findCut(buf, s, buf.length, this.prepared);
+    while (s < region.length && (last || region.length - s >= this.prepared.maxSize)) {
+      const len = findCut(region, s, region.length, this.prepared);
       lengths.push(len);
-      hashes.push(sha(buf.subarray(s, s + len)));
+      hashes.push(sha(region.subarray(s, s + len)));
       s += len;
     }
-    this.tail = buf.slice(s);
-    return { data: buf.subarray(0, s), lengths, hashes, ...(last ? { fileHash: this.fileHash.digest() } : {}) };
+    this.carried = region.subarray(s);
+    return { carry, lengths, hashes };
   }
 }

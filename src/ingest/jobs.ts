@@ -1,5 +1,6 @@
 // Messages between the pipeline and its CPU workers, and the one handler that runs them — in a worker
 // thread, or in-process when `workers: 0`. Buffers travel as transferred ArrayBuffers, never copied.
+import { createHash, type Hash } from 'node:crypto';
 import type { ChunkingParams } from '../core/types.js';
 import { processBatch, StreamChunker } from './cpu-task.js';
 
@@ -14,12 +15,23 @@ export interface StreamJob {
   kind: 'stream';
   fileId: number;
   size: number;
-  block: Uint8Array;
+  /** A shared buffer: `prefix` bytes of room for the carried bytes, then `length` bytes of the block. */
+  buf: Uint8Array;
+  prefix: number;
+  length: number;
   last: boolean;
   params: ChunkingParams;
 }
 
-export type Job = BatchJob | StreamJob;
+/** Whole-file SHA-256 of a streamed file, fed the same shared blocks on another thread. */
+export interface HashJob {
+  kind: 'hash';
+  fileId: number;
+  block: Uint8Array;
+  last: boolean;
+}
+
+export type Job = BatchJob | StreamJob | HashJob;
 
 export interface BatchReply {
   kind: 'batch';
@@ -29,16 +41,26 @@ export interface BatchReply {
 
 export interface StreamReply {
   kind: 'stream';
-  data: Uint8Array;
+  /** Bytes of the previous block(s) the reported chunks start with. */
+  carry: number;
   lengths: Uint32Array;
   hashes: Uint8Array;
+}
+
+export interface HashReply {
+  kind: 'hash';
   fileHash?: Uint8Array;
 }
 
-export type Reply = BatchReply | StreamReply;
+export type Reply = BatchReply | StreamReply | HashReply;
 
 /** Per-thread state: the open streams of large files routed to this thread. */
-export type JobState = Map<number, StreamChunker>;
+export interface JobState {
+  chunkers: Map<number, StreamChunker>;
+  hashes: Map<number, Hash>;
+}
+
+export const newJobState = (): JobState => ({ chunkers: new Map(), hashes: new Map() });
 
 /** A buffer that owns its whole ArrayBuffer, so it can be transferred without taking neighbours along. */
 function own(u: Uint8Array): Uint8Array {
@@ -47,20 +69,28 @@ function own(u: Uint8Array): Uint8Array {
 
 export function handleJob(job: Job, state: JobState): Reply {
   if (job.kind === 'batch') return { kind: 'batch', packed: own(processBatch(job.slab, job.sizes, job.params)), slab: job.slab };
-  let s = state.get(job.fileId);
-  if (!s) state.set(job.fileId, (s = new StreamChunker(job.size, job.params)));
-  const r = s.push(job.block, job.last);
-  if (job.last) state.delete(job.fileId);
+  if (job.kind === 'hash') {
+    let h = state.hashes.get(job.fileId);
+    if (!h) state.hashes.set(job.fileId, (h = createHash('sha256')));
+    h.update(job.block);
+    if (!job.last) return { kind: 'hash' };
+    state.hashes.delete(job.fileId);
+    return { kind: 'hash', fileHash: own(h.digest()) };
+  }
+  let s = state.chunkers.get(job.fileId);
+  if (!s) state.chunkers.set(job.fileId, (s = new StreamChunker(job.size, job.params)));
+  const r = s.push(job.buf, job.prefix, job.length, job.last);
+  if (job.last) state.chunkers.delete(job.fileId);
   const hashes = new Uint8Array(r.hashes.length * 32);
   r.hashes.forEach((h, i) => hashes.set(h, i * 32));
-  return { kind: 'stream', data: own(r.data), lengths: Uint32Array.from(r.lengths), hashes, ...(r.fileHash ? { fileHash: own(r.fileHash) } : {}) };
+  return { kind: 'stream', carry: r.carry, lengths: Uint32Array.from(r.lengths), hashes };
 }
 
-/** The ArrayBuffers a message can hand over instead of copying. */
+/** The ArrayBuffers a message can hand over instead of copying (shared buffers are shared, not moved). */
 export function transferables(m: Job | Reply): ArrayBuffer[] {
   const list: ArrayBufferLike[] = [];
   if (m.kind === 'batch') list.push(m.slab.buffer, ...('packed' in m ? [m.packed.buffer] : []));
-  else if ('block' in m) list.push(m.block.buffer);
-  else list.push(m.data.buffer, m.lengths.buffer, m.hashes.buffer);
+  else if (m.kind === 'stream' && 'lengths' in m) list.push(m.lengths.buffer, m.hashes.buffer);
+  else if (m.kind === 'hash' && 'fileHash' in m && m.fileHash) list.push(m.fileHash.buffer);
   return [...new Set(list)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
 }

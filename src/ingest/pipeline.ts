@@ -8,7 +8,7 @@ import { chunkRoot } from '../core/roots.js';
 import type { ChunkRef, ChunkingParams } from '../core/types.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import { unpackBatch } from './cpu-task.js';
-import type { BatchReply, StreamReply } from './jobs.js';
+import type { BatchReply, HashReply, StreamReply } from './jobs.js';
 import type { ProgressEvent } from './progress.js';
 import { readBatch, readInto } from './read-batch.js';
 import type { ScannedFile } from './scan.js';
@@ -66,10 +66,15 @@ export async function runPipeline(files: readonly ScannedFile[], writer: ChunkWr
   const large = files.filter((f) => f.size > opts.streamingThreshold);
   const bytesTotal = files.reduce((a, f) => a + f.size, 0);
   const batchSize = opts.batchSize ?? adaptiveBatchSize(small, opts.minBatch, opts.maxBatch);
-  const blockSize = opts.blockSize ?? 8 << 20;
+  // The carry-over after the last cut is < maxSize, so a block of at least maxSize keeps it within the
+  // one previous block (which the writer still holds).
+  const blockSize = Math.max(opts.blockSize ?? 8 << 20, opts.params.large.maxSize, opts.params.medium.maxSize);
+  // Room before each block for the bytes carried over from the previous one (always < maxSize).
+  const prefix = Math.max(opts.params.large.maxSize, opts.params.medium.maxSize);
   const maxInFlight = opts.maxInFlightBytes ?? 32 << 20;
   const pool = new WorkerPool(workerCount(opts.workers, bytesTotal, files.length));
   const slabs = new SlabPool();
+  const shared = new SlabPool(true);
   const done: IngestedFile[] = [];
   const failed: PipelineResult['failed'] = [];
   let filesDone = 0, bytesDone = 0, inFlightBytes = 0;
@@ -127,6 +132,11 @@ export async function runPipeline(files: readonly ScannedFile[], writer: ChunkWr
     }));
   };
 
+  /**
+   * A large file: blocks are read into shared buffers; worker A cuts and hashes chunks (sequential by
+   * nature: it carries the bytes after the last cut into the next block's prefix), worker B computes the
+   * whole-file hash at the same time, and the main thread writes new chunks straight from the buffers.
+   */
   const sendLarge = async (f: ScannedFile, fileId: number) => {
     let fd: number;
     try {
@@ -136,35 +146,58 @@ export async function runPipeline(files: readonly ScannedFile[], writer: ChunkWr
       filesDone++;
       return;
     }
-    const worker = pool.pick();
+    const cutter = pool.pick();
+    const hasher = pool.other(cutter);
     const chunks: ChunkRef[] = [];
     const hashes: Uint8Array[] = [];
+    // A block's buffer goes back to the pool when its hash job is done and the NEXT block has been cut
+    // (the cutter copies the carried bytes out of it then). Counted per buffer.
+    const refs = new Map<ArrayBufferLike, number>();
+    const release = (b: Uint8Array) => {
+      const n = (refs.get(b.buffer) ?? 1) - 1;
+      if (n > 0) refs.set(b.buffer, n);
+      else {
+        refs.delete(b.buffer);
+        shared.release(b);
+      }
+    };
+    let prev: Uint8Array | undefined;
+    let fileHash: Uint8Array | undefined;
     let pos = 0;
     try {
       for (let last = false; !last; ) {
         const want = Math.min(blockSize, f.size - pos);
         await room(want);
-        const block = slabs.get(want);
-        const n = readInto(fd, block, 0, want, pos);
+        const buf = shared.get(prefix + want);
+        const n = readInto(fd, buf, prefix, want, pos);
         pos += n;
         last = n < want || pos >= f.size;
-        const job = pool.run({ kind: 'stream', fileId, size: f.size, block: block.subarray(0, n), last, params: opts.params }, worker);
-        track(n, job.then((r) => {
+        refs.set(buf.buffer, 2);
+        const cut = pool.run({ kind: 'stream', fileId, size: f.size, buf, prefix, length: n, last, params: opts.params }, cutter).then((r) => {
           const reply = r as StreamReply;
-          let off = 0;
+          let off = prefix - reply.carry;
           for (let k = 0; k < reply.lengths.length; k++) {
+            const len = reply.lengths[k];
             const h = reply.hashes.subarray(k * 32, k * 32 + 32);
-            chunks.push(writer.put(h, reply.data.subarray(off, off + reply.lengths[k])));
+            chunks.push(writer.put(h, buf.subarray(off, off + len)));
             hashes.push(h);
-            off += reply.lengths[k];
+            off += len;
           }
-          slabs.release(reply.data);
+          if (prev) release(prev);
+          prev = last ? undefined : buf;
+          if (last) release(buf);
           bytesDone += n;
-          if (reply.fileHash) {
-            done.push({ file: f, size: pos, hash: reply.fileHash, chunkRoot: chunkRoot(hashes), chunks });
+          progress();
+        });
+        const hash = pool.run({ kind: 'hash', fileId, block: buf.subarray(prefix, prefix + n), last }, hasher).then((r) => {
+          if ((r as HashReply).fileHash) fileHash = (r as HashReply).fileHash;
+          release(buf);
+        });
+        track(n, Promise.all([cut, hash]).then(() => {
+          if (last) {
+            done.push({ file: f, size: pos, hash: fileHash!, chunkRoot: chunkRoot(hashes), chunks });
             filesDone++;
           }
-          progress();
         }));
       }
     } finally {

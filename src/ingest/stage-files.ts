@@ -75,10 +75,10 @@ export async function stageFiles(
   try {
     result = await runPipeline(toRead, writer, opts);
   } catch (e) {
-    out.abort();
+    await out.abort();
     throw e;
   }
-  const dataEnd = out.finish();
+  const dataEnd = await out.finish();
 
   let bytes = 0;
   for (const d of result.done) {

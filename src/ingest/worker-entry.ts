@@ -1,8 +1,8 @@
 // Worker thread entry: runs CPU jobs (FastCDC + SHA-256) for the main thread. No I/O happens here.
 import { parentPort } from 'node:worker_threads';
-import { handleJob, transferables, type Job, type JobState } from './jobs.js';
+import { handleJob, newJobState, transferables, type Job, type JobState } from './jobs.js';
 
-const state: JobState = new Map();
+const state: JobState = newJobState();
 parentPort!.on('message', (msg: { id: number; job: Job }) => {
   try {
     const reply = handleJob(msg.job, state);

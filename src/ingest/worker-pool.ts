@@ -2,7 +2,7 @@
 // must stay on one thread, which holds its carry-over bytes); others go to the least-loaded worker.
 // With size 0 every job runs in-process, synchronously, through the very same handler.
 import { Worker } from 'node:worker_threads';
-import { handleJob, transferables, type Job, type JobState, type Reply } from './jobs.js';
+import { handleJob, newJobState, transferables, type Job, type JobState, type Reply } from './jobs.js';
 
 interface Pending {
   resolve: (r: Reply) => void;
@@ -13,7 +13,7 @@ export class WorkerPool {
   private readonly workers: Worker[] = [];
   private readonly load: number[] = [];
   private readonly pending = new Map<number, Pending & { worker: number }>();
-  private readonly inlineState: JobState = new Map();
+  private readonly inlineState: JobState = newJobState();
   private nextId = 1;
   private failure?: Error;
 
@@ -47,6 +47,11 @@ export class WorkerPool {
     let best = 0;
     for (let i = 1; i < this.load.length; i++) if (this.load[i] < this.load[best]) best = i;
     return best;
+  }
+
+  /** A worker other than `w` when there is one (to run a second stage of the same file in parallel). */
+  other(w: number): number {
+    return this.size < 2 ? w : (w + 1) % this.size;
   }
 
   run(job: Job, worker?: number): Promise<Reply> {

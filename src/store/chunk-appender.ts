@@ -1,66 +1,104 @@
-// Appends staged chunk data to the archive past its committed length. Chunks are copied into one reused
-// 8 MiB buffer and written in large sequential writes, so the caller's buffers (worker slabs) can be
-// recycled at once; `finish` fsyncs, and only then may the staging file point at the new bytes.
-import { closeSync, fsyncSync, ftruncateSync, openSync } from 'node:fs';
-import { CorruptDataError } from '../core/errors.js';
+// Appends staged chunk data to the archive past its committed length. Chunks are copied into 8 MiB
+// buffers that are written with positional writes on libuv's thread pool, so the main thread keeps reading
+// and dispatching while the kernel writes back (a blocking write of a large file spends most of its time
+// throttled by dirty-page writeback). When every buffer is still being written, the next write is done
+// synchronously: that is the backpressure, and memory stays bounded. `finish` waits for all writes and
+// fsyncs; only then may the staging file point at the new bytes.
+import { close, closeSync, fsync, ftruncateSync, openSync, write } from 'node:fs';
+import { promisify } from 'node:util';
+import { CorruptDataError, fromSystemError } from '../core/errors.js';
 import { writeAll } from './fs-utils.js';
 
 const BUFFER_SIZE = 8 << 20;
+const MAX_BUFFERS = 4;
+const fsyncAsync = promisify(fsync);
+const closeAsync = promisify(close);
 
 export class ChunkAppender {
   private readonly fd: number;
-  private readonly buf = Buffer.allocUnsafeSlow(BUFFER_SIZE);
+  private cur: Buffer = Buffer.allocUnsafeSlow(BUFFER_SIZE);
   private used = 0;
-  private flushedEnd: number;
+  private submittedEnd: number;
+  private readonly free: Buffer[] = [];
+  private buffers = 1;
+  private readonly writes = new Set<Promise<void>>();
+  private failure?: unknown;
 
   /** Opens the archive for appending at `start`; anything beyond it (an interrupted add) is dropped. */
-  constructor(archivePath: string, start: number, committedLength: number) {
+  constructor(
+    private readonly path: string,
+    start: number,
+    committedLength: number,
+  ) {
     // Never truncate into committed data, whatever a (damaged) staging file says.
-    if (start < committedLength) throw new CorruptDataError(`${archivePath}: staged data would overwrite committed data`);
-    this.fd = openSync(archivePath, 'r+');
+    if (start < committedLength) throw new CorruptDataError(`${path}: staged data would overwrite committed data`);
+    this.fd = openSync(path, 'r+');
     ftruncateSync(this.fd, start);
-    this.flushedEnd = start;
+    this.submittedEnd = start;
   }
 
   /** Where the next appended byte will land. */
   get end(): number {
-    return this.flushedEnd + this.used;
+    return this.submittedEnd + this.used;
   }
 
   append(data: Uint8Array): number {
+    if (this.failure !== undefined) throw fromSystemError(this.failure, `cannot write ${this.path}`);
     const at = this.end;
-    if (data.length > BUFFER_SIZE - this.used) {
-      this.flush();
-      if (data.length >= BUFFER_SIZE) {
-        writeAll(this.fd, data, this.flushedEnd);
-        this.flushedEnd += data.length;
-        return at;
-      }
+    for (let done = 0; done < data.length; ) {
+      const n = Math.min(data.length - done, BUFFER_SIZE - this.used);
+      this.cur.set(data.subarray(done, done + n), this.used);
+      this.used += n;
+      done += n;
+      if (this.used === BUFFER_SIZE) this.submit();
     }
-    this.buf.set(data, this.used);
-    this.used += data.length;
     return at;
   }
 
-  private flush(): void {
+  private submit(): void {
     if (this.used === 0) return;
-    writeAll(this.fd, this.buf.subarray(0, this.used), this.flushedEnd);
-    this.flushedEnd += this.used;
+    const buf = this.cur, len = this.used, pos = this.submittedEnd;
+    this.submittedEnd += len;
     this.used = 0;
-  }
-
-  /** Flushes and makes the appended data durable. */
-  finish(): number {
-    try {
-      this.flush();
-      fsyncSync(this.fd);
-    } finally {
-      closeSync(this.fd);
+    const next = this.free.pop() ?? (this.buffers < MAX_BUFFERS ? (this.buffers++, Buffer.allocUnsafeSlow(BUFFER_SIZE)) : undefined);
+    if (!next) {
+      writeAll(this.fd, buf.subarray(0, len), pos); // every buffer busy: wait here (backpressure)
+      return;
     }
-    return this.flushedEnd;
+    this.cur = next;
+    const p = new Promise<void>((resolve) => {
+      const step = (off: number) =>
+        write(this.fd, buf, off, len - off, pos + off, (err, n) => {
+          if (err) {
+            this.failure ??= err;
+            resolve();
+          } else if (off + n < len) step(off + n);
+          else resolve();
+        });
+      step(0);
+    }).then(() => {
+      this.writes.delete(p);
+      this.free.push(buf);
+    });
+    this.writes.add(p);
   }
 
-  abort(): void {
+  /** Writes what is buffered, waits for every write, and makes the appended data durable. */
+  async finish(): Promise<number> {
+    try {
+      this.submit();
+      await Promise.all(this.writes);
+      if (this.failure !== undefined) throw fromSystemError(this.failure, `cannot write ${this.path}`);
+      await fsyncAsync(this.fd);
+    } finally {
+      await closeAsync(this.fd);
+    }
+    return this.submittedEnd;
+  }
+
+  /** Gives up: waits for writes in flight (their bytes are beyond any staged end, so harmless) and closes. */
+  async abort(): Promise<void> {
+    await Promise.all(this.writes);
     closeSync(this.fd);
   }
 }

@@ -66,6 +66,24 @@ describe('streaming large files', () => {
   });
 });
 
+describe('streaming across blocks', () => {
+  it('a 20 MB file in 8 MiB blocks: carried bytes across blocks (whole chunks included) are stored exactly once', async () => {
+    const project = tempDir('dig-blocks-');
+    const data = prng(9)(20_000_000);
+    writeFileSync(join(project, 'f.bin'), data);
+    const roots: string[] = [];
+    for (const [workers, streamingThreshold] of [[2, 1_000_000], [1, 1_000_000], [0, 1_000_000], [0, 100_000_000]] as const) {
+      rmSync(join(project, '.digstore'), { force: true });
+      const store = Store.init(project, { home: tempDir('dig-blocks-home-') });
+      const r = await store.add(['f.bin'], { cwd: project, workers, streamingThreshold });
+      expect(r.newBytes).toBe(data.length); // random data: nothing to dedup, nothing written twice
+      roots.push((await store.commit('x')).root);
+      expect(sha(store.get('f.bin'))).toBe(sha(data));
+    }
+    expect(new Set(roots).size).toBe(1);
+  });
+});
+
 describe('stat cache', () => {
   const project = tempDir('dig-stat-');
   const home = tempDir('dig-stat-home-');

@@ -1,0 +1,55 @@
+// Runs a command and measures wall time and peak RSS. Peak RSS comes from GNU time (`/usr/bin/time`),
+// installed with apt when missing and possible; otherwise only wall time is reported.
+import { spawnSync, execSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const TIME = '/usr/bin/time';
+
+export function ensureTool(bin, aptPackage, notes) {
+  const has = () => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
+  if (has()) return true;
+  if (process.getuid?.() === 0) {
+    console.error(`installing ${aptPackage} with apt-get…`);
+    spawnSync('sh', ['-c', `(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${aptPackage}) >/dev/null 2>&1`]);
+    if (has()) return true;
+  }
+  notes.push(`${bin} not installed (and could not be installed): its comparison is skipped`);
+  return false;
+}
+
+/** Runs `cmd args` in `cwd`; returns { seconds, rssMB, code, stdout }. Throws on failure unless allowed. */
+export function measure(cmd, args, { cwd, env = {}, allowFail = false } = {}) {
+  const useTime = existsSync(TIME);
+  const out = join(tmpdir(), `bench-time-${process.pid}`);
+  const t0 = process.hrtime.bigint();
+  const r = useTime
+    ? spawnSync(TIME, ['-f', '%M', '-o', out, cmd, ...args], { cwd, env: { ...process.env, ...env }, maxBuffer: 1 << 28 })
+    : spawnSync(cmd, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 1 << 28 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  let rssMB = null;
+  if (useTime && existsSync(out)) {
+    const kb = Number(readFileSync(out, 'utf8').trim().split('\n').pop());
+    rssMB = Number.isFinite(kb) ? kb / 1024 : null;
+    rmSync(out, { force: true });
+  }
+  if (r.status !== 0 && !allowFail) {
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr?.toString().slice(0, 500)}`);
+  }
+  return { seconds, rssMB, code: r.status, stdout: r.stdout?.toString() ?? '' };
+}
+
+/** Sums a sequence of measured steps: total seconds, max RSS. */
+export function sumSteps(steps) {
+  return {
+    seconds: steps.reduce((a, s) => a + s.seconds, 0),
+    rssMB: steps.some((s) => s.rssMB !== null) ? Math.max(...steps.map((s) => s.rssMB ?? 0)) : null,
+  };
+}
+
+export function dropCachesHint() {
+  try {
+    execSync('sync');
+  } catch {}
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// `npm run bench`: digstore's ingest scenarios, with the same input through restic and git in the same run.
+//   node bench/run.mjs [--only a,b,c,d,e,f] [--quick]     (--quick: smaller inputs, for a smoke run)
+// Inputs are made by bench/make-tree.mjs (seeded, a copy of ../shared/bench/make-tree.mjs) under
+// bench/work/ (or $BENCH_DIR) and kept between runs. Results: bench/results/<date>.json and a table.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ensureTool } from './lib/measure.mjs';
+import { digstoreAddCommit, gitAddCommit, resticBackup } from './lib/tools.mjs';
+import { inMemory } from './lib/inmemory.mjs';
+import { verifyTree } from './lib/verify.mjs';
+
+const here = dirname(new URL(import.meta.url).pathname);
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : ['a', 'b', 'c', 'd', 'e', 'f'];
+const work = process.env.BENCH_DIR ?? join(here, 'work');
+mkdirSync(work, { recursive: true });
+const notes = [];
+const hasRestic = ensureTool('restic', 'restic', notes);
+const hasGit = ensureTool('git', 'git', notes);
+ensureTool('/usr/bin/time', 'time', notes);
+
+function makeInput(name, args) {
+  const target = join(work, name);
+  const stamp = `${target}.json`;
+  const want = JSON.stringify(args);
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return target;
+  rmSync(target, { recursive: true, force: true });
+  console.error(`generating ${name}…`);
+  const r = spawnSync(process.execPath, [join(here, 'make-tree.mjs'), args[0], target, ...args.slice(1)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`make-tree failed for ${name}`);
+  writeFileSync(stamp, want);
+  return target;
+}
+
+const rows = [];
+function row(scenario, tool, m, { files = null, bytes = null, extra = {} } = {}) {
+  const r = { scenario, tool, seconds: m.seconds, rssMB: m.rssMB, files, bytes, ...extra };
+  if (files) r.filesPerSec = files / m.seconds;
+  if (bytes) r.MBps = bytes / 1e6 / m.seconds;
+  rows.push(r);
+  console.error(`  ${scenario} ${tool}: ${m.seconds.toFixed(2)} s${m.rssMB ? `, ${m.rssMB.toFixed(0)} MB RSS` : ''}`);
+  return r;
+}
+
+function compare(scenario, dir, files, bytes, { git = true } = {}) {
+  const d = digstoreAddCommit(dir, join(work, `${scenario}-home`));
+  row(scenario, 'digstore', d, { files, bytes, extra: { add: d.add.seconds, commit: d.commit.seconds, addRssMB: d.add.rssMB, commitRssMB: d.commit.rssMB } });
+  if (hasRestic) row(scenario, 'restic', resticBackup(dir, join(work, `${scenario}-restic`)), { files, bytes });
+  if (hasGit && git) row(scenario, 'git', gitAddCommit(dir, join(work, `${scenario}-git`)), { files, bytes });
+  else if (!git) notes.push(`${scenario}: git skipped (git add of multi-GiB files takes minutes; it is not built for them)`);
+  return d;
+}
+
+const small = quick ? 2000 : 20000;
+if (only.includes('a') || only.includes('e')) {
+  const dir = makeInput(`small-${small}`, ['small', '--files', String(small)]);
+  const bytes = small * 4608;
+  if (only.includes('a')) compare('a', dir, small, bytes);
+  if (only.includes('e')) {
+    if (!only.includes('a')) digstoreAddCommit(dir, join(work, 'a-home'));
+    const first = rows.find((r) => r.scenario === 'a' && r.tool === 'digstore');
+    const e = digstoreAddCommit(dir, join(work, 'a-home'), { reAdd: true });
+    row('e', 'digstore', e, { files: small, extra: { ratioToFirstAdd: first ? e.seconds / first.add : null } });
+  }
+}
+if (only.includes('b')) {
+  const n = quick ? 10000 : 100000;
+  const dir = makeInput(`tiny-${n}`, ['small', '--files', String(n), '--dirs', String(n / 100), '--min', '0', '--max', '2048']);
+  compare('b', dir, n, n * 1024);
+}
+if (only.includes('c')) {
+  for (const mb of quick ? [256] : [1024, 5120]) {
+    const dir = makeInput(`big-${mb}`, ['big', 'x', '--mb', String(mb)]);
+    compare(`c ${mb >= 1024 ? `${mb / 1024} GiB` : `${mb} MiB`}`, dir, 1, mb << 20, { git: mb <= 1024 });
+  }
+}
+if (only.includes('d')) {
+  const dir = makeInput(`mixed${quick ? '-quick' : ''}`, ['mixed', '--files', quick ? '1000' : '10000', '--big-mb', quick ? '20' : '100']);
+  const d = compare('d', dir, quick ? 1005 : 10005, null);
+  const v = await verifyTree(dir, join(work, 'd-home'));
+  rows.find((r) => r.scenario === 'd' && r.tool === 'digstore').verified = v;
+  console.error(`  d: read back ${v.files} files, ${v.mismatches} mismatches`);
+}
+if (only.includes('f')) {
+  for (const [name, r] of Object.entries(await inMemory(quick ? 256 : 1024))) row('f', name, r, { bytes: r.mb * (1 << 20) });
+}
+
+// Table with ratios against restic and git from this same run.
+const ratio = (r, tool) => {
+  const o = rows.find((x) => x.scenario === r.scenario && x.tool === tool);
+  return o && r.tool === 'digstore' ? (r.seconds / o.seconds).toFixed(2) : '';
+};
+const lines = [['scenario', 'tool', 'seconds', 'files/s', 'MB/s', 'peak RSS MB', 'vs restic', 'vs git']];
+for (const r of rows) {
+  lines.push([r.scenario, r.tool, r.seconds.toFixed(2), r.filesPerSec ? r.filesPerSec.toFixed(0) : '', r.MBps ? r.MBps.toFixed(0) : '',
+    r.rssMB ? r.rssMB.toFixed(0) : '', ratio(r, 'restic'), ratio(r, 'git')]);
+}
+const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
+const table = lines.map((l) => `| ${l.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`);
+table.splice(1, 0, `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+console.log(table.join('\n'));
+if (notes.length) console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join('\n')}`);
+console.log('\n"vs restic"/"vs git": digstore time / their time in this run (below 1 = digstore faster).');
+
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const machine = { cpus: cpus().length, parallelism: availableParallelism(), cpu: cpus()[0]?.model, memGiB: totalmem() / 2 ** 30, node: process.version };
+const resultsDir = join(here, 'results');
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(join(resultsDir, `${stamp}${quick ? '-quick' : ''}.json`), JSON.stringify({ date: new Date().toISOString(), quick, machine, rows, notes }, null, 2));
