@@ -29,6 +29,9 @@ export interface PreparedCdc {
   readonly lHi: number;
   readonly lLsLo: number;
   readonly lLsHi: number;
+  /** The two masks whole, for the WebAssembly loop. */
+  readonly maskS: bigint;
+  readonly maskL: bigint;
 }
 
 export function prepareCdc(opts: FastCdcOptions): PreparedCdc {
@@ -49,6 +52,7 @@ export function prepareCdc(opts: FastCdcOptions): PreparedCdc {
     minSize, avgSize, maxSize,
     sLo: s.lo, sHi: s.hi, sLsLo: sLs.lo, sLsHi: sLs.hi,
     lLo: l.lo, lHi: l.hi, lLsLo: lLs.lo, lLsHi: lLs.hi,
+    maskS: BigInt(MASKS[bits + n]), maskL: BigInt(MASKS[bits - n]),
   };
 }
 
@@ -87,8 +91,8 @@ export function findCut(src: Uint8Array, start: number, end: number, p: Prepared
   }
 }
 
-/** Cuts all of `data` into content-defined chunks. */
-export function fastcdc(data: Uint8Array, opts: FastCdcOptions): Chunk[] {
+/** Cuts all of `data` into content-defined chunks with this JavaScript loop (the reference). */
+export function fastcdcJs(data: Uint8Array, opts: FastCdcOptions): Chunk[] {
   const p = prepareCdc(opts);
   const out: Chunk[] = [];
   let offset = 0;

@@ -1,7 +1,7 @@
 // The CPU stage of the ingest pipeline: FastCDC + SHA-256, as pure functions over buffers, run in a
 // worker thread (or in-process with `workers: 0`). Results are packed into one buffer per job so a batch
 // of 200 files costs one message, not 200.
-import { findCut } from '../chunking/fastcdc.js';
+import { cutLengths } from '../chunking/cut-wasm.js';
 import { ByteReader, ByteWriter } from '../core/bytes.js';
 import { chunkRoot } from '../core/roots.js';
 import { sha256 } from '../core/digest.js';
@@ -35,9 +35,8 @@ export function processBatch(slab: Uint8Array, sizes: ArrayLike<number>, params:
         hashes.push(hash);
       }
     } else {
-      const p = preparedFor(cdc, params.normalization);
-      for (let s = 0; s < data.length; ) {
-        const len = findCut(data, s, data.length, p);
+      let s = 0;
+      for (const len of cutLengths(data, 0, data.length, preparedFor(cdc, params.normalization))) {
         lengths.push(len);
         hashes.push(sha(data.subarray(s, s + len)));
         s += len;
@@ -93,14 +92,12 @@ export class StreamChunker {
     if (carry > prefix) throw new Error('carry-over larger than the block prefix');
     buf.set(this.carried, prefix - carry);
     const region = buf.subarray(prefix - carry, prefix + length);
-    const lengths: number[] = [];
-    const hashes: Uint8Array[] = [];
+    const lengths = cutLengths(region, 0, region.length, this.prepared, last);
+    const hashes: Uint8Array[] = new Array(lengths.length);
     let s = 0;
-    while (s < region.length && (last || region.length - s >= this.prepared.maxSize)) {
-      const len = findCut(region, s, region.length, this.prepared);
-      lengths.push(len);
-      hashes.push(sha(region.subarray(s, s + len)));
-      s += len;
+    for (let k = 0; k < lengths.length; k++) {
+      hashes[k] = sha(region.subarray(s, s + lengths[k]));
+      s += lengths[k];
     }
     this.carried = region.subarray(s);
     return { carry, lengths, hashes };

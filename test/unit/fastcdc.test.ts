@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fastcdc } from '../../src/index.js';
 import { MASKS } from '../../src/chunking/gear.js';
+import { fastcdcJs } from '../../src/chunking/fastcdc.js';
 import { prng } from '../helpers.js';
 
 const dir = join(__dirname, '..', 'fixtures', 'fastcdc');
@@ -50,7 +51,9 @@ describe('fastcdc', () => {
   it('matches the shared reference vectors (SekienAkashita.jpg, 4096/16384/65535)', () => {
     const data = readFileSync(join(dir, expected.file));
     expect(createHash('sha256').update(data).digest('hex')).toBe(expected.fileSha256);
-    const chunks = fastcdc(data, { minSize: expected.minSize, avgSize: expected.avgSize, maxSize: expected.maxSize });
+    const opts = { minSize: expected.minSize, avgSize: expected.avgSize, maxSize: expected.maxSize };
+    expect(fastcdcJs(data, opts)).toEqual(fastcdc(data, opts));
+    const chunks = fastcdc(data, opts);
     expect(chunks).toEqual(expected.chunks.map((c: { offset: number; length: number }) => ({ offset: c.offset, length: c.length })));
     for (const [i, c] of chunks.entries()) {
       const h = createHash('sha256').update(data.subarray(c.offset, c.offset + c.length)).digest('hex');
@@ -74,8 +77,10 @@ describe('fastcdc', () => {
           const data = prng(seed)(length);
           const avgSize = 1 << avgBits;
           const minSize = avgSize >> 2, maxSize = avgSize * 4;
-          const got = fastcdc(data, { minSize, avgSize, maxSize, normalization: n }).map((c) => c.length);
-          expect(got).toEqual(referenceCuts(data, minSize, avgSize, maxSize, n));
+          const want = referenceCuts(data, minSize, avgSize, maxSize, n);
+          const opts = { minSize, avgSize, maxSize, normalization: n };
+          expect(fastcdc(data, opts).map((c) => c.length)).toEqual(want); // WebAssembly loop
+          expect(fastcdcJs(data, opts).map((c) => c.length)).toEqual(want); // JS fallback
         },
       ),
       { numRuns: 60, seed: 42 },
