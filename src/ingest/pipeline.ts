@@ -71,7 +71,7 @@ export async function runPipeline(files: readonly ScannedFile[], writer: ChunkWr
   const blockSize = Math.max(opts.blockSize ?? 8 << 20, opts.params.large.maxSize, opts.params.medium.maxSize);
   // Room before each block for the bytes carried over from the previous one (always < maxSize).
   const prefix = Math.max(opts.params.large.maxSize, opts.params.medium.maxSize);
-  const maxInFlight = opts.maxInFlightBytes ?? 32 << 20;
+  const maxInFlight = opts.maxInFlightBytes ?? 16 << 20;
   const pool = new WorkerPool(workerCount(opts.workers, bytesTotal, files.length));
   const slabs = new SlabPool();
   const shared = new SlabPool(true);

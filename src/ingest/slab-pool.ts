@@ -1,9 +1,11 @@
 // Reuses the buffers that carry file bytes to the workers. Fresh memory costs a page fault per 4 KiB on
 // first touch (~100 ms for 87 MB here); a recycled buffer is already mapped. The free list is bounded in
 // bytes, so peak memory stays flat. Shared pools hand out SharedArrayBuffers: one block of a large file
-// is read once and then chunked on one thread and hashed on another without copying.
+// is read once and then chunked on one thread and hashed on another without copying. The free list must
+// hold the whole working set (bounded by the in-flight budget): a dropped buffer lingers until a GC that a
+// tiny JS heap rarely triggers, while a new one is allocated in its place.
 const MIN_SLAB = 1 << 20;
-const MAX_FREE_BYTES = 48 << 20;
+const MAX_FREE_BYTES = 96 << 20;
 
 export class SlabPool {
   private readonly free: ArrayBufferLike[] = [];

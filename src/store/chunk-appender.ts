@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { CorruptDataError, fromSystemError } from '../core/errors.js';
 import { writeAll } from './fs-utils.js';
 
-const BUFFER_SIZE = 8 << 20;
+const BUFFER_SIZE = 4 << 20;
 const MAX_BUFFERS = 4;
 const fsyncAsync = promisify(fsync);
 const closeAsync = promisify(close);
