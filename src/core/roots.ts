@@ -4,7 +4,8 @@
 //   layer root  = merkle root over the file leaves of the generation, sorted by path (UTF-8 bytes)
 //   store root  = merkle root over the layer roots of layers 1..n: the root hash of generation n
 import { ByteWriter } from './bytes.js';
-import { leafHash, merkleRoot, merkleRootOfLeaves } from './merkle.js';
+import { sha256 } from './digest.js';
+import { merkleRoot, merkleRootOfLeaves } from './merkle.js';
 import type { FileEntry } from './types.js';
 
 export function chunkRoot(chunkHashes: readonly Uint8Array[]): Uint8Array {
@@ -15,8 +16,22 @@ export function fileLeafData(f: Pick<FileEntry, 'path' | 'size' | 'hash' | 'chun
   return new ByteWriter(128).str16(f.path).u64(f.size).bytes(f.hash).bytes(f.chunkRoot).finish();
 }
 
+// Leaf hashing for a whole layer (20k+ files per commit) reuses one buffer: 0x00 prefix, then the leaf data.
+let scratch = Buffer.allocUnsafe(1024);
+
 export function fileLeaf(f: Pick<FileEntry, 'path' | 'size' | 'hash' | 'chunkRoot'>): Uint8Array {
-  return leafHash(fileLeafData(f));
+  const max = 1 + 2 + f.path.length * 3 + 8 + 64;
+  if (max > scratch.length) scratch = Buffer.allocUnsafe(max * 2);
+  scratch[0] = 0x00;
+  const n = scratch.write(f.path, 3, 'utf8');
+  scratch.writeUInt16LE(n, 1);
+  let p = 3 + n;
+  scratch.writeUInt32LE(f.size % 0x1_0000_0000, p);
+  scratch.writeUInt32LE(Math.floor(f.size / 0x1_0000_0000), p + 4);
+  scratch.set(f.hash, p + 8);
+  scratch.set(f.chunkRoot, p + 40);
+  p += 72;
+  return sha256(scratch.subarray(0, p));
 }
 
 /** `files` must be the complete file set of a generation, sorted by path, without deletion markers. */

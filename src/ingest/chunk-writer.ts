@@ -1,7 +1,7 @@
 // The single writer of the ingest pipeline (main thread): claims each chunk hash before writing it, so a
 // chunk already stored — committed, staged earlier, or earlier in this very run — is never written again,
 // and counts new versus reused chunks and bytes for the summary.
-import { toHex } from '../core/digest.js';
+import { equalBytes } from '../core/digest.js';
 import type { ChunkRef } from '../core/types.js';
 import type { ChunkAppender } from '../store/chunk-appender.js';
 import type { ChunkIndex } from '../store/chunk-index.js';
@@ -13,9 +13,12 @@ export interface DedupStats {
   reusedBytes: number;
 }
 
+/** The first 48 bits of a hash as a number: a cheap map key (the full hash is compared on a hit). */
+const key48 = (h: Uint8Array): number => h[0] + h[1] * 0x100 + h[2] * 0x10000 + h[3] * 0x1000000 + h[4] * 0x100000000 + h[5] * 0x10000000000;
+
 export class ChunkWriter {
   readonly stats: DedupStats = { newChunks: 0, newBytes: 0, reusedChunks: 0, reusedBytes: 0 };
-  private readonly staged: Map<string, ChunkRef>;
+  private readonly staged = new Map<number, ChunkRef[]>();
 
   constructor(
     private readonly out: ChunkAppender,
@@ -23,13 +26,24 @@ export class ChunkWriter {
     /** Chunks staged by earlier adds; new ones are appended to this array. */
     readonly newChunks: ChunkRef[],
   ) {
-    this.staged = new Map(newChunks.map((c) => [toHex(c.hash), c]));
+    for (const c of newChunks) this.remember(c);
+  }
+
+  private remember(c: ChunkRef): void {
+    const k = key48(c.hash);
+    const list = this.staged.get(k);
+    if (list) list.push(c);
+    else this.staged.set(k, [c]);
+  }
+
+  private stagedRef(hash: Uint8Array): ChunkRef | undefined {
+    const list = this.staged.get(key48(hash));
+    return list?.find((c) => equalBytes(c.hash, hash));
   }
 
   /** Returns where the chunk lives, appending `bytes` only if no copy exists yet. */
   put(hash: Uint8Array, bytes: Uint8Array): ChunkRef {
-    const key = toHex(hash);
-    const known = this.staged.get(key) ?? this.committed.lookup(hash);
+    const known = this.stagedRef(hash) ?? this.committed.lookup(hash);
     if (known) {
       this.stats.reusedChunks++;
       this.stats.reusedBytes += bytes.length;
@@ -37,7 +51,7 @@ export class ChunkWriter {
     }
     // Copy the hash out of the worker's result buffer so that buffer can be released.
     const ref: ChunkRef = { hash: Uint8Array.from(hash), offset: this.out.append(bytes), length: bytes.length, storedLength: bytes.length, codec: 0 };
-    this.staged.set(key, ref);
+    this.remember(ref);
     this.newChunks.push(ref);
     this.stats.newChunks++;
     this.stats.newBytes += bytes.length;

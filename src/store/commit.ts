@@ -53,7 +53,7 @@ export function commitStaged(paths: StorePaths, message: string, author: string,
     const head = archive.latest();
     const files = new Map<string, FileEntry>(generationFiles(archive, head?.number ?? 0).map((f) => [f.path, f]));
     let changed = 0, bytes = 0, deleted = 0, reusedChunks = 0;
-    const seen = new Set<string>();
+    const reused = new Set<number>(); // a stored chunk is identified by its offset in the archive
     for (const { stat: _stat, ...e } of staging.entries) {
       if (e.deleted) {
         if (files.delete(e.path)) deleted++;
@@ -62,12 +62,9 @@ export function commitStaged(paths: StorePaths, message: string, author: string,
       files.set(e.path, e);
       changed++;
       bytes += e.size;
-      for (const c of e.chunks) {
-        const k = toHex(c.hash);
-        if (c.offset < staging.dataStart && !seen.has(k)) reusedChunks++;
-        seen.add(k);
-      }
+      for (const c of e.chunks) if (c.offset < staging.dataStart) reused.add(c.offset);
     }
+    reusedChunks = reused.size;
     if (changed === 0 && deleted === 0) throw new NothingToCommitError();
     const sorted = sortByPath([...files.values()]);
     const lr = layerRoot(sorted);
