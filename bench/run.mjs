@@ -42,7 +42,7 @@ function makeInput(name, args) {
 const rows = [];
 function row(scenario, tool, m, { files = null, bytes = null, extra = {} } = {}) {
   const r = { scenario, tool, seconds: m.seconds, rssMB: m.rssMB, files, bytes, ...extra };
-  if (files) r.filesPerSec = files / m.seconds;
+  if (files > 1) r.filesPerSec = files / m.seconds;
   if (bytes) r.MBps = bytes / 1e6 / m.seconds;
   rows.push(r);
   console.error(`  ${scenario} ${tool}: ${m.seconds.toFixed(2)} s${m.rssMB ? `, ${m.rssMB.toFixed(0)} MB RSS` : ''}`);
@@ -78,7 +78,7 @@ if (only.includes('b')) {
 if (only.includes('c')) {
   for (const mb of quick ? [256] : [1024, 5120]) {
     const dir = makeInput(`big-${mb}`, ['big', '--mb', String(mb)]);
-    compare(`c ${mb >= 1024 ? `${mb / 1024} GiB` : `${mb} MiB`}`, dir, 1, mb << 20, { git: mb <= 1024 });
+    compare(`c ${mb >= 1024 ? `${mb / 1024} GiB` : `${mb} MiB`}`, dir, 1, mb * 2 ** 20, { git: mb <= 1024 });
   }
 }
 if (only.includes('d')) {
@@ -89,7 +89,7 @@ if (only.includes('d')) {
   console.error(`  d: read back ${v.files} files, ${v.mismatches} mismatches`);
 }
 if (only.includes('f')) {
-  for (const [name, r] of Object.entries(await inMemory(quick ? 256 : 1024))) row('f', name, r, { bytes: r.mb * (1 << 20) });
+  for (const [name, r] of Object.entries(await inMemory(quick ? 256 : 1024))) row('f', name, r, { bytes: r.mb * 2 ** 20 });
 }
 
 // Table with ratios against restic and git from this same run.
@@ -97,10 +97,11 @@ const ratio = (r, tool) => {
   const o = rows.find((x) => x.scenario === r.scenario && x.tool === tool);
   return o && r.tool === 'digstore' ? (r.seconds / o.seconds).toFixed(2) : '';
 };
-const lines = [['scenario', 'tool', 'seconds', 'files/s', 'MB/s', 'peak RSS MB', 'vs restic', 'vs git']];
+const lines = [['scenario', 'tool', 'seconds', 'files/s', 'MB/s', 'peak RSS MB', 'vs restic', 'vs git', 'note']];
 for (const r of rows) {
+  const note = r.ratioToFirstAdd ? `${r.ratioToFirstAdd.toFixed(2)} x first add` : r.verified ? `${r.verified.files} files read back, ${r.verified.mismatches} mismatches` : '';
   lines.push([r.scenario, r.tool, r.seconds.toFixed(2), r.filesPerSec ? r.filesPerSec.toFixed(0) : '', r.MBps ? r.MBps.toFixed(0) : '',
-    r.rssMB ? r.rssMB.toFixed(0) : '', ratio(r, 'restic'), ratio(r, 'git')]);
+    r.rssMB ? r.rssMB.toFixed(0) : '', ratio(r, 'restic'), ratio(r, 'git'), note]);
 }
 const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
 const table = lines.map((l) => `| ${l.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`);

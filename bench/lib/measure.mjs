@@ -1,6 +1,6 @@
 // Runs a command and measures wall time and peak RSS. Peak RSS comes from GNU time (`/usr/bin/time`),
 // installed with apt when missing and possible; otherwise only wall time is reported.
-import { spawnSync, execSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,9 @@ export function ensureTool(bin, aptPackage, notes) {
 
 /** Runs `cmd args` in `cwd`; returns { seconds, rssMB, code, stdout }. Throws on failure unless allowed. */
 export function measure(cmd, args, { cwd, env = {}, allowFail = false } = {}) {
+  // Start every measured run with no dirty pages of the previous one (or of input generation) still being
+  // written back: otherwise whoever runs next pays for the previous tool's writes.
+  spawnSync('sync');
   const useTime = existsSync(TIME);
   const out = join(tmpdir(), `bench-time-${process.pid}`);
   const t0 = process.hrtime.bigint();
@@ -46,10 +49,4 @@ export function sumSteps(steps) {
     seconds: steps.reduce((a, s) => a + s.seconds, 0),
     rssMB: steps.some((s) => s.rssMB !== null) ? Math.max(...steps.map((s) => s.rssMB ?? 0)) : null,
   };
-}
-
-export function dropCachesHint() {
-  try {
-    execSync('sync');
-  } catch {}
 }

@@ -62,14 +62,16 @@ function workerCount(opt: number | 'auto', totalBytes: number, files: number): n
 
 export async function runPipeline(files: readonly ScannedFile[], writer: ChunkWriter, opts: PipelineOptions): Promise<PipelineResult> {
   const started = performance.now();
-  const small = files.filter((f) => f.size <= opts.streamingThreshold);
-  const large = files.filter((f) => f.size > opts.streamingThreshold);
+  // Files larger than one block are streamed even below the configured threshold: reading them whole gains
+  // nothing and would make memory grow with the file size.
+  const blockSize = Math.max(opts.blockSize ?? 8 << 20, opts.params.large.maxSize, opts.params.medium.maxSize);
+  const streamAbove = Math.min(opts.streamingThreshold, blockSize);
+  const small = files.filter((f) => f.size <= streamAbove);
+  const large = files.filter((f) => f.size > streamAbove);
   const bytesTotal = files.reduce((a, f) => a + f.size, 0);
   const batchSize = opts.batchSize ?? adaptiveBatchSize(small, opts.minBatch, opts.maxBatch);
-  // The carry-over after the last cut is < maxSize, so a block of at least maxSize keeps it within the
-  // one previous block (which the writer still holds).
-  const blockSize = Math.max(opts.blockSize ?? 8 << 20, opts.params.large.maxSize, opts.params.medium.maxSize);
-  // Room before each block for the bytes carried over from the previous one (always < maxSize).
+  // Room before each block for the bytes carried over from the previous one (always < maxSize, and a block
+  // is at least maxSize, so the carry never spans more than the one previous block).
   const prefix = Math.max(opts.params.large.maxSize, opts.params.medium.maxSize);
   const maxInFlight = opts.maxInFlightBytes ?? 16 << 20;
   const pool = new WorkerPool(workerCount(opts.workers, bytesTotal, files.length));
