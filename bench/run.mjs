@@ -8,14 +8,15 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureTool } from './lib/measure.mjs';
-import { digstoreAddCommit, gitAddCommit, resticBackup } from './lib/tools.mjs';
+import { CLI, digstoreAddCommit, gitAddCommit, resticBackup } from './lib/tools.mjs';
+import { measure } from './lib/measure.mjs';
 import { inMemory } from './lib/inmemory.mjs';
 import { verifyTree } from './lib/verify.mjs';
 
 const here = dirname(new URL(import.meta.url).pathname);
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
-const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : ['a', 'b', 'c', 'd', 'e', 'f'];
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
 const work = process.env.BENCH_DIR ?? join(here, 'work');
 mkdirSync(work, { recursive: true });
 const notes = [];
@@ -90,6 +91,28 @@ if (only.includes('d')) {
 }
 if (only.includes('f')) {
   for (const [name, r] of Object.entries(await inMemory(quick ? 256 : 1024))) row('f', name, r, { bytes: r.mb * 2 ** 20 });
+}
+
+if (only.includes('g')) {
+  // Scanning cost with a huge ignored directory: 20k files, then the same 20k plus node_modules/ with 200k
+  // files excluded by .digignore. An excluded directory is never walked, so the two should cost the same.
+  const n = quick ? 2000 : 20000;
+  const plain = makeInput(`small-${n}`, ['small', '--files', String(n)]);
+  const withDeps = makeInput(`ignored-${n}`, ['small', '--files', String(n)]);
+  const deps = join(withDeps, 'node_modules');
+  if (!existsSync(deps)) {
+    console.error('generating node_modules…');
+    spawnSync(process.execPath, [join(here, 'make-tree.mjs'), 'small', deps, '--files', String(n * 10), '--dirs', String(n / 10), '--min', '0', '--max', '64'], { stdio: 'ignore' });
+    writeFileSync(join(withDeps, '.digignore'), 'node_modules/\n');
+  }
+  const home = join(work, 'g-home');
+  for (const [label, dir] of [['20k files', plain], ['20k + ignored node_modules (200k)', withDeps]]) {
+    rmSync(home, { recursive: true, force: true });
+    rmSync(join(dir, '.digstore'), { force: true });
+    measure(process.execPath, [CLI, 'init', '-q'], { cwd: dir, env: { DIGSTORE_HOME: home } });
+    const m = measure(process.execPath, [CLI, 'add', '-A', '--dry-run'], { cwd: dir, env: { DIGSTORE_HOME: home } });
+    row('g', `scan (add -A --dry-run): ${quick ? label.replace(/20k/g, '2k').replace('200k', '20k') : label}`, m, { files: n });
+  }
 }
 
 // Table with ratios against restic and git from this same run.

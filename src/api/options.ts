@@ -26,6 +26,8 @@ export interface AddOptions {
   batchSize?: number;
   /** Files above this size are streamed in blocks (default: config `large_files.streaming_threshold`). */
   streamingThreshold?: number;
+  /** Add files even when `.digignore` rules exclude them (as `git add -f`). */
+  force?: boolean;
   /** Milliseconds to wait for another writer to finish. */
   lockWaitMs?: number;
 }

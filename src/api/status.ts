@@ -1,9 +1,11 @@
 // `status`: compares the working tree, the staging area and the latest generation, as git does.
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IgnoreRules } from '../ingest/ignore-rules.js';
 import { equalBytes, sha256 } from '../core/digest.js';
 import type { StagedEntry } from '../core/codecs/staging-codec.js';
 import type { FileEntry } from '../core/types.js';
-import { scanDirectory, type ScanResult, type ScannedFile } from '../ingest/scan.js';
+import { scanDirectory, scannedFile, type ScanResult, type ScannedFile } from '../ingest/scan.js';
 import type { StatCacheEntry } from '../core/codecs/stat-cache-codec.js';
 import { sameStat } from '../store/stat-cache.js';
 
@@ -31,6 +33,7 @@ export function computeStatus(
   head: ReadonlyMap<string, FileEntry>,
   staging: readonly StagedEntry[],
   statCache: ReadonlyMap<string, StatCacheEntry>,
+  rules: IgnoreRules,
 ): StatusResult {
   const staged: StatusResult['staged'] = [];
   const tracked = new Map<string, FileEntry | StagedEntry>(head);
@@ -45,7 +48,7 @@ export function computeStatus(
     }
   }
   const scan: ScanResult = { files: [], skipped: [] };
-  scanDirectory(projectRoot, projectRoot, true, scan);
+  scanDirectory(projectRoot, projectRoot, true, scan, rules);
   const onDisk = new Set<string>();
   const modified: string[] = [];
   const untracked: string[] = [];
@@ -55,7 +58,20 @@ export function computeStatus(
     if (!t) untracked.push(f.rel);
     else if (!sameAsDisk(f, t, statCache.get(f.rel))) modified.push(f.rel);
   }
-  const deleted = [...tracked.keys()].filter((p) => !onDisk.has(p));
+  // A tracked file stays tracked when a rule would ignore it (as in git): look for it directly.
+  const deleted: string[] = [];
+  for (const [p, t] of tracked) {
+    if (onDisk.has(p)) continue;
+    let st;
+    try {
+      st = lstatSync(join(projectRoot, p));
+    } catch {
+      deleted.push(p);
+      continue;
+    }
+    if (!st.isFile()) deleted.push(p);
+    else if (!sameAsDisk(scannedFile(join(projectRoot, p), p, st), t, statCache.get(p))) modified.push(p);
+  }
   const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   staged.sort((a, b) => byPath(a.path, b.path));
   return { staged, modified: modified.sort(byPath), deleted: deleted.sort(byPath), untracked: untracked.sort(byPath) };

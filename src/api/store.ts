@@ -7,6 +7,8 @@ import { fromHex, toHex } from '../core/digest.js';
 import { ExistsError, UsageError, fromSystemError, NotFoundError } from '../core/errors.js';
 import type { FileEntry } from '../core/types.js';
 import { addEntry, scanDirectory, toRel, type ScanResult } from '../ingest/scan.js';
+import { IGNORE_FILE, IgnoreRules, type IgnoreVerdict } from '../ingest/ignore-rules.js';
+import { sortByPath } from '../core/paths.js';
 import { stageFiles, type AddSummary } from '../ingest/stage-files.js';
 import type { PipelineOptions } from '../ingest/pipeline.js';
 import { findFile, normalizeUserPath, resolveGeneration } from '../retrieve/resolve.js';
@@ -98,9 +100,19 @@ export class Store {
     return new Map(generationFiles(a, a.seq).map((f) => [f.path, f]));
   }
 
-  /** Resolves user paths (relative to `cwd`) to files to stage; checks everything before writing anything. */
-  private collect(paths: readonly string[], recursive: boolean, cwd: string): ScanResult {
+  private rules(force?: boolean): IgnoreRules | undefined {
+    return force ? undefined : new IgnoreRules(this.projectRoot);
+  }
+
+  /**
+   * Resolves user paths (relative to `cwd`) to the files to stage; checks everything before writing
+   * anything. As git does, naming an ignored path is an error unless forced.
+   */
+  private collect(paths: readonly string[], recursive: boolean, cwd: string, force?: boolean): ScanResult {
+    if (paths.length === 0) throw new UsageError('nothing specified to add', 'give paths, or -A for the whole project');
     const out: ScanResult = { files: [], skipped: [] };
+    const rules = this.rules(force);
+    const ignored: string[] = [];
     for (const p of paths) {
       const abs = resolve(cwd, p);
       const rel = toRel(this.projectRoot, abs);
@@ -114,31 +126,76 @@ export class Store {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`'${p}' does not exist`, 'check the path');
         throw fromSystemError(e, p);
       }
+      if (rel !== '' && rules && this.ignoredWithParents(rules, rel, st.isDirectory()).ignored) {
+        ignored.push(rel);
+        continue;
+      }
       if (st.isDirectory()) {
         if (!recursive) throw new UsageError(`'${p}' is a directory`, 'use -r to add a directory');
-        scanDirectory(this.projectRoot, abs, true, out);
+        scanDirectory(this.projectRoot, abs, true, out, rules);
       } else if (rel === LINK_FILE) {
         throw new UsageError(`'${p}' is the project link file and is never stored`);
       } else {
         addEntry(out, abs, normalizeUserPath(rel), st);
       }
     }
+    if (ignored.length > 0) {
+      throw new UsageError(`${ignored.length === 1 ? `'${ignored[0]}' is` : `${ignored.length} paths are`} ignored by a ${IGNORE_FILE} file: ${ignored.join(', ')}`, 'use -f to add it anyway');
+    }
     const seen = new Set<string>();
     out.files = out.files.filter((f) => !seen.has(f.rel) && seen.add(f.rel));
     return out;
   }
 
+  /** git's verdict for `rel`, including its parent directories (an ignored directory hides everything below). */
+  private ignoredWithParents(rules: IgnoreRules, rel: string, isDir: boolean): IgnoreVerdict {
+    const parts = rel.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const v = rules.check(parts.slice(0, i).join('/'), true);
+      if (v.ignored) return v;
+    }
+    return rules.check(rel, isDir);
+  }
+
+  /** For each path, whether `.digignore` rules exclude it and which file, line and pattern decided. */
+  checkIgnore(paths: readonly string[], cwd = process.cwd()): Array<{ path: string } & IgnoreVerdict> {
+    const rules = new IgnoreRules(this.projectRoot);
+    return paths.map((p) => {
+      const abs = resolve(cwd, p);
+      const rel = toRel(this.projectRoot, abs);
+      if (rel === '' || rel === '..' || rel.startsWith('../') || isAbsolute(rel)) {
+        throw new UsageError(`'${p}' is outside the project ${this.projectRoot}`);
+      }
+      let isDir = p.endsWith('/');
+      try {
+        isDir = lstatSync(abs).isDirectory();
+      } catch {
+        // a path that does not exist is checked as named
+      }
+      return { path: normalizeUserPath(rel), ...this.ignoredWithParents(rules, rel, isDir) };
+    });
+  }
+
+  /** The project-relative paths `add` would consider, sorted (UTF-8 byte order), without staging anything. */
+  addDryRun(paths: readonly string[] | 'all', opts: AddOptions & { cwd?: string } = {}): string[] {
+    const scan = paths === 'all' ? this.scanAll(opts.force) : this.collect(paths, opts.recursive ?? false, opts.cwd ?? process.cwd(), opts.force);
+    return sortByPath(scan.files.map((f) => ({ path: f.rel }))).map((f) => f.path);
+  }
+
+  private scanAll(force?: boolean, dir = this.projectRoot, recursive = true): ScanResult {
+    const scan: ScanResult = { files: [], skipped: [] };
+    scanDirectory(this.projectRoot, resolve(this.projectRoot, dir), recursive, scan, this.rules(force));
+    return scan;
+  }
+
   async add(paths: readonly string[], opts: AddOptions & { cwd?: string } = {}): Promise<AddResult> {
-    if (paths.length === 0) throw new UsageError('nothing specified to add', 'give paths, or -A for the whole project');
-    const scan = this.collect(paths, opts.recursive ?? false, opts.cwd ?? process.cwd());
+    const scan = this.collect(paths, opts.recursive ?? false, opts.cwd ?? process.cwd(), opts.force);
     return this.stage(scan, opts);
   }
 
+  /** Adds every file under `dir` (project-relative or absolute) that `.digignore` rules do not exclude. */
   async addDirectory(dir: string, opts: AddOptions = {}): Promise<AddResult> {
-    const scan: ScanResult = { files: [], skipped: [] };
-    const abs = resolve(this.projectRoot, dir);
-    scanDirectory(this.projectRoot, abs, opts.recursive ?? true, scan);
-    return this.stage(scan, opts);
+    return this.stage(this.scanAll(opts.force, dir, opts.recursive ?? true), opts);
   }
 
   private pipelineOptions(opts: AddOptions): PipelineOptions {
@@ -187,7 +244,7 @@ export class Store {
 
   status(): StatusResult {
     return this.withArchive((a) =>
-      computeStatus(this.projectRoot, this.headMap(a), loadStaging(this.paths.staging, a).entries, loadStatCache(this.paths.statCache)),
+      computeStatus(this.projectRoot, this.headMap(a), loadStaging(this.paths.staging, a).entries, loadStatCache(this.paths.statCache), new IgnoreRules(this.projectRoot)),
     );
   }
 

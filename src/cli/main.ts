@@ -3,13 +3,14 @@
 // commander, maps errors to one line and an exit status, and keeps stack traces for DIGSTORE_DEBUG=1.
 import { Command, CommanderError } from 'commander';
 import { registerAdd } from './commands/add.js';
+import { registerCheckIgnore } from './commands/check-ignore.js';
 import { registerCommit } from './commands/commit.js';
 import { registerGet } from './commands/get.js';
 import { registerInit } from './commands/init.js';
 import { registerLog } from './commands/log.js';
 import { registerStatus } from './commands/status.js';
 import { EXIT } from './exit-codes.js';
-import { colours, reportError } from './output.js';
+import { colours, exitStatus, reportError } from './output.js';
 
 const VERSION = '0.1.0';
 
@@ -26,7 +27,7 @@ function buildProgram(): Command {
       outputError: (str, write) => write(`${colours.red('error:')} ${str.replace(/^error: /, '').trim()} (see \`digstore --help\`)\n`),
     })
     .exitOverride();
-  for (const register of [registerInit, registerAdd, registerCommit, registerStatus, registerLog, registerGet]) {
+  for (const register of [registerInit, registerAdd, registerCommit, registerStatus, registerLog, registerGet, registerCheckIgnore]) {
     register(program);
   }
   for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
@@ -38,7 +39,7 @@ async function main(): Promise<number> {
   const json = process.argv.includes('--json');
   try {
     await program.parseAsync(process.argv);
-    return EXIT.OK;
+    return exitStatus();
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;

@@ -4,6 +4,17 @@ import pc from 'picocolors';
 import { DigstoreError } from '../core/errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 
+let requestedStatus: number = EXIT.OK;
+
+/** For commands whose answer is the exit status itself (e.g. check-ignore: 1 = nothing ignored). */
+export function setExitStatus(code: number): void {
+  requestedStatus = code;
+}
+
+export function exitStatus(): number {
+  return requestedStatus;
+}
+
 export interface GlobalOptions {
   json: boolean;
   quiet: boolean;

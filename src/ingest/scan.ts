@@ -4,6 +4,7 @@ import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { storedPathProblem } from '../core/paths.js';
 import { LINK_FILE } from '../store/project.js';
+import type { IgnoreRules } from './ignore-rules.js';
 
 export interface ScannedFile {
   abs: string;
@@ -41,7 +42,11 @@ export function addEntry(out: ScanResult, abs: string, rel: string, st: Stats): 
   }
 }
 
-export function scanDirectory(projectRoot: string, dirAbs: string, recursive: boolean, out: ScanResult): void {
+/**
+ * Walks `dirAbs`. With `rules`, ignored entries are left out and ignored directories are never entered
+ * (which is also what makes scanning a tree with a huge ignored node_modules cheap).
+ */
+export function scanDirectory(projectRoot: string, dirAbs: string, recursive: boolean, out: ScanResult, rules?: IgnoreRules): void {
   const stack = [dirAbs];
   while (stack.length > 0) {
     const dir = stack.pop()!;
@@ -50,9 +55,10 @@ export function scanDirectory(projectRoot: string, dirAbs: string, recursive: bo
       const rel = toRel(projectRoot, abs);
       if (rel === LINK_FILE) continue;
       if (d.isDirectory()) {
-        if (recursive) stack.push(abs);
+        if (recursive && !rules?.ignores(rel, true)) stack.push(abs);
         continue;
       }
+      if (rules?.ignores(rel, false)) continue;
       let st: Stats;
       try {
         st = lstatSync(abs);

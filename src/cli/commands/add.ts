@@ -9,6 +9,8 @@ interface AddFlags {
   recursive?: boolean;
   all?: boolean;
   progress?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
 }
 
 export function registerAdd(program: Command): void {
@@ -18,14 +20,21 @@ export function registerAdd(program: Command): void {
     .argument('[paths...]', 'files (or directories with -r) to stage')
     .option('-r, --recursive', 'add directories recursively')
     .option('-A, --all', 'add every file of the project')
+    .option('-f, --force', 'add files even if .digignore rules exclude them')
+    .option('-n, --dry-run', 'print the paths that would be staged (project-relative, one per line); stage nothing')
     .option('--progress', 'show progress even when stderr is not a terminal')
     .action(async (paths: string[], opts: AddFlags, cmd: Command) => {
       const out = output(cmd);
       const store = openStore();
       if (opts.all && paths.length > 0) throw new UsageError('-A takes no paths', 'use either -A or a list of paths');
+      if (opts.dryRun) {
+        const list = store.addDryRun(opts.all ? 'all' : paths, { recursive: opts.recursive, force: opts.force });
+        out.result(list, { paths: list });
+        return;
+      }
       const mode = out.opts.json ? 'json' : out.opts.quiet ? 'off' : process.stderr.isTTY || opts.progress ? 'tty' : 'off';
       const sink = progressSink(mode, (s) => (mode === 'json' ? process.stdout : process.stderr).write(s));
-      const common = { onProgress: sink.onProgress, signal: interruptSignal() };
+      const common = { onProgress: sink.onProgress, signal: interruptSignal(), force: opts.force };
       const r = await (opts.all
         ? store.addDirectory(store.projectRoot, { recursive: true, ...common })
         : store.add(paths, { recursive: opts.recursive, ...common })
