@@ -35,6 +35,8 @@ export interface AddOptions {
 export interface CommitOptions {
   author?: string;
   lockWaitMs?: number;
+  /** Aborting before the final step leaves the store exactly as it was. */
+  signal?: AbortSignal;
 }
 
 export interface GetOptions {

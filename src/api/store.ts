@@ -16,6 +16,7 @@ import { fileChunks, readWholeFile } from '../retrieve/read-file.js';
 import { Archive } from '../store/archive.js';
 import { ChunkIndex } from '../store/chunk-index.js';
 import { commitStaged, generationFiles, type CommitResult } from '../store/commit.js';
+import { checkArchive, type CheckReport } from '../store/check.js';
 import { chunkingParams, loadConfig, type Config } from '../store/config.js';
 import { resolveHome, storePaths, type StorePaths } from '../store/home.js';
 import { acquireLock } from '../store/lock.js';
@@ -236,7 +237,7 @@ export class Store {
     const author = opts.author ?? ([this.config.user.name, this.config.user.email && `<${this.config.user.email}>`].filter(Boolean).join(' '));
     const lock = await acquireLock(this.paths.lock, opts.lockWaitMs ?? LOCK_WAIT_MS);
     try {
-      return commitStaged(this.paths, message, author, chunkingParams(this.config));
+      return commitStaged(this.paths, message, author, chunkingParams(this.config), opts.signal);
     } finally {
       lock.release();
     }
@@ -285,6 +286,11 @@ export class Store {
     } finally {
       a.close();
     }
+  }
+
+  /** Verifies the store (see store/check.ts); `deep` re-hashes every chunk. Never throws for damage: reports it. */
+  check(opts: { deep?: boolean; layer?: number } = {}): CheckReport {
+    return checkArchive(this.paths.archive, opts);
   }
 
   countFilesInCommit(root?: string): number {

@@ -1,6 +1,7 @@
 // Shared plumbing for command actions: global options, opening the project's store.
 import type { Command } from 'commander';
 import { Store } from '../api/store.js';
+import { UsageError } from '../core/errors.js';
 import { Output, type GlobalOptions } from './output.js';
 
 export function globals(cmd: Command): GlobalOptions {
@@ -14,4 +15,11 @@ export function output(cmd: Command): Output {
 
 export function openStore(): Store {
   return Store.open(process.cwd());
+}
+
+/** `--wait SECONDS` of writer commands: how long to wait for another writer's lock (default 5). */
+export function lockWait(value: string | undefined): number {
+  if (value === undefined) return 5000;
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new UsageError(`--wait must be a number of seconds, not '${value}'`);
+  return Math.round(Number(value) * 1000);
 }

@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdd } from './commands/add.js';
 import { registerCheckIgnore } from './commands/check-ignore.js';
+import { registerCheck } from './commands/check.js';
 import { registerCommit } from './commands/commit.js';
 import { registerGet } from './commands/get.js';
 import { registerInit } from './commands/init.js';
@@ -27,7 +28,7 @@ function buildProgram(): Command {
       outputError: (str, write) => write(`${colours.red('error:')} ${str.replace(/^error: /, '').trim()} (see \`digstore --help\`)\n`),
     })
     .exitOverride();
-  for (const register of [registerInit, registerAdd, registerCommit, registerStatus, registerLog, registerGet, registerCheckIgnore]) {
+  for (const register of [registerInit, registerAdd, registerCommit, registerStatus, registerLog, registerGet, registerCheckIgnore, registerCheck]) {
     register(program);
   }
   for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());

@@ -1,7 +1,7 @@
 // The store archive `{storeId}.dig`: [superblock ×2][layer data + layer record + layer index]… appended
 // over time. Readers see exactly the generation named by the newest valid superblock and never read past
 // its committed length, so bytes a writer is appending (staged chunks, a commit in progress) are invisible.
-import { closeSync, fstatSync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync } from 'node:fs';
 import { decodeLayer, type Layer } from '../core/codecs/layer-codec.js';
 import { decodeLayerIndex, encodeLayerIndex, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
 import {
@@ -51,6 +51,12 @@ export class Archive {
       let layers: LayerIndexEntry[] = [];
       if (sb.indexLength > 0) layers = decodeLayerIndex(readAt(fd, sb.indexOffset, sb.indexLength), `${path} layer index`);
       if (layers.length !== sb.seq) throw new CorruptDataError(`${path}: layer count ${layers.length} does not match generation ${sb.seq}`);
+      // Locations come from disk: bound them before anything is allocated or read from them.
+      for (const l of layers) {
+        if (l.dataOffset < ARCHIVE_HEADER_SIZE || l.recordOffset + l.recordLength > sb.indexOffset || l.dataOffset + l.dataLength > l.recordOffset) {
+          throw new CorruptDataError(`${path}: layer ${l.number} location out of range`);
+        }
+      }
       return new Archive(path, fd, sb, slot, layers);
     } catch (e) {
       closeSync(fd);
@@ -112,7 +118,14 @@ export class Archive {
    * staged chunk data); the caller passes the index entry minus its location. Data and index are fsynced
    * before the superblock slot is written, and the slot is fsynced before this returns.
    */
-  static commit(path: string, at: number, record: Uint8Array, entry: Omit<LayerIndexEntry, 'recordOffset' | 'recordLength'>): Archive {
+  static commit(
+    path: string,
+    at: number,
+    record: Uint8Array,
+    entry: Omit<LayerIndexEntry, 'recordOffset' | 'recordLength'>,
+    /** Checked right before the single step that makes the generation visible. */
+    beforeVisible: () => void = () => {},
+  ): Archive {
     const cur = Archive.open(path, 'r+');
     try {
       if (at < cur.sb.committedLength) throw new CorruptDataError(`${path}: staged data starts inside committed data`);
@@ -126,8 +139,11 @@ export class Archive {
       const sb: Superblock = {
         ...cur.sb, seq: cur.sb.seq + 1, committedLength: indexOffset + indexBytes.length, indexOffset, indexLength: indexBytes.length,
       };
+      beforeVisible();
       writeAll(cur.fd, encodeSuperblock(sb), (1 - cur.slot) * SLOT_SIZE);
       fsyncSync(cur.fd);
+      // Bytes past the new generation (a dead tail of an interrupted add or commit) are dropped now.
+      ftruncateSync(cur.fd, sb.committedLength);
     } finally {
       cur.close();
     }

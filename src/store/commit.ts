@@ -3,7 +3,7 @@
 // Only after the new generation is durable and visible are the caches updated and staging removed.
 import { encodeLayer, type Layer } from '../core/codecs/layer-codec.js';
 import { toHex, ZERO_HASH } from '../core/digest.js';
-import { NothingToCommitError } from '../core/errors.js';
+import { DigstoreError, NothingToCommitError } from '../core/errors.js';
 import { sortByPath } from '../core/paths.js';
 import { layerRoot, storeRoot } from '../core/roots.js';
 import type { ChunkingParams, FileEntry } from '../core/types.js';
@@ -43,7 +43,14 @@ export function generationFiles(archive: Archive, n: number): FileEntry[] {
   return n === 0 ? [] : archive.readLayer(n).files;
 }
 
-export function commitStaged(paths: StorePaths, message: string, author: string, params: ChunkingParams, now = Date.now()): CommitResult {
+export function commitStaged(
+  paths: StorePaths,
+  message: string,
+  author: string,
+  params: ChunkingParams,
+  signal?: AbortSignal,
+  now = Date.now(),
+): CommitResult {
   const archive = Archive.open(paths.archive);
   let chunkIndex: ChunkIndex;
   let layer: Layer;
@@ -80,6 +87,8 @@ export function commitStaged(paths: StorePaths, message: string, author: string,
     const next = Archive.commit(paths.archive, staging.dataEnd, record, {
       number: layer.number, type: layer.type, dataOffset: layer.dataOffset, dataLength: layer.dataLength,
       timestamp: now, layerRoot: lr, storeRoot: sr, recordChecksum: record.subarray(record.length - 32),
+    }, () => {
+      if (signal?.aborted) throw new DigstoreError('INTERRUPTED', 'interrupted; nothing was committed');
     });
     try {
       chunkIndex.merged(newChunks).save(paths.chunkIndex, next);

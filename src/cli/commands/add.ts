@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DigstoreError, UsageError } from '../../core/errors.js';
-import { openStore, output } from '../context.js';
+import { lockWait, openStore, output } from '../context.js';
 import { dedupText, formatBytes } from '../output.js';
 import { progressSink } from '../progress.js';
 import { interruptSignal } from '../interrupt.js';
@@ -11,6 +11,7 @@ interface AddFlags {
   progress?: boolean;
   force?: boolean;
   dryRun?: boolean;
+  wait?: string;
 }
 
 export function registerAdd(program: Command): void {
@@ -23,6 +24,7 @@ export function registerAdd(program: Command): void {
     .option('-f, --force', 'add files even if .digignore rules exclude them')
     .option('-n, --dry-run', 'print the paths that would be staged (project-relative, one per line); stage nothing')
     .option('--progress', 'show progress even when stderr is not a terminal')
+    .option('--wait <seconds>', 'wait this long for another writer to finish (default 5)')
     .action(async (paths: string[], opts: AddFlags, cmd: Command) => {
       const out = output(cmd);
       const store = openStore();
@@ -34,7 +36,7 @@ export function registerAdd(program: Command): void {
       }
       const mode = out.opts.json ? 'json' : out.opts.quiet ? 'off' : process.stderr.isTTY || opts.progress ? 'tty' : 'off';
       const sink = progressSink(mode, (s) => (mode === 'json' ? process.stdout : process.stderr).write(s));
-      const common = { onProgress: sink.onProgress, signal: interruptSignal(), force: opts.force };
+      const common = { onProgress: sink.onProgress, signal: interruptSignal(), force: opts.force, lockWaitMs: lockWait(opts.wait) };
       const r = await (opts.all
         ? store.addDirectory(store.projectRoot, { recursive: true, ...common })
         : store.add(paths, { recursive: opts.recursive, ...common })

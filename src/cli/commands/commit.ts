@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { openStore, output } from '../context.js';
+import { lockWait, openStore, output } from '../context.js';
+import { interruptSignal } from '../interrupt.js';
 import { formatBytes } from '../output.js';
 
 export function registerCommit(program: Command): void {
@@ -8,9 +9,10 @@ export function registerCommit(program: Command): void {
     .description('write the staged changes as a new layer and print the new root hash')
     .requiredOption('-m, --message <msg>', 'commit message')
     .option('--author <author>', 'author (default: user.name and user.email from the config)')
-    .action(async (opts: { message: string; author?: string }, cmd: Command) => {
+    .option('--wait <seconds>', 'wait this long for another writer to finish (default 5)')
+    .action(async (opts: { message: string; author?: string; wait?: string }, cmd: Command) => {
       const out = output(cmd);
-      const r = await openStore().commit(opts.message, { author: opts.author });
+      const r = await openStore().commit(opts.message, { author: opts.author, lockWaitMs: lockWait(opts.wait), signal: interruptSignal() });
       out.note(
         `[generation ${r.layer}] ${r.files} files changed (${formatBytes(r.bytes)}), ${r.deleted} deleted, ` +
           `${r.newChunks} new chunks (${formatBytes(r.newBytes)}), ${r.reusedChunks} reused; ${r.totalFiles} files in total`,
