@@ -1,7 +1,7 @@
 // Output rules: results on stdout (human text, or one JSON document with --json); messages for people on
 // stderr, coloured only on a TTY and never when NO_COLOR is set; -q silences everything but errors.
 import pc from 'picocolors';
-import { DigstoreError } from '../core/errors.js';
+import { DigstoreError, fromSystemError } from '../core/errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 
 let requestedStatus: number = EXIT.OK;
@@ -48,7 +48,12 @@ export class Output {
 }
 
 /** Reports an error in one line (JSON with --json) and returns the exit status to use. */
-export function reportError(err: unknown, json: boolean): number {
+export function reportError(error: unknown, json: boolean): number {
+  // A system error that reached here unwrapped (ENOSPC, EACCES, EROFS…) still gets the one-line treatment.
+  const sys = error as NodeJS.ErrnoException;
+  const err = !(error instanceof DigstoreError) && typeof sys?.code === 'string' && typeof sys?.syscall === 'string'
+    ? fromSystemError(error, sys.path ?? sys.syscall)
+    : error;
   if (err instanceof DigstoreError) {
     if (json) process.stderr.write(`${JSON.stringify({ error: { code: err.code, message: err.message, hint: err.hint } })}\n`);
     else process.stderr.write(`${colours.red('error:')} ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);

@@ -19,6 +19,7 @@ export class ChunkAppender {
   private cur: Buffer = Buffer.allocUnsafeSlow(BUFFER_SIZE);
   private used = 0;
   private submittedEnd: number;
+  private readonly start: number;
   private readonly free: Buffer[] = [];
   private buffers = 1;
   private readonly writes = new Set<Promise<void>>();
@@ -35,6 +36,7 @@ export class ChunkAppender {
     this.fd = openSync(path, 'r+');
     ftruncateSync(this.fd, start);
     this.submittedEnd = start;
+    this.start = start;
   }
 
   /** Where the next appended byte will land. */
@@ -90,15 +92,22 @@ export class ChunkAppender {
       await Promise.all(this.writes);
       if (this.failure !== undefined) throw fromSystemError(this.failure, `cannot write ${this.path}`);
       await fsyncAsync(this.fd);
-    } finally {
-      await closeAsync(this.fd);
+    } catch (e) {
+      await this.abort();
+      throw e;
     }
+    await closeAsync(this.fd);
     return this.submittedEnd;
   }
 
-  /** Gives up: waits for writes in flight (their bytes are beyond any staged end, so harmless) and closes. */
+  /** Gives up: waits for writes in flight, then cuts the archive back to where this appender started. */
   async abort(): Promise<void> {
     await Promise.all(this.writes);
+    try {
+      ftruncateSync(this.fd, this.start);
+    } catch {
+      // best effort: bytes past the staged end are never read, and the next writer drops them
+    }
     closeSync(this.fd);
   }
 }

@@ -1,6 +1,8 @@
-// One writer per store across processes: a lock file created with O_EXCL holding pid, host and time.
+// One writer per store across processes: a lock file (created atomically, see tryCreate) holding pid,
+// host and time.
 // A lock left by a dead process on this host is taken over; otherwise we wait, then fail naming the holder.
-import { openSync, closeSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { LockedError, fromSystemError } from '../core/errors.js';
 
@@ -28,18 +30,34 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Creates the lock with its content in one step: the holder is written to a private temp file that is then
+ * hard-linked to the lock name (link fails if the lock exists). An O_EXCL create followed by a write would
+ * leave an empty lock, impossible to judge, if the process died in between.
+ */
 function tryCreate(file: string): boolean {
-  let fd: number;
+  const me: LockHolder = { pid: process.pid, host: hostname(), time: new Date().toISOString() };
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
-    fd = openSync(file, 'wx', 0o644);
+    writeFileSync(tmp, JSON.stringify(me), { flag: 'wx', mode: 0o644 });
+    linkSync(tmp, file);
+    return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw fromSystemError(e, `cannot create lock ${file}`);
+  } finally {
+    rmSync(tmp, { force: true });
   }
-  const me: LockHolder = { pid: process.pid, host: hostname(), time: new Date().toISOString() };
-  writeSync(fd, JSON.stringify(me));
-  closeSync(fd);
-  return true;
+}
+
+/** A lock nobody can be holding: its process is gone, or it is unreadable and old. */
+function isStale(file: string, holder: LockHolder | undefined): boolean {
+  if (holder) return holder.host === hostname() && !isAlive(holder.pid);
+  try {
+    return Date.now() - statSync(file).mtimeMs > 10_000;
+  } catch {
+    return false;
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -54,7 +72,7 @@ export async function acquireLock(file: string, waitMs = 5000): Promise<Lock> {
   for (;;) {
     if (tryCreate(file)) return { release: () => rmSync(file, { force: true }) };
     const holder = readHolder(file);
-    if (holder && holder.host === hostname() && !isAlive(holder.pid)) {
+    if (isStale(file, holder)) {
       // Stale: move it aside under a unique name (atomic), so two takers cannot both delete a fresh lock.
       try {
         renameSync(file, `${file}.stale-${process.pid}`);

@@ -1,0 +1,130 @@
+// Unreadable input, a read-only store, a write limit, and two writers at once: one clear line, the
+// documented exit code, and a store that is still valid (and unchanged where nothing could be done).
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI, cleanupTempDirs, prng, run, snapshot, tempDir } from '../helpers.js';
+
+afterAll(cleanupTempDirs);
+
+// Root ignores file permissions: the permission cases run the CLI as an unprivileged uid instead.
+const asRoot = process.getuid?.() === 0;
+const NOBODY = 65534;
+function runAs(args: string[], cwd: string, home: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd, env: { ...process.env, DIGSTORE_HOME: home, NO_COLOR: '1' }, ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+  });
+  return { code: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+}
+function openDirs(...dirs: string[]) {
+  for (const d of dirs) chmodSync(d, 0o777);
+}
+function setup(prefix: string) {
+  const home = tempDir(`${prefix}-home-`);
+  const project = tempDir(`${prefix}-`);
+  openDirs(home, project);
+  return { home, project };
+}
+
+describe('hostile environment', () => {
+  it('an unreadable source file: reported with path and reason, the rest staged, exit 3', () => {
+    const { home, project } = setup('dig-unread');
+    writeFileSync(join(project, 'ok.txt'), 'fine');
+    writeFileSync(join(project, 'secret.txt'), 'no');
+    chmodSync(join(project, 'secret.txt'), 0o000);
+    expect(runAs(['init'], project, home).code).toBe(0);
+    const r = runAs(['add', '-A'], project, home);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/could not read secret\.txt: EACCES/);
+    expect(r.stderr).toMatch(/1 file\(s\) could not be read; the rest were staged/);
+    const c = runAs(['commit', '-m', 'partial'], project, home);
+    expect(c.code, c.stderr).toBe(0);
+    expect(runAs(['cat', 'ok.txt'], project, home).stdout).toBe('fine');
+  });
+
+  it('a read-only store: one line, exit 1, nothing changed', () => {
+    const { home, project } = setup('dig-ro');
+    writeFileSync(join(project, 'a.txt'), 'a');
+    expect(runAs(['init'], project, home).code).toBe(0);
+    expect(runAs(['add', 'a.txt'], project, home).code).toBe(0);
+    expect(runAs(['commit', '-m', 'one'], project, home).code).toBe(0);
+    writeFileSync(join(project, 'b.txt'), 'b');
+    for (const f of spawnSync('ls', [home]).stdout.toString().trim().split('\n')) chmodSync(join(home, f), 0o444);
+    chmodSync(home, 0o555);
+    const before = snapshot(home);
+    for (const args of [['add', 'b.txt'], ['commit', '-m', 'two']]) {
+      const r = runAs(args, project, home);
+      if (!asRoot && r.code === 0) return; // cannot drop privileges here: nothing to test
+      expect(r.code, r.stderr).not.toBe(0);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/permission denied|read-only|nothing to commit/);
+    }
+    expect(snapshot(home)).toEqual(before);
+    expect(runAs(['cat', 'a.txt'], project, home).stdout).toBe('a'); // readers still work
+    chmodSync(home, 0o755);
+  });
+
+  it('a failing write (file-size limit, as a full disk would): one line, store byte-identical and valid', () => {
+    const home = tempDir('dig-full-home-');
+    const project = tempDir('dig-full-');
+    writeFileSync(join(project, 'small.txt'), 'small');
+    run(['init'], { cwd: project, home });
+    run(['add', 'small.txt'], { cwd: project, home });
+    run(['commit', '-m', 'one'], { cwd: project, home });
+    writeFileSync(join(project, 'big.bin'), prng(1)(3_000_000));
+    const before = snapshot(home);
+    // ulimit -f in 1 KiB blocks; with SIGXFSZ ignored, writes past the limit fail with EFBIG.
+    const r = spawnSync('sh', ['-c', `ulimit -f 1024; trap '' XFSZ; exec "${process.execPath}" "${CLI}" add big.bin`], {
+      cwd: project, env: { ...process.env, DIGSTORE_HOME: home, NO_COLOR: '1' },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.toString().trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.toString()).toMatch(/file too large/);
+    expect(snapshot(home)).toEqual(before);
+    expect(run(['check', '--deep'], { cwd: project, home }).code).toBe(0);
+  });
+});
+
+describe('two writers at once', () => {
+  it('both finish (one waits) or one reports the lock; the store is consistent and no staged file is lost', async () => {
+    const home = tempDir('dig-conc-home-');
+    const project = tempDir('dig-conc-');
+    run(['init'], { cwd: project, home });
+    const rand = prng(77);
+    for (let round = 0; round < 4; round++) {
+      for (const who of ['a', 'b']) {
+        mkdirSync(join(project, who), { recursive: true });
+        for (let i = 0; i < 40; i++) writeFileSync(join(project, who, `r${round}-${i}.bin`), rand(20_000));
+      }
+      const cli = (args: string[]) => new Promise<{ code: number; stderr: string }>((resolve) => {
+        const p = spawn(process.execPath, [CLI, ...args], { cwd: project, env: { ...process.env, DIGSTORE_HOME: home } });
+        let stderr = '';
+        p.stderr.on('data', (d) => (stderr += d));
+        p.on('exit', (code) => resolve({ code: code ?? -1, stderr }));
+      });
+      const writers = ['a', 'b'].map(async (who) => {
+        const add = await cli(['add', '-r', who]);
+        const commit = add.code === 0 ? await cli(['commit', '-m', `${who}${round}`]) : add;
+        return { who, add: add.code, commit: commit.code, stderr: commit.stderr };
+      });
+      for (const w of await Promise.all(writers)) {
+        // 0 = done; 11 = gave up waiting for the lock; a commit may also find its files already committed
+        // by the other writer (one shared staging area, as git's index): "nothing to commit".
+        expect([0, 11], `${w.who}: ${w.stderr}`).toContain(w.add);
+        if (w.add === 0 && w.commit !== 0) expect(w.commit === 11 || /nothing to commit/.test(w.stderr), w.stderr).toBe(true);
+        // No staged file lost: every file of a successful add is committed or still staged.
+        if (w.add === 0) {
+          const st = JSON.parse(run(['status', '--json'], { cwd: project, home }).stdout);
+          expect(st.untracked.filter((p: string) => p.startsWith(`${w.who}/`))).toEqual([]);
+        }
+      }
+      // Whatever was staged and not yet committed gets committed now; then every file must be stored.
+      run(['add', '-A'], { cwd: project, home });
+      run(['commit', '-m', `settle${round}`], { cwd: project, home });
+      expect(run(['check', '--deep'], { cwd: project, home }).code).toBe(0);
+      const status = JSON.parse(run(['status', '--json'], { cwd: project, home }).stdout);
+      expect(status).toEqual({ staged: [], modified: [], deleted: [], untracked: [] });
+    }
+  });
+});
