@@ -65,6 +65,13 @@ export class Store {
     try {
       mkdirSync(home, { recursive: true });
       Archive.create(paths.archive, fromHex(storeId), Date.now());
+      // Write the (empty) chunk-index cache now, so a store's files do not change until something is stored.
+      const archive = Archive.open(paths.archive);
+      try {
+        ChunkIndex.load(paths.chunkIndex, archive);
+      } finally {
+        archive.close();
+      }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ExistsError(`store ${storeId} already exists in ${home}`);
       throw fromSystemError(e, `cannot create the store in ${home}`);

@@ -1,0 +1,92 @@
+// Hostile stores and destinations: a crafted layer naming paths outside the project, `get -o` onto a
+// symlink, and Ctrl-C in the middle of an add.
+import { spawn } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Archive } from '../../dist/store/archive.js';
+import { encodeLayer } from '../../dist/core/codecs/layer-codec.js';
+import { chunkingParams, DEFAULTS } from '../../dist/store/config.js';
+import { sha256 } from '../../dist/core/digest.js';
+import { CLI, cleanupTempDirs, prng, run, snapshot, tempDir } from '../helpers.js';
+
+afterAll(cleanupTempDirs);
+
+/** A store whose only layer names `paths` — checksums all valid, so only path validation can stop it. */
+function craftedStore(paths: string[]): { home: string; project: string } {
+  const home = tempDir('dig-atk-home-');
+  const project = tempDir('dig-atk-');
+  const id = Buffer.from(sha256(Buffer.from('attack'))).toString('hex');
+  const archive = join(home, `${id}.dig`);
+  Archive.create(archive, Buffer.from(id, 'hex'), 1);
+  const data = Buffer.from('pwned\n');
+  const chunk = { hash: sha256(data), offset: 256, length: data.length, storedLength: data.length, codec: 0 };
+  writeFileSync(archive, Buffer.concat([readFileSync(archive), data]));
+  const rec = encodeLayer({
+    type: 'full', number: 1, timestamp: 1, dataOffset: 256, dataLength: data.length, message: 'evil', author: '',
+    params: chunkingParams(structuredClone(DEFAULTS)),
+    files: paths.map((p) => ({ path: p, mode: 0o100644, size: data.length, hash: sha256(data), chunkRoot: sha256(data), chunks: [chunk] })),
+    chunkIndex: [chunk], parentRoot: new Uint8Array(32), layerRoot: new Uint8Array(32), storeRoot: new Uint8Array(32),
+  });
+  Archive.commit(archive, 256 + data.length, rec, {
+    number: 1, type: 'full', dataOffset: 256, dataLength: data.length, timestamp: 1, layerRoot: new Uint8Array(32),
+    storeRoot: new Uint8Array(32), recordChecksum: rec.subarray(rec.length - 32),
+  }).close();
+  writeFileSync(join(project, '.digstore'), `version = 1\nstore_id = "${id}"\n`);
+  return { home, project };
+}
+
+describe('path attacks', () => {
+  it('a crafted layer naming ../evil or /etc/x is rejected as corrupt by every command; nothing is written outside', () => {
+    for (const bad of ['../evil', '/tmp/digstore-evil', 'a/../../evil', 'a\\..\\evil']) {
+      const { home, project } = craftedStore(['ok.txt', bad]);
+      const outside = join(project, '..');
+      const before = readdirSync(outside);
+      for (const args of [['cat', 'ok.txt'], ['get', 'ok.txt', '-o', 'out.txt'], ['log'], ['status']]) {
+        const r = run(args, { cwd: project, home });
+        expect(r.code, `${bad} ${args.join(' ')}: ${r.stderr}`).toBe(5);
+        expect(r.stderr).toMatch(/invalid stored path/);
+      }
+      expect(run(['check'], { cwd: project, home }).code).toBe(5);
+      expect(readdirSync(outside)).toEqual(before);
+      expect(existsSync('/tmp/digstore-evil')).toBe(false);
+      expect(existsSync(join(project, 'out.txt'))).toBe(false);
+    }
+  });
+
+  it('get -o onto a symlink replaces the link, never writes through it', () => {
+    const home = tempDir('dig-sym-home-');
+    const project = tempDir('dig-sym-');
+    const victim = join(tempDir('dig-victim-'), 'precious.txt');
+    writeFileSync(victim, 'keep me');
+    writeFileSync(join(project, 'a.txt'), 'stored');
+    run(['init'], { cwd: project, home });
+    run(['add', 'a.txt'], { cwd: project, home });
+    run(['commit', '-m', 'x'], { cwd: project, home });
+    symlinkSync(victim, join(project, 'link.txt'));
+    expect(run(['get', 'a.txt', '-o', 'link.txt'], { cwd: project, home }).code).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('keep me');
+    expect(lstatSync(join(project, 'link.txt')).isSymbolicLink()).toBe(false);
+    expect(readFileSync(join(project, 'link.txt'), 'utf8')).toBe('stored');
+  });
+});
+
+describe('interrupts', () => {
+  it('Ctrl-C (SIGINT) during add stops it: exit 130, store byte-identical', async () => {
+    const home = tempDir('dig-int-home-');
+    const project = tempDir('dig-int-');
+    const rand = prng(8);
+    mkdirSync(join(project, 'd'));
+    for (let i = 0; i < 3000; i++) writeFileSync(join(project, 'd', `f${i}`), rand(3000));
+    writeFileSync(join(project, 'big.bin'), rand(60_000_000));
+    run(['init'], { cwd: project, home });
+    const before = snapshot(home);
+    const code = await new Promise<number | null>((resolve) => {
+      const p = spawn(process.execPath, [CLI, 'add', '-A'], { cwd: project, env: { ...process.env, DIGSTORE_HOME: home } });
+      setTimeout(() => p.kill('SIGINT'), 250);
+      p.on('exit', (c) => resolve(c));
+    });
+    expect(code).toBe(130);
+    expect(snapshot(home)).toEqual(before);
+  });
+});
