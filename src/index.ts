@@ -1,6 +1,6 @@
 // Package entry point: the library API. The CLI (src/cli) is built on exactly these exports.
 export { Store, type AddResult, type LogEntry } from './api/store.js';
-export type { AddOptions, CommitOptions, GetOptions, InitOptions, OpenOptions } from './api/options.js';
+export type { AddOptions, CommitOptions, GetOptions, InitOptions, OpenOptions, ProveOptions } from './api/options.js';
 export type { StatusResult } from './api/status.js';
 export type { CommitResult } from './store/commit.js';
 export { fastcdc, type Chunk, type FastCdcOptions } from './chunking/index.js';
@@ -10,3 +10,6 @@ export {
   NothingToCommitError, ExistsError, type ErrorCode,
 } from './core/errors.js';
 export { merkleRoot, leafHash, nodeHash } from './core/merkle.js';
+export { verifyProof, dataRange, type VerifyOptions, type VerifyResult, type ByteSource } from './core/verify-proof.js';
+export { decodeProof, encodeProof, PROOF_VERSION, type Proof, type ProofStep, type ChunkProof, type ProofType } from './core/proof-json.js';
+export { parseUrn, parseTarget, formatUrn, parseRange, resolveRange, formatRange, type Urn, type RangeSpec } from './core/urn.js';

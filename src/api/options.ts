@@ -1,5 +1,6 @@
 // Options accepted by the public API. Each call resolves its options against defaults into a new object;
 // the caller's object is never modified.
+import type { RangeSpec } from '../core/urn.js';
 import type { ProgressEvent } from '../ingest/progress.js';
 
 export interface OpenOptions {
@@ -42,6 +43,17 @@ export interface CommitOptions {
 export interface GetOptions {
   /** Root hash of the generation (full or unique prefix of ≥ 8 hex); latest when omitted. */
   root?: string;
+  /** Bytes to read: `a-b`, `a-`, `-n` (inclusive, HTTP semantics) or a parsed range. */
+  range?: RangeSpec | string;
+  /** Prove the entry against the root and check every byte before handing any out. */
+  verify?: boolean;
+}
+
+export interface ProveOptions {
+  root?: string;
+  range?: RangeSpec | string;
+  /** Prove a layer's root instead of a file. */
+  layer?: number;
 }
 
 export const LOCK_WAIT_MS = 5000;

@@ -1,10 +1,15 @@
 // The public library. Every CLI command is a thin layer over these methods; they return data and never
 // print. Writers take the store lock; readers open the archive at its latest committed generation.
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fromHex, toHex } from '../core/digest.js';
-import { ExistsError, UsageError, fromSystemError, NotFoundError } from '../core/errors.js';
+import { ExistsError, IntegrityError, NoStoreError, UsageError, fromSystemError, NotFoundError } from '../core/errors.js';
+import type { Proof } from '../core/proof-json.js';
+import { isFullUrn, parseUrn } from '../core/urn.js';
+import { verifyProof } from '../core/verify-proof.js';
+import { proveFile, proveLayer } from '../retrieve/prove.js';
+import { readEntry, readRequest } from '../retrieve/read-target.js';
 import type { FileEntry } from '../core/types.js';
 import { addEntry, scanDirectory, toRel, type ScanResult } from '../ingest/scan.js';
 import { IGNORE_FILE, IgnoreRules, type IgnoreVerdict } from '../ingest/ignore-rules.js';
@@ -12,7 +17,6 @@ import { sortByPath } from '../core/paths.js';
 import { stageFiles, type AddSummary } from '../ingest/stage-files.js';
 import type { PipelineOptions } from '../ingest/pipeline.js';
 import { findFile, normalizeUserPath, resolveGeneration } from '../retrieve/resolve.js';
-import { fileChunks, readWholeFile } from '../retrieve/read-file.js';
 import { Archive } from '../store/archive.js';
 import { ChunkIndex } from '../store/chunk-index.js';
 import { commitStaged, generationFiles, type CommitResult } from '../store/commit.js';
@@ -23,7 +27,7 @@ import { acquireLock } from '../store/lock.js';
 import { LINK_FILE, LINK_VERSION, encodeLink, findProjectRoot, readLink } from '../store/project.js';
 import { loadStaging, saveStaging } from '../store/staging.js';
 import { loadStatCache, saveStatCache } from '../store/stat-cache.js';
-import { LOCK_WAIT_MS, type AddOptions, type CommitOptions, type GetOptions, type InitOptions, type OpenOptions } from './options.js';
+import { LOCK_WAIT_MS, type AddOptions, type CommitOptions, type GetOptions, type InitOptions, type OpenOptions, type ProveOptions } from './options.js';
 import { computeStatus, type StatusResult } from './status.js';
 
 export interface AddResult extends AddSummary {
@@ -86,6 +90,21 @@ export class Store {
   }
 
   /** Opens the project containing `dir` (found by walking up to its `.digstore`). */
+  /**
+   * Opens the store a full URN names (found by its ID under the store home, from any directory), or else
+   * the project containing `cwd`.
+   */
+  static openFor(target: string | undefined, cwd: string, opts: OpenOptions = {}): Store {
+    if (target === undefined || !isFullUrn(target)) return Store.open(cwd, opts);
+    const { storeId } = parseUrn(target);
+    const paths = storePaths(resolveHome(opts.home), storeId!);
+    if (!existsSync(paths.archive)) {
+      throw new NotFoundError(`no store ${storeId} in ${paths.home}`, 'set DIGSTORE_HOME to the store home that holds it');
+    }
+    Archive.open(paths.archive).close();
+    return new Store('', storeId!, paths, loadConfig([paths.globalConfig, paths.config]));
+  }
+
   static open(dir: string, opts: OpenOptions = {}): Store {
     const projectRoot = findProjectRoot(dir);
     const link = readLink(projectRoot);
@@ -108,7 +127,13 @@ export class Store {
     return new Map(generationFiles(a, a.seq).map((f) => [f.path, f]));
   }
 
+  /** Working-tree commands need the project; a store opened by URN has none. */
+  private requireProject(): void {
+    if (this.projectRoot === '') throw new NoStoreError('this store was opened by its URN, without a project', 'run the command inside the project');
+  }
+
   private rules(force?: boolean): IgnoreRules | undefined {
+    this.requireProject();
     return force ? undefined : new IgnoreRules(this.projectRoot);
   }
 
@@ -167,6 +192,7 @@ export class Store {
 
   /** For each path, whether `.digignore` rules exclude it and which file, line and pattern decided. */
   checkIgnore(paths: readonly string[], cwd = process.cwd()): Array<{ path: string } & IgnoreVerdict> {
+    this.requireProject();
     const rules = new IgnoreRules(this.projectRoot);
     return paths.map((p) => {
       const abs = resolve(cwd, p);
@@ -191,6 +217,7 @@ export class Store {
   }
 
   private scanAll(force?: boolean, dir = this.projectRoot, recursive = true): ScanResult {
+    this.requireProject();
     const scan: ScanResult = { files: [], skipped: [] };
     scanDirectory(this.projectRoot, resolve(this.projectRoot, dir), recursive, scan, this.rules(force));
     return scan;
@@ -251,6 +278,7 @@ export class Store {
   }
 
   status(): StatusResult {
+    this.requireProject();
     return this.withArchive((a) =>
       computeStatus(this.projectRoot, this.headMap(a), loadStaging(this.paths.staging, a).entries, loadStatCache(this.paths.statCache), new IgnoreRules(this.projectRoot)),
     );
@@ -271,28 +299,60 @@ export class Store {
     });
   }
 
-  /** The committed file entry at `path` (latest generation unless `opts.root`). */
-  stat(path: string, opts: GetOptions = {}): FileEntry & { generation: number; root: string } {
-    return this.withArchive((a) => {
-      const g = resolveGeneration(a, opts.root);
-      return { ...findFile(a, g, normalizeUserPath(path)), generation: g, root: toHex(a.layerEntry(g).storeRoot) };
+  /** The committed file entry `target` names (a path or URN; latest generation unless `opts.root`). */
+  stat(target: string, opts: GetOptions = {}): FileEntry & { generation: number; root: string } {
+    return this.withArchive((a) => this.lookup(a, target, opts).entry);
+  }
+
+  private lookup(a: Archive, target: string, opts: GetOptions) {
+    const req = readRequest(this.storeId, target, opts);
+    const generation = resolveGeneration(a, req.root);
+    const entry = findFile(a, generation, normalizeUserPath(req.path));
+    return { req, generation, entry: { ...entry, generation, root: toHex(a.layerEntry(generation).storeRoot) } };
+  }
+
+  /** The content `target` names (whole file or its byte range), in memory. Use `getTo` for large files. */
+  get(target: string, opts: GetOptions = {}): Buffer {
+    const parts: Buffer[] = [];
+    this.withArchive((a) => {
+      const { req, entry } = this.lookup(a, target, opts);
+      for (const c of readEntry(a, entry, req.range)) parts.push(Buffer.from(c));
     });
+    return Buffer.concat(parts);
   }
 
-  get(path: string, opts: GetOptions = {}): Buffer {
-    return this.withArchive((a) => readWholeFile(a, findFile(a, resolveGeneration(a, opts.root), normalizeUserPath(path))));
-  }
-
-  /** Streams a file's content to `sink` chunk by chunk (flat memory for large files). */
-  async getTo(path: string, sink: (chunk: Buffer) => Promise<void> | void, opts: GetOptions = {}): Promise<FileEntry> {
+  /**
+   * Streams the content `target` names to `sink` chunk by chunk (flat memory for large files). With
+   * `verify`, the file's entry is first proven against the generation's root and every byte is checked
+   * before the first one reaches `sink`.
+   */
+  async getTo(target: string, sink: (chunk: Buffer) => Promise<void> | void, opts: GetOptions = {}): Promise<FileEntry> {
     const a = Archive.open(this.paths.archive);
     try {
-      const entry = findFile(a, resolveGeneration(a, opts.root), normalizeUserPath(path));
-      for (const c of fileChunks(a, entry)) await sink(c);
+      const { req, generation, entry } = this.lookup(a, target, opts);
+      if (opts.verify) {
+        const v = verifyProof(proveFile(a, generation, entry.path, req.range));
+        if (!v.valid) throw new IntegrityError(`${entry.path}: does not verify against root ${entry.root}: ${v.reason}`);
+        for (const _ of readEntry(a, entry, req.range)); // every chunk and the whole-file hash checked
+      }
+      for (const c of readEntry(a, entry, req.range)) await sink(c);
       return entry;
     } finally {
       a.close();
     }
+  }
+
+  /** A proof of the file or byte range `target` names, or with `opts.layer` of a layer (docs/proofs.md). */
+  prove(target: string | undefined, opts: ProveOptions = {}): Proof {
+    return this.withArchive((a) => {
+      if (opts.layer !== undefined) {
+        if (target !== undefined) throw new UsageError('give a file or --layer, not both');
+        return proveLayer(a, resolveGeneration(a, opts.root), opts.layer);
+      }
+      if (target === undefined) throw new UsageError('nothing to prove', 'give a path or URN, or --layer N');
+      const { req, generation, entry } = this.lookup(a, target, opts);
+      return proveFile(a, generation, entry.path, req.range);
+    });
   }
 
   /** Verifies the store (see store/check.ts); `deep` re-hashes every chunk. Never throws for damage: reports it. */

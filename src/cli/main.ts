@@ -9,6 +9,8 @@ import { registerCommit } from './commands/commit.js';
 import { registerGet } from './commands/get.js';
 import { registerInit } from './commands/init.js';
 import { registerLog } from './commands/log.js';
+import { registerProve } from './commands/prove.js';
+import { registerVerify } from './commands/verify.js';
 import { registerStatus } from './commands/status.js';
 import { EXIT } from './exit-codes.js';
 import { colours, exitStatus, reportError } from './output.js';
@@ -28,7 +30,7 @@ function buildProgram(): Command {
       outputError: (str, write) => write(`${colours.red('error:')} ${str.replace(/^error: /, '').trim()} (see \`digstore --help\`)\n`),
     })
     .exitOverride();
-  for (const register of [registerInit, registerAdd, registerCommit, registerStatus, registerLog, registerGet, registerCheckIgnore, registerCheck]) {
+  for (const register of [registerInit, registerAdd, registerCommit, registerStatus, registerLog, registerGet, registerProve, registerVerify, registerCheckIgnore, registerCheck]) {
     register(program);
   }
   for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());

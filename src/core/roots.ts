@@ -1,5 +1,6 @@
 // How digstore's hashes bind content (see docs/format.md, "Hashes and roots"):
-//   chunk root  = merkle root over the file's chunk hashes (each the SHA-256 of the chunk bytes)
+//   chunk leaf  = leaf hash of: offset u64 | length u32 | chunk hash (SHA-256 of the chunk bytes)
+//   chunk root  = merkle root over the file's chunk leaves, in file order
 //   file leaf   = leaf hash of: path (u16 length + UTF-8) | size u64 | file hash | chunk root
 //   layer root  = merkle root over the file leaves of the generation, sorted by path (UTF-8 bytes)
 //   store root  = merkle root over the layer roots of layers 1..n: the root hash of generation n
@@ -8,8 +9,38 @@ import { sha256 } from './digest.js';
 import { merkleRoot, merkleRootOfLeaves } from './merkle.js';
 import type { FileEntry } from './types.js';
 
-export function chunkRoot(chunkHashes: readonly Uint8Array[]): Uint8Array {
-  return merkleRoot(chunkHashes);
+// The spec says "merkle root over the chunk hashes"; we also bind each chunk's offset and length, or a byte-range
+// proof could present a real chunk of the file as lying at another offset (see docs/format.md, "Proofs").
+export const CHUNK_LEAF_SIZE = 8 + 4 + 32;
+const chunkScratch = Buffer.allocUnsafe(1 + CHUNK_LEAF_SIZE);
+
+/** Leaf data of one chunk: offset u64 | length u32 | hash. */
+export function chunkLeafData(offset: number, length: number, hash: Uint8Array): Uint8Array {
+  return new ByteWriter(CHUNK_LEAF_SIZE).u64(offset).u32(length).bytes(hash).finish();
+}
+
+export function chunkLeaf(offset: number, length: number, hash: Uint8Array): Uint8Array {
+  chunkScratch[0] = 0x00;
+  chunkScratch.writeUInt32LE(offset % 0x1_0000_0000, 1);
+  chunkScratch.writeUInt32LE(Math.floor(offset / 0x1_0000_0000), 5);
+  chunkScratch.writeUInt32LE(length, 9);
+  chunkScratch.set(hash, 13);
+  return sha256(chunkScratch);
+}
+
+/** Leaves of a file's chunks given their hashes and lengths in file order (offsets are the running sums). */
+export function chunkLeaves(hashes: readonly Uint8Array[], lengths: readonly number[]): Uint8Array[] {
+  const out: Uint8Array[] = new Array(hashes.length);
+  let off = 0;
+  for (let i = 0; i < hashes.length; i++) {
+    out[i] = chunkLeaf(off, lengths[i], hashes[i]);
+    off += lengths[i];
+  }
+  return out;
+}
+
+export function chunkRoot(hashes: readonly Uint8Array[], lengths: readonly number[]): Uint8Array {
+  return merkleRootOfLeaves(chunkLeaves(hashes, lengths));
 }
 
 export function fileLeafData(f: Pick<FileEntry, 'path' | 'size' | 'hash' | 'chunkRoot'>): Uint8Array {

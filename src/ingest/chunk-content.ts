@@ -51,5 +51,5 @@ export function chunkContent(data: Uint8Array, params: ChunkingParams): ChunkedC
       off += len;
     }
   }
-  return { hash, chunkRoot: chunkRoot(pieces.map((x) => x.hash)), pieces };
+  return { hash, chunkRoot: chunkRoot(pieces.map((x) => x.hash), pieces.map((x) => x.length)), pieces };
 }

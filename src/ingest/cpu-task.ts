@@ -42,7 +42,7 @@ export function processBatch(slab: Uint8Array, sizes: ArrayLike<number>, params:
         s += len;
       }
     }
-    w.bytes(hash).bytes(chunkRoot(hashes)).u32(lengths.length);
+    w.bytes(hash).bytes(chunkRoot(hashes, lengths)).u32(lengths.length);
     for (let k = 0; k < lengths.length; k++) w.u32(lengths[k]).bytes(hashes[k]);
   }
   return w.finish();

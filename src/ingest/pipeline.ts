@@ -197,7 +197,7 @@ export async function runPipeline(files: readonly ScannedFile[], writer: ChunkWr
         });
         track(n, Promise.all([cut, hash]).then(() => {
           if (last) {
-            done.push({ file: f, size: pos, hash: fileHash!, chunkRoot: chunkRoot(hashes), chunks });
+            done.push({ file: f, size: pos, hash: fileHash!, chunkRoot: chunkRoot(hashes, chunks.map((c) => c.length)), chunks });
             filesDone++;
           }
         }));

@@ -30,16 +30,28 @@ export function normalizeUserPath(p: string): string {
   return assertStoredPath(s);
 }
 
-export function findFile(archive: Archive, generation: number, path: string): FileEntry {
-  const files = generationFiles(archive, generation);
-  let lo = 0, hi = files.length;
+/** Index of `path` in a generation's files (sorted by UTF-8 bytes), or -1. */
+export function indexOfPath(files: readonly { path: string }[], path: string): number {
   const key = Buffer.from(path, 'utf8');
+  let lo = 0;
+  let hi = files.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const c = Buffer.compare(Buffer.from(files[mid].path, 'utf8'), key);
-    if (c === 0) return files[mid];
+    if (c === 0) return mid;
     if (c < 0) lo = mid + 1;
     else hi = mid;
   }
-  throw new NotFoundError(`'${path}' is not in generation ${generation}`, 'see `digstore status` or `digstore log`');
+  return -1;
+}
+
+export function notInGeneration(path: string, generation: number): NotFoundError {
+  return new NotFoundError(`'${path}' is not in generation ${generation}`, 'see `digstore status` or `digstore log`');
+}
+
+export function findFile(archive: Archive, generation: number, path: string): FileEntry {
+  const files = generationFiles(archive, generation);
+  const i = indexOfPath(files, path);
+  if (i < 0) throw notInGeneration(path, generation);
+  return files[i];
 }

@@ -5,7 +5,27 @@
 import { equalBytes, toHex } from '../core/digest.js';
 import { chunkRoot, layerRoot, storeRoot } from '../core/roots.js';
 import type { ChunkRef } from '../core/types.js';
+import { ARCHIVE_HEADER_SIZE, SLOT_SIZE, decodeSuperblock } from '../core/codecs/superblock-codec.js';
 import { Archive } from './archive.js';
+import { readAt } from './fs-utils.js';
+
+/**
+ * Both superblock slots must be valid (or never written, all zeros). The store opens from the newest valid
+ * slot, so a damaged slot is survivable — but it is damage, and if it was the newer one, that generation
+ * is out of view: the user must hear of it before the next commit reuses the space.
+ */
+function checkSlots(archive: Archive, problem: (layer: number, message: string) => void): void {
+  const header = readAt(archive.fd, 0, ARCHIVE_HEADER_SIZE);
+  for (let i = 0; i < 2; i++) {
+    const slot = header.subarray(i * SLOT_SIZE, (i + 1) * SLOT_SIZE);
+    if (slot.every((b) => b === 0)) continue;
+    try {
+      decodeSuperblock(slot, `superblock slot ${i + 1}`);
+    } catch (e) {
+      problem(0, `${(e as Error).message}; the store opens from slot ${archive.slot + 1} (generation ${archive.seq}), do not commit before restoring from a backup if a newer generation is missing`);
+    }
+  }
+}
 
 export interface CheckProblem {
   /** Layer number, or 0 for the archive header and layer index. */
@@ -36,6 +56,7 @@ export function checkArchive(path: string, opts: { deep?: boolean; layer?: numbe
     return report;
   }
   try {
+    checkSlots(archive, problem);
     report.layers = archive.layers.length;
     const roots: Uint8Array[] = [];
     const badChunks = new Set<string>(); // "offset" of chunks that failed, to name affected files
@@ -87,7 +108,7 @@ export function checkArchive(path: string, opts: { deep?: boolean; layer?: numbe
           return !s || !equalBytes(s.hash, c.hash) || s.length !== c.length;
         });
         const size = f.chunks.reduce((a, c) => a + c.length, 0);
-        if (missing || size !== f.size || !equalBytes(chunkRoot(f.chunks.map((c) => c.hash)), f.chunkRoot)) {
+        if (missing || size !== f.size || !equalBytes(chunkRoot(f.chunks.map((c) => c.hash), f.chunks.map((c) => c.length)), f.chunkRoot)) {
           problem(n, `file index entry is inconsistent with the stored chunks`, [f.path]);
         }
       }

@@ -18,6 +18,9 @@ import { decodeLink, encodeLink } from '../../src/store/project.js';
 import { applyToml, chunkingParams, DEFAULTS, type Config } from '../../src/store/config.js';
 import { Archive } from '../../src/store/archive.js';
 import type { ChunkRef } from '../../src/core/types.js';
+import { decodeProof, encodeProof, type Proof } from '../../src/core/proof-json.js';
+import { verifyProof } from '../../src/core/verify-proof.js';
+import { parseTarget } from '../../src/core/urn.js';
 
 const RUNS = 10_000;
 const h = (s: string) => sha256(Buffer.from(s));
@@ -104,6 +107,20 @@ describe('decoder fuzzing', () => {
     (b) => decodeLink(b.toString('utf8'), '.digstore'), [CorruptDataError]);
   fuzz('config (TOML)', Buffer.from('[small_files]\nbatch_size = 100\nchunk_avg = 8192\n[performance]\nworkers = 2\n[user]\nname = "x"\n'),
     (b) => applyToml(structuredClone(DEFAULTS) as Config, b.toString('utf8'), 'config.toml'), [UsageError]);
+
+  const hx = (x: string) => Buffer.from(h(x)).toString('hex');
+  const proof: Proof = {
+    version: 1, proof_type: 'byte_range',
+    target: { path: 'd/ü.bin', hash: hx('f'), size: 9000, chunk_root: hx('cr'), byte_range: { start: 10, end: 5000 } },
+    root: { type: 'repository', hash: hx('root') },
+    proof_path: [{ hash: hx('s1'), position: 'left' }, { hash: hx('s2'), position: 'right' }],
+    layer_path: [{ hash: hx('l1'), position: 'left' }],
+    chunks: [0, 4096].map((offset, i) => ({ offset, size: 4096, hash: hx(`c${i}`), proof_path: [{ hash: hx(`p${i}`), position: i ? 'left' : 'right' }] })),
+    metadata: { store_id: hx('id'), generation: 2, layer_number: 2, layer_root: hx('lr'), timestamp: 1 },
+  };
+  // A proof is hostile input: decoded and then verified, only CorruptDataError may come out (verify never throws).
+  fuzz('proof JSON', Buffer.from(encodeProof(proof)), (b) => verifyProof(decodeProof(b.toString('utf8'))), [CorruptDataError]);
+  fuzz('URN', Buffer.from(`urn:dig:chia:${hx('id')}:${hx('r')}/a%20b/c.txt#bytes=10-200`), (b) => parseTarget(b.toString('utf8')), [UsageError]);
 
   // The whole archive file, opened and read as a reader would: every layer decoded, every chunk verified.
   const dir = mkdtempSync(join(tmpdir(), 'dig-fuzz-'));

@@ -1,0 +1,67 @@
+// `prove`: a proof that a file, a byte range or a layer is part of a generation's root (docs/proofs.md).
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { Store } from '../../api/store.js';
+import { UsageError, fromSystemError } from '../../core/errors.js';
+import { encodeProof, type Proof } from '../../core/proof-json.js';
+import { output } from '../context.js';
+
+interface ProveFlags {
+  bytes?: string;
+  at?: string;
+  output?: string;
+  layer?: string;
+}
+
+/** Writes beside the target and renames, so a proof file is never seen half-written. */
+function writeAtomically(file: string, text: string): void {
+  const target = resolve(file);
+  const tmp = join(dirname(target), `.${basename(target)}.digstore-${process.pid}.tmp`);
+  try {
+    const fd = openSync(tmp, 'wx', 0o644);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, target);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw fromSystemError(e, `cannot write ${file}`);
+  }
+}
+
+function describe(p: Proof): string {
+  const what = p.proof_type === 'layer' ? `layer ${p.target.layer}`
+    : p.proof_type === 'byte_range' ? `bytes ${p.target.byte_range!.start}-${p.target.byte_range!.end} of '${p.target.path}' (${p.chunks!.length} chunks)`
+      : `'${p.target.path}'`;
+  return `proof of ${what} in root ${p.root.hash}`;
+}
+
+export function registerProve(program: Command): void {
+  program
+    .command('prove')
+    .description('write a merkle proof that a file, byte range or layer is in a root (verify it with `digstore verify`)')
+    .argument('[target]', 'a path in the project, /path#bytes=A-B, or a full URN')
+    .option('--bytes <range>', 'prove only these bytes: A-B, A- or -N (inclusive)')
+    .option('--at <root>', 'prove against this generation (root hash or a unique prefix of at least 8 hex)')
+    .option('--layer <n>', "prove a layer's root instead of a file")
+    .option('-o, --output <file>', 'write the proof to FILE instead of stdout')
+    .action((target: string | undefined, flags: ProveFlags, cmd: Command) => {
+      const out = output(cmd);
+      if (flags.layer !== undefined && !/^[1-9]\d*$/.test(flags.layer)) throw new UsageError(`--layer must be a layer number, not '${flags.layer}'`);
+      const store = Store.openFor(target, process.cwd());
+      const proof = store.prove(target, { root: flags.at, range: flags.bytes, layer: flags.layer === undefined ? undefined : Number(flags.layer) });
+      const text = encodeProof(proof);
+      if (flags.output) {
+        writeAtomically(flags.output, text);
+        out.result(`wrote ${describe(proof)} to ${flags.output} (${text.length} bytes)`, { output: resolve(flags.output), bytes: text.length, proof });
+      } else if (out.opts.json) {
+        out.result([], proof);
+      } else {
+        process.stdout.write(text);
+      }
+    });
+}

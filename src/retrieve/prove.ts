@@ -1,0 +1,77 @@
+// Builds proofs from the archive (docs/proofs.md): a file's leaf up to its layer root, the layer root up to
+// the generation's root, and for byte ranges the covering chunks up to the file's chunk root. Paths only:
+// a proof's size grows with log(chunks) + log(files) + log(layers), never with the file size.
+import { toHex } from '../core/digest.js';
+import { NotFoundError } from '../core/errors.js';
+import { leafHash } from '../core/merkle.js';
+import { merkleLevels, pathFromLevels, type PathStep } from '../core/merkle-path.js';
+import { PROOF_VERSION, type ChunkProof, type Proof, type ProofStep } from '../core/proof-json.js';
+import { chunkLeaves, fileLeaf } from '../core/roots.js';
+import { resolveRange, type RangeSpec } from '../core/urn.js';
+import type { Archive } from '../store/archive.js';
+import { generationFiles } from '../store/commit.js';
+import { indexOfPath, notInGeneration } from './resolve.js';
+
+const hexSteps = (s: readonly PathStep[]): ProofStep[] => s.map((x) => ({ hash: toHex(x.hash), position: x.position }));
+
+/** Path from layer `layer`'s root to the root of generation `generation` (the store tree over layer roots). */
+function layerPath(archive: Archive, generation: number, layer: number): ProofStep[] {
+  const leaves = archive.layers.slice(0, generation).map((e) => leafHash(e.layerRoot));
+  return hexSteps(pathFromLevels(merkleLevels(leaves), layer - 1));
+}
+
+function metadata(archive: Archive, generation: number): Proof['metadata'] {
+  const e = archive.layerEntry(generation);
+  return {
+    store_id: archive.storeIdHex, generation, layer_number: e.number, layer_root: toHex(e.layerRoot), timestamp: e.timestamp,
+  };
+}
+
+/** Proof that layer `layer`'s root is part of generation `generation`'s root. */
+export function proveLayer(archive: Archive, generation: number, layer: number): Proof {
+  if (!Number.isInteger(layer) || layer < 1 || layer > generation) {
+    throw new NotFoundError(`no layer ${layer} in generation ${generation}`, `layers are numbered 1 to ${generation}`);
+  }
+  const e = archive.layerEntry(layer);
+  return {
+    version: PROOF_VERSION, proof_type: 'layer', target: { layer, hash: toHex(e.layerRoot) },
+    root: { type: 'repository', hash: toHex(archive.layerEntry(generation).storeRoot) },
+    proof_path: layerPath(archive, generation, layer),
+    metadata: { ...metadata(archive, generation), layer_number: layer, layer_root: toHex(e.layerRoot) },
+  };
+}
+
+/** Proof of the file at `path` in `generation`; with `range`, of the chunks that cover those bytes. */
+export function proveFile(archive: Archive, generation: number, path: string, range?: RangeSpec): Proof {
+  const files = generationFiles(archive, generation);
+  const index = indexOfPath(files, path);
+  if (index < 0) throw notInGeneration(path, generation);
+  const f = files[index];
+  const levels = merkleLevels(files.map(fileLeaf));
+  const proof: Proof = {
+    version: PROOF_VERSION, proof_type: range ? 'byte_range' : 'file',
+    target: { path: f.path, hash: toHex(f.hash), size: f.size, chunk_root: toHex(f.chunkRoot) },
+    root: { type: 'repository', hash: toHex(archive.layerEntry(generation).storeRoot) },
+    proof_path: hexSteps(pathFromLevels(levels, index)),
+    layer_path: layerPath(archive, generation, generation),
+    metadata: metadata(archive, generation),
+  };
+  if (range) {
+    const r = resolveRange(range, f.size);
+    proof.target.byte_range = r;
+    proof.chunks = coveringChunks(f.chunks.map((c) => c.hash), f.chunks.map((c) => c.length), r.start, r.end);
+  }
+  return proof;
+}
+
+/** The chunks overlapping [start, end] (inclusive), each with its path to the chunk root. */
+function coveringChunks(hashes: Uint8Array[], lengths: number[], start: number, end: number): ChunkProof[] {
+  const levels = merkleLevels(chunkLeaves(hashes, lengths));
+  const out: ChunkProof[] = [];
+  let off = 0;
+  for (let i = 0; i < hashes.length && off <= end; off += lengths[i], i++) {
+    if (off + lengths[i] <= start) continue;
+    out.push({ offset: off, size: lengths[i], hash: toHex(hashes[i]), proof_path: hexSteps(pathFromLevels(levels, i)) });
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+// What `get`/`cat`/`prove` name — a path, a short URN (`/path#bytes=…`) or a full URN — resolved against one
+// store, and byte ranges read from only the chunks that cover them.
+import { UsageError } from '../core/errors.js';
+import type { FileEntry } from '../core/types.js';
+import { parseRange, parseTarget, resolveRange, type RangeSpec } from '../core/urn.js';
+import type { Archive } from '../store/archive.js';
+import { fileChunks } from './read-file.js';
+
+export interface ReadRequest {
+  path: string;
+  /** Root hash or unique prefix (≥ 8 hex); latest when undefined. */
+  root?: string;
+  range?: RangeSpec;
+}
+
+/** Combines a target with `--at`/`--bytes`-style options; a URN and an option may not disagree. */
+export function readRequest(storeId: string, target: string, opts: { root?: string; range?: RangeSpec | string } = {}): ReadRequest {
+  const urn = parseTarget(target);
+  if (urn.storeId !== undefined && urn.storeId !== storeId) {
+    throw new UsageError(`'${target}' names store ${urn.storeId}, not this store (${storeId})`);
+  }
+  if (urn.path === undefined) throw new UsageError(`'${target}' names the whole store, not a file`, 'add /PATH to the URN');
+  const optRange = typeof opts.range === 'string' ? parseRange(opts.range) : opts.range;
+  if (urn.root && opts.root && !urn.root.startsWith(opts.root)) {
+    throw new UsageError(`'${target}' names root ${urn.root}, but --at says ${opts.root}`, 'give one of them');
+  }
+  if (urn.range && optRange) throw new UsageError(`'${target}' already has a byte range`, 'give #bytes= or --bytes, not both');
+  return { path: urn.path, root: urn.root ?? opts.root, range: urn.range ?? optRange };
+}
+
+/** Yields bytes [start, end] (inclusive) of a stored file, reading only the chunks that overlap them. */
+export function* rangeChunks(archive: Archive, entry: FileEntry, start: number, end: number): Generator<Buffer> {
+  let off = 0;
+  for (const ref of entry.chunks) {
+    const chunkEnd = off + ref.length - 1;
+    if (off > end) break;
+    if (chunkEnd >= start) {
+      const data = archive.readChunk(ref); // verified against the chunk hash
+      yield data.subarray(Math.max(0, start - off), Math.min(ref.length, end - off + 1));
+    }
+    off += ref.length;
+  }
+}
+
+/** The file's bytes (or the requested range of them), chunk by chunk, every chunk verified. */
+export function readEntry(archive: Archive, entry: FileEntry, range?: RangeSpec): Iterable<Buffer> {
+  if (!range) return fileChunks(archive, entry);
+  const r = resolveRange(range, entry.size);
+  return rangeChunks(archive, entry, r.start, r.end);
+}

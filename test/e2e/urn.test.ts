@@ -1,0 +1,92 @@
+// Addressing by URN: every file at every root fetched by full URN from outside the project and by --at
+// inside it; byte ranges of every HTTP form read back exactly the slice of the original.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTempDirs, prng, run, tempDir } from '../helpers.js';
+
+afterAll(cleanupTempDirs);
+
+const rand = prng(5);
+const home = tempDir('dig-urn-home-');
+const project = tempDir('dig-urn-');
+const outside = tempDir('dig-urn-out-');
+const dig = (...args: string[]) => run(args, { cwd: project, home });
+const history: Array<{ root: string; files: Map<string, Buffer> }> = [];
+let storeId = '';
+
+function commit(files: Map<string, Buffer>, changes: Record<string, Buffer>, msg: string): void {
+  for (const [p, data] of Object.entries(changes)) {
+    mkdirSync(join(project, p, '..'), { recursive: true });
+    writeFileSync(join(project, p), data);
+    files.set(p, data);
+  }
+  expect(dig('add', ...Object.keys(changes)).code).toBe(0);
+  const root = dig('commit', '-m', msg).stdout.trim();
+  history.push({ root, files: new Map(files) });
+}
+
+describe('URNs (spawned CLI)', () => {
+  it('three commits; each file at each root by full URN from outside and by --at inside', () => {
+    storeId = JSON.parse(dig('init', '--json').stdout).storeId;
+    const files = new Map<string, Buffer>();
+    commit(files, { 'a.txt': Buffer.from('one'), 'sp ace/ü.bin': rand(70_000), 'big.bin': rand(2_500_000) }, 'c1');
+    commit(files, { 'a.txt': Buffer.from('two'), 'new.txt': Buffer.from('new') }, 'c2');
+    commit(files, { 'sp ace/ü.bin': rand(10) }, 'c3');
+    expect(storeId).toMatch(/^[0-9a-f]{64}$/);
+    for (const { root, files: at } of history) {
+      for (const [p, data] of at) {
+        const urn = `urn:dig:chia:${storeId}:${root}/${p.split('/').map(encodeURIComponent).join('/')}`;
+        const r = run(['cat', urn], { cwd: outside, home });
+        expect(r.code, `${urn}: ${r.stderr}`).toBe(0);
+        expect(r.stdoutBuf.equals(data), urn).toBe(true);
+        const i = dig('cat', p, '--at', root.slice(0, 10));
+        expect(i.stdoutBuf.equals(data)).toBe(true);
+      }
+    }
+    // A file added later is absent at the earlier root.
+    const missing = run(['cat', `urn:dig:chia:${storeId}:${history[0].root}/new.txt`], { cwd: outside, home });
+    expect(missing.code).toBe(4);
+    // Without a root: the latest generation.
+    const latest = run(['cat', `URN:DIG:CHIA:${storeId}/a.txt`], { cwd: outside, home });
+    expect(latest.stdout).toBe('two');
+  });
+
+  it('byte ranges of every form equal the slice of the original, across chunk boundaries', () => {
+    const big = history[2].files.get('big.bin')!;
+    const r = prng(9);
+    const n = big.length;
+    const forms: Array<[string, number, number]> = [['0-0', 0, 0], [`${n - 1}-`, n - 1, n - 1], ['-1', n - 1, n - 1], [`0-${n + 100}`, 0, n - 1], ['-100000', n - 100000, n - 1]];
+    for (let k = 0; k < 12; k++) {
+      const a = r(4).readUInt32LE(0) % n;
+      const b = a + (r(4).readUInt32LE(0) % Math.min(400_000, n - a));
+      forms.push([`${a}-${b}`, a, b], [`${a}-`, a, n - 1]);
+    }
+    for (const [spec, a, b] of forms) {
+      const got = dig('cat', `/big.bin#bytes=${spec}`);
+      expect(got.code, `${spec}: ${got.stderr}`).toBe(0);
+      expect(got.stdoutBuf.equals(big.subarray(a, b + 1)), spec).toBe(true);
+      const urn = run(['get', `urn:dig:chia:${storeId}/big.bin#bytes=${spec}`], { cwd: outside, home });
+      expect(urn.stdoutBuf.equals(big.subarray(a, b + 1)), spec).toBe(true);
+    }
+    expect(dig('cat', `/big.bin#bytes=${n}-`).code).toBe(2);
+    expect(dig('cat', '/big.bin#bytes=9-3').code).toBe(2);
+    expect(dig('cat', 'big.bin', '--bytes', '0-9', '--at', 'zz').code).toBe(2);
+  });
+
+  it('bad URNs: one line naming the bad part, usage exit code', () => {
+    for (const [u, msg] of [
+      [`urn:dig:chia:${'A'.repeat(64)}/x`, /store ID/],
+      [`urn:dig:chia:${storeId}:1234/x`, /root hash/],
+      [`urn:dig:chia:${storeId}/a/../b`, /'\.\.' segment/],
+    ] as const) {
+      const r = run(['cat', u], { cwd: outside, home });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(msg);
+    }
+    const other = run(['cat', `urn:dig:chia:${'b'.repeat(64)}/x`], { cwd: outside, home });
+    expect(other.code).toBe(4);
+    expect(other.stderr).toMatch(/no store b{64}/);
+  });
+});
