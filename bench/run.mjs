@@ -12,11 +12,12 @@ import { CLI, digstoreAddCommit, gitAddCommit, resticBackup } from './lib/tools.
 import { measure } from './lib/measure.mjs';
 import { inMemory } from './lib/inmemory.mjs';
 import { verifyTree } from './lib/verify.mjs';
+import { proofScenario } from './lib/proofs.mjs';
 
 const here = dirname(new URL(import.meta.url).pathname);
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
-const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
 const work = process.env.BENCH_DIR ?? join(here, 'work');
 mkdirSync(work, { recursive: true });
 const notes = [];
@@ -115,6 +116,21 @@ if (only.includes('g')) {
   }
 }
 
+if (only.includes('h')) {
+  // Proofs and byte-range reads on the stores of (b) and (c 1 GiB), made here if those did not run.
+  const n = quick ? 10000 : 100000;
+  const tiny = makeInput(`tiny-${n}`, ['small', '--files', String(n), '--dirs', String(n / 100), '--min', '0', '--max', '2048']);
+  const mb = quick ? 256 : 1024;
+  const big = makeInput(`big-${mb}`, ['big', '--mb', String(mb)]);
+  const cLabel = `c ${mb >= 1024 ? `${mb / 1024} GiB` : `${mb} MiB`}`;
+  if (!only.includes('b')) digstoreAddCommit(tiny, join(work, 'b-home'));
+  if (!only.includes('c')) digstoreAddCommit(big, join(work, `${cLabel}-home`));
+  for (const r of proofScenario(tiny, join(work, 'b-home'), big, join(work, `${cLabel}-home`))) {
+    rows.push({ scenario: 'h', tool: r.label, seconds: r.ms === null ? null : r.ms / 1000, rssMB: r.rssMB ?? null, note: r.note });
+    console.error(`  h ${r.label}: ${r.ms === null ? '' : `${r.ms.toFixed(1)} ms `}${r.note ?? ''}`);
+  }
+}
+
 // Table with ratios against restic and git from this same run.
 const ratio = (r, tool) => {
   const o = rows.find((x) => x.scenario === r.scenario && x.tool === tool);
@@ -122,8 +138,8 @@ const ratio = (r, tool) => {
 };
 const lines = [['scenario', 'tool', 'seconds', 'files/s', 'MB/s', 'peak RSS MB', 'vs restic', 'vs git', 'note']];
 for (const r of rows) {
-  const note = r.ratioToFirstAdd ? `${r.ratioToFirstAdd.toFixed(2)} x first add` : r.verified ? `${r.verified.files} files read back, ${r.verified.mismatches} mismatches` : '';
-  lines.push([r.scenario, r.tool, r.seconds.toFixed(2), r.filesPerSec ? r.filesPerSec.toFixed(0) : '', r.MBps ? r.MBps.toFixed(0) : '',
+  const note = r.note ? r.note : r.ratioToFirstAdd ? `${r.ratioToFirstAdd.toFixed(2)} x first add` : r.verified ? `${r.verified.files} files read back, ${r.verified.mismatches} mismatches` : '';
+  lines.push([r.scenario, r.tool, r.seconds === null ? '' : r.seconds < 0.01 ? r.seconds.toPrecision(2) : r.seconds < 1 ? r.seconds.toFixed(3) : r.seconds.toFixed(2), r.filesPerSec ? r.filesPerSec.toFixed(0) : '', r.MBps ? r.MBps.toFixed(0) : '',
     r.rssMB ? r.rssMB.toFixed(0) : '', ratio(r, 'restic'), ratio(r, 'git'), note]);
 }
 const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));

@@ -361,7 +361,10 @@ export class Store {
   }
 
   countFilesInCommit(root?: string): number {
-    return this.withArchive((a) => generationFiles(a, resolveGeneration(a, root)).length);
+    return this.withArchive((a) => {
+      const g = resolveGeneration(a, root);
+      return g === 0 ? 0 : a.layerView(g).fileCount;
+    });
   }
 
   /** Root hash of the latest generation, or undefined before the first commit. */

@@ -73,3 +73,15 @@ export function layerRoot(files: readonly FileEntry[]): Uint8Array {
 export function storeRoot(layerRoots: readonly Uint8Array[]): Uint8Array {
   return merkleRoot(layerRoots);
 }
+
+/**
+ * Roots of each run of 2^bits leaves: the tree's nodes at level `bits` (blocks start at multiples of 2^bits,
+ * where pairing never crosses a block boundary), so merkleRootOfLeaves(blockRoots(leaves)) equals
+ * merkleRootOfLeaves(leaves). Stored in each layer to make proofs and lookups touch one block only.
+ */
+export function blockRoots(leaves: readonly Uint8Array[], bits = 6): Uint8Array[] {
+  const size = 2 ** bits;
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < leaves.length; i += size) out.push(merkleRootOfLeaves(leaves.slice(i, i + size)));
+  return out;
+}

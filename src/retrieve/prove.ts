@@ -5,12 +5,12 @@ import { toHex } from '../core/digest.js';
 import { NotFoundError } from '../core/errors.js';
 import { leafHash } from '../core/merkle.js';
 import { merkleLevels, pathFromLevels, type PathStep } from '../core/merkle-path.js';
+import { BLOCK_BITS } from '../core/codecs/layer-codec.js';
 import { PROOF_VERSION, type ChunkProof, type Proof, type ProofStep } from '../core/proof-json.js';
 import { chunkLeaves, fileLeaf } from '../core/roots.js';
 import { resolveRange, type RangeSpec } from '../core/urn.js';
 import type { Archive } from '../store/archive.js';
-import { generationFiles } from '../store/commit.js';
-import { indexOfPath, notInGeneration } from './resolve.js';
+import { locateFile } from './resolve.js';
 
 const hexSteps = (s: readonly PathStep[]): ProofStep[] => s.map((x) => ({ hash: toHex(x.hash), position: x.position }));
 
@@ -41,18 +41,23 @@ export function proveLayer(archive: Archive, generation: number, layer: number):
   };
 }
 
-/** Proof of the file at `path` in `generation`; with `range`, of the chunks that cover those bytes. */
+/**
+ * Proof of the file at `path` in `generation`; with `range`, of the chunks that cover those bytes. Only the
+ * file's block of 2^BLOCK_BITS entries is decoded and hashed; the stored block roots give the rest of the path.
+ */
 export function proveFile(archive: Archive, generation: number, path: string, range?: RangeSpec): Proof {
-  const files = generationFiles(archive, generation);
-  const index = indexOfPath(files, path);
-  if (index < 0) throw notInGeneration(path, generation);
-  const f = files[index];
-  const levels = merkleLevels(files.map(fileLeaf));
+  const { view, index } = locateFile(archive, generation, path);
+  const f = view.fileAt(index);
+  const block = index >>> BLOCK_BITS;
+  const first = block << BLOCK_BITS;
+  const leaves: Uint8Array[] = [];
+  for (let i = first; i < Math.min(first + 2 ** BLOCK_BITS, view.fileCount); i++) leaves.push(fileLeaf(view.fileAt(i)));
+  const filePath = [...pathFromLevels(merkleLevels(leaves), index - first), ...pathFromLevels(merkleLevels(view.blockRoots), block)];
   const proof: Proof = {
     version: PROOF_VERSION, proof_type: range ? 'byte_range' : 'file',
     target: { path: f.path, hash: toHex(f.hash), size: f.size, chunk_root: toHex(f.chunkRoot) },
     root: { type: 'repository', hash: toHex(archive.layerEntry(generation).storeRoot) },
-    proof_path: hexSteps(pathFromLevels(levels, index)),
+    proof_path: hexSteps(filePath),
     layer_path: layerPath(archive, generation, generation),
     metadata: metadata(archive, generation),
   };

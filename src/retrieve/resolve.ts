@@ -4,8 +4,8 @@ import { toHex } from '../core/digest.js';
 import { NotFoundError, UsageError } from '../core/errors.js';
 import { assertStoredPath } from '../core/paths.js';
 import type { FileEntry } from '../core/types.js';
+import type { LayerView } from '../core/codecs/layer-view.js';
 import type { Archive } from '../store/archive.js';
-import { generationFiles } from '../store/commit.js';
 
 /** The layer number of the generation `root` names; the latest when `root` is undefined. */
 export function resolveGeneration(archive: Archive, root?: string): number {
@@ -30,28 +30,20 @@ export function normalizeUserPath(p: string): string {
   return assertStoredPath(s);
 }
 
-/** Index of `path` in a generation's files (sorted by UTF-8 bytes), or -1. */
-export function indexOfPath(files: readonly { path: string }[], path: string): number {
-  const key = Buffer.from(path, 'utf8');
-  let lo = 0;
-  let hi = files.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const c = Buffer.compare(Buffer.from(files[mid].path, 'utf8'), key);
-    if (c === 0) return mid;
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return -1;
-}
-
 export function notInGeneration(path: string, generation: number): NotFoundError {
   return new NotFoundError(`'${path}' is not in generation ${generation}`, 'see `digstore status` or `digstore log`');
 }
 
+/** Where `path` is in generation `generation`'s layer (every layer is full: it lists the whole file set). */
+export function locateFile(archive: Archive, generation: number, path: string): { view: LayerView; index: number } {
+  if (generation === 0) throw notInGeneration(path, generation);
+  const view = archive.layerView(generation);
+  const index = view.indexOf(path);
+  if (index < 0) throw notInGeneration(path, generation);
+  return { view, index };
+}
+
 export function findFile(archive: Archive, generation: number, path: string): FileEntry {
-  const files = generationFiles(archive, generation);
-  const i = indexOfPath(files, path);
-  if (i < 0) throw notInGeneration(path, generation);
-  return files[i];
+  const { view, index } = locateFile(archive, generation, path);
+  return view.fileAt(index);
 }

@@ -3,7 +3,8 @@
 // every chunk re-hashed. Reports what is damaged (layer and affected file paths) instead of stopping at
 // the first problem, so a user knows what can still be read.
 import { equalBytes, toHex } from '../core/digest.js';
-import { chunkRoot, layerRoot, storeRoot } from '../core/roots.js';
+import { merkleRootOfLeaves } from '../core/merkle.js';
+import { blockRoots, chunkRoot, fileLeaf, storeRoot } from '../core/roots.js';
 import type { ChunkRef } from '../core/types.js';
 import { ARCHIVE_HEADER_SIZE, SLOT_SIZE, decodeSuperblock } from '../core/codecs/superblock-codec.js';
 import { Archive } from './archive.js';
@@ -97,7 +98,9 @@ export function checkArchive(path: string, opts: { deep?: boolean; layer?: numbe
         }
       }
       // Every file's chunks must be stored (in this layer or an earlier one) and bind to its chunk root.
-      const lr = layerRoot(layer.files.filter((f) => !f.deleted));
+      const blocks = blockRoots(layer.files.filter((f) => !f.deleted).map(fileLeaf));
+      const lr = merkleRootOfLeaves(blocks);
+      if (!layer.blockRoots || blocks.some((b, i) => !equalBytes(b, layer.blockRoots![i]))) problem(n, 'merkle block roots do not match the files');
       if (!equalBytes(lr, layer.layerRoot) || !equalBytes(lr, e.layerRoot)) problem(n, 'layer root does not match its files');
       roots.push(lr);
       const sr = storeRoot(roots);

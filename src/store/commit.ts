@@ -5,7 +5,8 @@ import { encodeLayer, type Layer } from '../core/codecs/layer-codec.js';
 import { toHex, ZERO_HASH } from '../core/digest.js';
 import { DigstoreError, NothingToCommitError } from '../core/errors.js';
 import { sortByPath } from '../core/paths.js';
-import { layerRoot, storeRoot } from '../core/roots.js';
+import { merkleRootOfLeaves } from '../core/merkle.js';
+import { blockRoots, fileLeaf, storeRoot } from '../core/roots.js';
 import type { ChunkingParams, FileEntry } from '../core/types.js';
 import { Archive } from './archive.js';
 import { ChunkIndex } from './chunk-index.js';
@@ -74,13 +75,14 @@ export function commitStaged(
     reusedChunks = reused.size;
     if (changed === 0 && deleted === 0) throw new NothingToCommitError();
     const sorted = sortByPath([...files.values()]);
-    const lr = layerRoot(sorted);
+    const blocks = blockRoots(sorted.map(fileLeaf));
+    const lr = merkleRootOfLeaves(blocks);
     const sr = storeRoot([...archive.layers.map((l) => l.layerRoot), lr]);
     const newChunks = staging.newChunks.slice().sort((a, b) => a.offset - b.offset);
     layer = {
       type: 'full', number: archive.seq + 1, timestamp: now, dataOffset: staging.dataStart,
       dataLength: staging.dataEnd - staging.dataStart, message, author, params, files: sorted, chunkIndex: newChunks,
-      parentRoot: head?.storeRoot ?? ZERO_HASH, layerRoot: lr, storeRoot: sr,
+      parentRoot: head?.storeRoot ?? ZERO_HASH, layerRoot: lr, storeRoot: sr, blockRoots: blocks,
     };
     chunkIndex = ChunkIndex.load(paths.chunkIndex, archive);
     const record = encodeLayer(layer);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CorruptDataError } from '../../src/core/errors.js';
 import { decodeLayer, encodeLayer, type Layer } from '../../src/core/codecs/layer-codec.js';
+import { LayerView } from '../../src/core/codecs/layer-view.js';
+import { blockRoots, fileLeaf } from '../../src/core/roots.js';
 import { decodeLayerIndex, encodeLayerIndex, type LayerIndexEntry } from '../../src/core/codecs/layer-index-codec.js';
 import { decodeStaging, encodeStaging, type Staging } from '../../src/core/codecs/staging-codec.js';
 import { decodeSuperblock, encodeSuperblock, pickSuperblock, SLOT_SIZE } from '../../src/core/codecs/superblock-codec.js';
@@ -20,7 +22,7 @@ const layer: Layer = {
   author: 'Ann <ann@example.org>', params: chunkingParams(structuredClone(DEFAULTS)),
   files: [file('a b/ç.txt', [ref('x', 256, 100)]), file('empty', []), file('z', [ref('x', 256, 100), ref('y', 356, 200)], { deleted: true })],
   chunkIndex: [ref('x', 256, 100), ref('y', 356, 200)],
-  parentRoot: h('p'), layerRoot: h('l'), storeRoot: h('s'),
+  parentRoot: h('p'), layerRoot: h('l'), storeRoot: h('s'), blockRoots: [h('block 0')],
 };
 
 const normalize = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x)));
@@ -38,6 +40,22 @@ function expectRejectsDamage(bytes: Buffer, decode: (b: Buffer) => unknown): voi
 }
 
 describe('layer codec', () => {
+  it('computes the block roots from the files when they are not given', () => {
+    const { blockRoots: _given, ...rest } = layer;
+    const want = blockRoots(layer.files.map(fileLeaf));
+    expect(normalize(decodeLayer(encodeLayer(rest)).blockRoots)).toEqual(normalize(want));
+  });
+  it('lazy view: lookups by path decode single entries, and agree with the full decode', () => {
+    const bytes = encodeLayer(layer);
+    const v = new LayerView(bytes);
+    expect(v.fileCount).toBe(3);
+    for (const [i, f] of layer.files.entries()) {
+      expect(v.indexOf(f.path)).toBe(i);
+      expect(normalize(v.fileAt(i))).toEqual(normalize(f));
+    }
+    expect(v.indexOf('nope')).toBe(-1);
+    expect(v.indexOf('a')).toBe(-1);
+  });
   it('round-trips', () => {
     expect(normalize(decodeLayer(encodeLayer(layer)))).toEqual(normalize(layer));
   });

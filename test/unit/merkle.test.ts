@@ -45,3 +45,19 @@ describe('audit paths', () => {
     }
   });
 });
+
+describe('block roots (stored in each layer)', () => {
+  it('the root over the block roots equals the root over all leaves, for 1..300 leaves and block sizes 2..64', async () => {
+    const { blockRoots } = await import('../../src/core/roots.js');
+    const { leafHash: lh, merkleRootOfLeaves } = await import('../../src/core/merkle.js');
+    const leaves = Array.from({ length: 300 }, (_, i) => lh(Buffer.from(`f${i}`)));
+    for (let n = 1; n <= 300; n++) {
+      const want = hex(merkleRootOfLeaves(leaves.slice(0, n)));
+      for (const bits of [1, 3, 6]) {
+        const blocks = blockRoots(leaves.slice(0, n), bits);
+        expect(blocks).toHaveLength(Math.ceil(n / 2 ** bits));
+        expect(hex(merkleRootOfLeaves(blocks))).toBe(want);
+      }
+    }
+  });
+});
