@@ -2,6 +2,7 @@
 export { Store, type AddResult, type LogEntry } from './api/store.js';
 export type { AddOptions, CommitOptions, GetOptions, InitOptions, OpenOptions, ProveOptions } from './api/options.js';
 export type { StatusResult } from './api/status.js';
+export type { RmOptions, RmResult } from './api/remove.js';
 export type { CommitResult } from './store/commit.js';
 export { fastcdc, type Chunk, type FastCdcOptions } from './chunking/index.js';
 export { DEFAULTS, type Config } from './store/config.js';

@@ -6,7 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fromHex, toHex } from '../core/digest.js';
 import { ExistsError, IntegrityError, NoStoreError, UsageError, fromSystemError, NotFoundError } from '../core/errors.js';
 import type { Proof } from '../core/proof-json.js';
-import { isFullUrn, parseUrn } from '../core/urn.js';
+import { formatUrn, isFullUrn, parseTarget, parseUrn, resolveRange } from '../core/urn.js';
 import { verifyProof } from '../core/verify-proof.js';
 import { proveFile, proveLayer } from '../retrieve/prove.js';
 import { readEntry, readRequest } from '../retrieve/read-target.js';
@@ -14,7 +14,7 @@ import type { FileEntry } from '../core/types.js';
 import { addEntry, scanDirectory, toRel, type ScanResult } from '../ingest/scan.js';
 import { IGNORE_FILE, IgnoreRules, type IgnoreVerdict } from '../ingest/ignore-rules.js';
 import { sortByPath } from '../core/paths.js';
-import { stageFiles, type AddSummary } from '../ingest/stage-files.js';
+import { stageDeletions, stageFiles, type AddSummary } from '../ingest/stage-files.js';
 import type { PipelineOptions } from '../ingest/pipeline.js';
 import { findFile, normalizeUserPath, resolveGeneration } from '../retrieve/resolve.js';
 import { Archive } from '../store/archive.js';
@@ -29,9 +29,40 @@ import { loadStaging, saveStaging } from '../store/staging.js';
 import { loadStatCache, saveStatCache } from '../store/stat-cache.js';
 import { LOCK_WAIT_MS, type AddOptions, type CommitOptions, type GetOptions, type InitOptions, type OpenOptions, type ProveOptions } from './options.js';
 import { computeStatus, type StatusResult } from './status.js';
+import { findDeletions } from './deletions.js';
+import {
+  archiveSize, diffFiles, findFiles, history, inspectLayer, layers, sizeReport, statsReport,
+  type DiffEntry, type HistoryEntry, type InspectResult, type LayerInfo, type SizeReport, type StatsReport,
+} from './inspect.js';
+import { selectTracked, unlinkWorkingFiles, unsafeToDelete, type RmOptions, type RmResult } from './remove.js';
 
 export interface AddResult extends AddSummary {
   skipped: Array<{ path: string; reason: string }>;
+}
+
+export interface StoreInfo {
+  storeId: string;
+  project: string | null;
+  home: string;
+  archive: string;
+  archiveBytes: number;
+  createdAt: string;
+  generations: number;
+  root: string | null;
+  files: number;
+  staged: number;
+}
+
+export interface ResolvedTarget {
+  storeId: string;
+  generation: number;
+  root: string;
+  path?: string;
+  size?: number;
+  hash?: string;
+  range?: { start: number; end: number };
+  /** The canonical full URN, pinned to the root. */
+  urn: string;
 }
 
 export interface LogEntry {
@@ -156,8 +187,11 @@ export class Store {
       try {
         st = lstatSync(abs);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`'${p}' does not exist`, 'check the path');
-        throw fromSystemError(e, p);
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fromSystemError(e, p);
+        // Gone from disk: staged as a deletion if tracked (checked against the store in stage()).
+        (out.scopes ??= []).push({ rel: normalizeUserPath(rel), kind: 'missing', recursive, arg: p });
+        continue;
       }
       if (rel !== '' && rules && this.ignoredWithParents(rules, rel, st.isDirectory()).ignored) {
         ignored.push(rel);
@@ -166,6 +200,7 @@ export class Store {
       if (st.isDirectory()) {
         if (!recursive) throw new UsageError(`'${p}' is a directory`, 'use -r to add a directory');
         scanDirectory(this.projectRoot, abs, true, out, rules);
+        (out.scopes ??= []).push({ rel, kind: 'dir', recursive, arg: p });
       } else if (rel === LINK_FILE) {
         throw new UsageError(`'${p}' is the project link file and is never stored`);
       } else {
@@ -213,13 +248,20 @@ export class Store {
   /** The project-relative paths `add` would consider, sorted (UTF-8 byte order), without staging anything. */
   addDryRun(paths: readonly string[] | 'all', opts: AddOptions & { cwd?: string } = {}): string[] {
     const scan = paths === 'all' ? this.scanAll(opts.force) : this.collect(paths, opts.recursive ?? false, opts.cwd ?? process.cwd(), opts.force);
+    // Named paths that do not exist must be tracked (their deletion would be staged); otherwise it is an error.
+    const missing = (scan.scopes ?? []).filter((s) => s.kind === 'missing');
+    if (missing.length > 0) {
+      this.withArchive((a) => findDeletions(this.projectRoot, [...this.headMap(a).keys(), ...loadStaging(this.paths.staging, a).entries.map((e) => e.path)], new Set(), missing));
+    }
     return sortByPath(scan.files.map((f) => ({ path: f.rel }))).map((f) => f.path);
   }
 
   private scanAll(force?: boolean, dir = this.projectRoot, recursive = true): ScanResult {
     this.requireProject();
-    const scan: ScanResult = { files: [], skipped: [] };
-    scanDirectory(this.projectRoot, resolve(this.projectRoot, dir), recursive, scan, this.rules(force));
+    const abs = resolve(this.projectRoot, dir);
+    const rel = toRel(this.projectRoot, abs);
+    const scan: ScanResult = { files: [], skipped: [], scopes: recursive ? [{ rel, kind: 'dir', recursive, arg: dir }] : [] };
+    scanDirectory(this.projectRoot, abs, recursive, scan, this.rules(force));
     return scan;
   }
 
@@ -248,18 +290,55 @@ export class Store {
     const archive = Archive.open(this.paths.archive);
     try {
       const statCache = loadStatCache(this.paths.statCache);
+      const head = this.headMap(archive);
+      const before = loadStaging(this.paths.staging, archive);
+      const tracked = [...new Set([...head.keys(), ...before.entries.filter((e) => !e.deleted).map((e) => e.path)])];
+      const deletions = findDeletions(this.projectRoot, tracked, new Set(scan.files.map((f) => f.rel)), scan.scopes ?? []);
       const { staging, summary, statCacheChanged } = await stageFiles(
         {
           archivePath: this.paths.archive, committedLength: archive.sb.committedLength,
-          chunkIndex: ChunkIndex.load(this.paths.chunkIndex, archive), staging: loadStaging(this.paths.staging, archive),
-          head: this.headMap(archive), statCache,
+          chunkIndex: ChunkIndex.load(this.paths.chunkIndex, archive), staging: before, head, statCache,
         },
         scan.files,
         this.pipelineOptions(opts),
+        deletions,
       );
       saveStaging(this.paths.staging, staging);
       if (statCacheChanged) saveStatCache(this.paths.statCache, statCache.values());
       return { ...summary, skipped: scan.skipped.map((s) => ({ path: s.rel, reason: s.reason })) };
+    } finally {
+      archive.close();
+      lock.release();
+    }
+  }
+
+  /** Stages the deletion of tracked files (see api/remove.ts); paths are relative to `opts.cwd`. */
+  async rm(paths: readonly string[], opts: RmOptions & { cwd?: string } = {}): Promise<RmResult> {
+    this.requireProject();
+    if (paths.length === 0) throw new UsageError('nothing specified to remove', 'give paths');
+    const names = paths.map((p) => {
+      const rel = toRel(this.projectRoot, resolve(opts.cwd ?? process.cwd(), p));
+      if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) throw new UsageError(`'${p}' is outside the project ${this.projectRoot}`);
+      return rel === '' ? '' : normalizeUserPath(rel);
+    });
+    const lock = await acquireLock(this.paths.lock, opts.lockWaitMs ?? LOCK_WAIT_MS);
+    const archive = Archive.open(this.paths.archive);
+    try {
+      const head = this.headMap(archive);
+      const staging = loadStaging(this.paths.staging, archive);
+      const tracked = [...new Set([...head.keys(), ...staging.entries.filter((e) => !e.deleted).map((e) => e.path)])];
+      const removed = selectTracked(names, tracked, opts.recursive ?? false);
+      if (!opts.cached && !opts.force) {
+        const unsafe = unsafeToDelete(this.projectRoot, removed, head);
+        if (unsafe.length > 0) {
+          throw new UsageError(`${unsafe.length === 1 ? `'${unsafe[0]}' has` : `${unsafe.length} files have`} content that is not committed: ${unsafe.slice(0, 5).join(', ')}`,
+            'use --cached to keep the working file, or -f to delete it anyway');
+        }
+      }
+      const entries = new Map(staging.entries.map((e) => [e.path, e]));
+      stageDeletions(entries, head, removed);
+      saveStaging(this.paths.staging, { ...staging, entries: [...entries.values()] });
+      return { removed: sortByPath(removed.map((path) => ({ path }))).map((e) => e.path), unlinked: opts.cached ? [] : unlinkWorkingFiles(this.projectRoot, removed) };
     } finally {
       archive.close();
       lock.release();
@@ -286,21 +365,82 @@ export class Store {
 
   /** Generations, newest first. */
   log(limit = Infinity): LogEntry[] {
+    return this.withArchive((a) => history(a).reverse().slice(0, limit).map((h) => ({
+      generation: h.generation, root: h.root, layerRoot: h.layerRoot, timestamp: h.timestamp, message: h.message, author: h.author, files: h.files,
+    })));
+  }
+
+  /** Every generation, oldest first: the root history. */
+  history(): HistoryEntry[] {
+    return this.withArchive(history);
+  }
+
+  layers(): LayerInfo[] {
+    return this.withArchive(layers);
+  }
+
+  /** Header fields, sections and checksum status of layer `n`. */
+  inspect(n: number): InspectResult {
+    return this.withArchive((a) => inspectLayer(a, n));
+  }
+
+  info(): StoreInfo {
+    return this.withArchive((a) => ({
+      storeId: this.storeId, project: this.projectRoot || null, home: this.paths.home, archive: this.paths.archive,
+      archiveBytes: archiveSize(this.paths.archive), createdAt: new Date(a.sb.createdAt).toISOString(), generations: a.seq,
+      root: a.seq === 0 ? null : toHex(a.layerEntry(a.seq).storeRoot), files: a.seq === 0 ? 0 : a.layerView(a.seq).fileCount,
+      staged: loadStaging(this.paths.staging, a).entries.length,
+    }));
+  }
+
+  size(): SizeReport {
+    return this.withArchive(sizeReport);
+  }
+
+  stats(): StatsReport {
+    return this.withArchive((a) => statsReport(a, a.seq === 0 ? 0 : a.layerView(a.seq).fileCount));
+  }
+
+  /** What the next commit would record: staged additions, modifications and deletions. */
+  staged(): DiffEntry[] {
     return this.withArchive((a) => {
-      const out: LogEntry[] = [];
-      for (let n = a.seq; n >= 1 && out.length < limit; n--) {
-        const l = a.readLayer(n);
-        out.push({
-          generation: n, root: toHex(l.storeRoot), layerRoot: toHex(l.layerRoot), timestamp: l.timestamp,
-          message: l.message, author: l.author, files: l.files.length,
-        });
-      }
-      return out;
+      const head = this.headMap(a);
+      return sortByPath(loadStaging(this.paths.staging, a).entries.map((e): DiffEntry => (e.deleted
+        ? { path: e.path, change: 'deleted' }
+        : { path: e.path, change: head.has(e.path) ? 'modified' : 'added', size: e.size, hash: toHex(e.hash) })));
+    });
+  }
+
+  /** Files added, modified and deleted from generation `from` to generation `to` (roots or prefixes). */
+  diff(from: string, to?: string): DiffEntry[] {
+    return this.withArchive((a) => diffFiles(generationFiles(a, resolveGeneration(a, from)), generationFiles(a, resolveGeneration(a, to))));
+  }
+
+  /** Files of a generation whose path matches a gitignore-style pattern. */
+  find(pattern: string, opts: { root?: string } = {}): FileEntry[] {
+    if (pattern.trim() === '') throw new UsageError('empty pattern', 'give a pattern such as *.txt or src/**');
+    return this.withArchive((a) => findFiles(generationFiles(a, resolveGeneration(a, opts.root)), pattern));
+  }
+
+  /** What a URN (or short form) names here: store, generation and root, path and resolved byte range. */
+  resolve(target: string): ResolvedTarget {
+    return this.withArchive((a) => {
+      const urn = parseTarget(target);
+      if (urn.storeId !== undefined && urn.storeId !== this.storeId) throw new UsageError(`'${target}' names store ${urn.storeId}, not this store (${this.storeId})`);
+      const generation = resolveGeneration(a, urn.root);
+      const root = toHex(a.layerEntry(generation).storeRoot);
+      if (urn.path === undefined) return { storeId: this.storeId, generation, root, urn: formatUrn({ storeId: this.storeId, root }) };
+      const f = findFile(a, generation, urn.path);
+      const range = urn.range ? resolveRange(urn.range, f.size) : undefined;
+      return {
+        storeId: this.storeId, generation, root, path: f.path, size: f.size, hash: toHex(f.hash), ...(range && { range }),
+        urn: formatUrn({ storeId: this.storeId, root, path: f.path, range: urn.range }),
+      };
     });
   }
 
   /** The committed file entry `target` names (a path or URN; latest generation unless `opts.root`). */
-  stat(target: string, opts: GetOptions = {}): FileEntry & { generation: number; root: string } {
+  stat(target: string, opts: GetOptions = {}): FileEntry & { generation: number; root: string; layerReads: number } {
     return this.withArchive((a) => this.lookup(a, target, opts).entry);
   }
 
@@ -308,7 +448,7 @@ export class Store {
     const req = readRequest(this.storeId, target, opts);
     const generation = resolveGeneration(a, req.root);
     const entry = findFile(a, generation, normalizeUserPath(req.path));
-    return { req, generation, entry: { ...entry, generation, root: toHex(a.layerEntry(generation).storeRoot) } };
+    return { req, generation, entry: { ...entry, generation, root: toHex(a.layerEntry(generation).storeRoot), layerReads: a.layerReads } };
   }
 
   /** The content `target` names (whole file or its byte range), in memory. Use `getTo` for large files. */

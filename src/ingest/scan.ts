@@ -20,6 +20,8 @@ export interface ScannedFile {
 export interface ScanResult {
   files: ScannedFile[];
   skipped: Array<{ rel: string; reason: string }>;
+  /** What was named, for finding tracked files that are gone (api/deletions.ts). */
+  scopes?: Array<{ rel: string; kind: 'dir' | 'missing'; recursive: boolean; arg: string }>;
 }
 
 export function toRel(projectRoot: string, abs: string): string {

@@ -1,7 +1,7 @@
 // `add`: decides which files need reading (stat cache), runs the pipeline on them, and turns the results
 // into staged entries. Chunk bytes are appended to the archive (invisible until a commit); the caller
 // saves the staging file only after they are durable.
-import { equalBytes } from '../core/digest.js';
+import { equalBytes, ZERO_HASH } from '../core/digest.js';
 import type { StatCacheEntry } from '../core/codecs/stat-cache-codec.js';
 import type { Staging, StagedEntry, StatKey } from '../core/codecs/staging-codec.js';
 import { MODE_EXEC, MODE_FILE, type FileEntry } from '../core/types.js';
@@ -21,6 +21,8 @@ export interface AddSummary {
   unchanged: number;
   /** Files not read at all thanks to the stat cache. */
   skippedByStatCache: number;
+  /** Tracked files staged as deleted (gone from disk, or removed with `rm`). */
+  deleted: number;
   bytes: number;
   newChunks: number;
   newBytes: number;
@@ -45,6 +47,7 @@ export async function stageFiles(
   ctx: StageContext,
   files: readonly ScannedFile[],
   opts: PipelineOptions,
+  deletions: readonly string[] = [],
 ): Promise<{ staging: Staging; summary: AddSummary; statCacheChanged: boolean }> {
   const started = performance.now();
   const readStartedAt = Date.now();
@@ -102,10 +105,23 @@ export async function stageFiles(
       stat: cacheable ? { mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs, ino: f.ino } : NO_STAT,
     });
   }
+  const deleted = stageDeletions(entries, ctx.head, deletions);
   const staging: Staging = { ...ctx.staging, dataEnd, entries: [...entries.values()], newChunks: writer.newChunks };
   const summary: AddSummary = {
-    files: files.length, staged, unchanged, skippedByStatCache, bytes, ...writer.stats,
+    files: files.length, staged, unchanged, skippedByStatCache, deleted, bytes, ...writer.stats,
     failed: result.failed.map((f) => ({ path: f.rel, reason: f.reason })), elapsedMs: performance.now() - started,
   };
   return { staging, summary, statCacheChanged };
+}
+
+/** A committed path gets a deletion marker; a path that was only staged is simply unstaged. */
+export function stageDeletions(entries: Map<string, StagedEntry>, head: ReadonlyMap<string, FileEntry>, paths: readonly string[]): number {
+  let n = 0;
+  for (const path of paths) {
+    if (head.has(path)) {
+      if (!entries.get(path)?.deleted) n++;
+      entries.set(path, { path, mode: 0, size: 0, hash: ZERO_HASH, chunkRoot: ZERO_HASH, chunks: [], deleted: true, stat: NO_STAT });
+    } else if (entries.delete(path)) n++;
+  }
+  return n;
 }

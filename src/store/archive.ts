@@ -16,6 +16,8 @@ import { readAt, writeAll } from './fs-utils.js';
 export class Archive {
   private readonly layerCache = new Map<number, Layer>();
   private readonly viewCache = new Map<number, LayerView>();
+  /** Layer records read from disk by this handle (each at most once): resolving any root must stay cheap. */
+  layerReads = 0;
 
   private constructor(
     readonly path: string,
@@ -91,6 +93,7 @@ export class Archive {
     const e = this.layerEntry(n);
     const what = `layer ${n}`;
     const bytes = readAt(this.fd, e.recordOffset, e.recordLength);
+    this.layerReads++;
     if (bytes.length !== e.recordLength) throw new CorruptDataError(`${what}: truncated`);
     const view = new LayerView(bytes, what);
     if (!equalBytes(bytes.subarray(bytes.length - 32), e.recordChecksum) || view.number !== n) {

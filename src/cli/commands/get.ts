@@ -54,7 +54,7 @@ async function retrieve(out: Output, target: string, flags: GetFlags): Promise<v
   const store = Store.openFor(target, process.cwd());
   const opts: GetOptions = { root: flags.at, range: flags.bytes, verify: flags.verify };
   const e = store.stat(target, opts);
-  const meta = { path: e.path, size: e.size, hash: toHex(e.hash), root: e.root, ...(flags.verify && { verified: true }) };
+  const meta = { path: e.path, size: e.size, hash: toHex(e.hash), root: e.root, generation: e.generation, layerReads: e.layerReads, ...(flags.verify && { verified: true }) };
   if (flags.output) {
     await toFile(store, target, flags.output, opts);
     out.result([], { ...meta, output: resolve(flags.output) });

@@ -26,7 +26,9 @@ export class LayerView {
   readonly layerRoot: Uint8Array;
   readonly storeRoot: Uint8Array;
   readonly blockRoots: Uint8Array[];
-  private readonly chunkCount: number;
+  readonly chunkCount: number;
+  /** Where each section lies in the record (for `inspect`). */
+  readonly sections: Array<{ name: string; offset: number; length: number }>;
   private readonly fileSec: [number, number];
   private readonly chunkSec: [number, number];
   private readonly keys: Buffer;
@@ -49,6 +51,10 @@ export class LayerView {
     const [meta, fileSec, chunkSec, merkleSec] = sections(r, bodyLen);
     this.fileSec = fileSec;
     this.chunkSec = chunkSec;
+    this.sections = ['meta', 'file index', 'chunk index', 'merkle'].map((name, i) => {
+      const [a, b] = [meta, fileSec, chunkSec, merkleSec][i];
+      return { name, offset: a, length: b - a };
+    });
 
     const m = new ByteReader(data, `${what} meta`, meta[0], meta[1]);
     const msgLen = m.u32();

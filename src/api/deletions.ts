@@ -1,0 +1,50 @@
+// Which tracked files `add` should stage as deleted, as git does: a named path that no longer exists
+// (`add gone.txt`), and under a directory that is added (`add -r dir`, `add -A`) every tracked file that is
+// gone from disk. Tracked = committed in the latest generation or staged. A tracked file that still exists
+// but is now ignored stays tracked (as in git: ignore rules apply to untracked files only).
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
+import { NotFoundError, UsageError } from '../core/errors.js';
+
+export interface DeletionScope {
+  /** Project-relative path; '' for the whole project. */
+  rel: string;
+  /** 'dir': an existing directory that was scanned; 'missing': a named path that does not exist on disk. */
+  kind: 'dir' | 'missing';
+  recursive: boolean;
+  /** What the user typed, for messages. */
+  arg: string;
+}
+
+const under = (p: string, dir: string) => dir === '' || p.startsWith(`${dir}/`);
+
+function goneFromDisk(projectRoot: string, rel: string): boolean {
+  try {
+    return !lstatSync(join(projectRoot, rel)).isFile();
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The tracked paths to stage as deleted. Throws, before anything is written, for a named path that neither
+ * exists nor is tracked, or names a tracked directory without -r.
+ */
+export function findDeletions(projectRoot: string, tracked: readonly string[], scanned: ReadonlySet<string>, scopes: readonly DeletionScope[]): string[] {
+  const out = new Set<string>();
+  for (const s of scopes) {
+    if (s.kind === 'missing') {
+      if (tracked.includes(s.rel)) {
+        out.add(s.rel);
+        continue;
+      }
+      const inside = tracked.filter((p) => under(p, s.rel));
+      if (inside.length === 0) throw new NotFoundError(`'${s.arg}' does not exist and is not tracked`, 'check the path');
+      if (!s.recursive) throw new UsageError(`'${s.arg}' is a deleted directory`, 'use -r to stage the deletion of the files in it');
+      for (const p of inside) out.add(p);
+      continue;
+    }
+    for (const p of tracked) if (under(p, s.rel) && !scanned.has(p) && goneFromDisk(projectRoot, p)) out.add(p);
+  }
+  return [...out];
+}

@@ -1,0 +1,179 @@
+// Read-only views of a store's history and contents: what `history`, `layers`, `info`, `inspect`, `size`,
+// `stats`, `diff` and `find` print. Each returns plain data (the CLI formats it, --json prints it as is).
+// Layer headers come from LayerView, so listing 1,000 layers never decodes 1,000 file indexes.
+import { statSync } from 'node:fs';
+import ignore from 'ignore';
+import { toHex, equalBytes } from '../core/digest.js';
+import { comparePaths } from '../core/paths.js';
+import type { FileEntry } from '../core/types.js';
+import type { Archive } from '../store/archive.js';
+
+export interface HistoryEntry {
+  generation: number;
+  root: string;
+  layerRoot: string;
+  /** The layer that records this generation (every layer is full: generation n is layer n). */
+  layer: number;
+  type: 'full' | 'delta';
+  timestamp: number;
+  time: string;
+  message: string;
+  author: string;
+  files: number;
+}
+
+export function history(a: Archive): HistoryEntry[] {
+  return a.layers.map((e) => {
+    const v = a.layerView(e.number);
+    return {
+      generation: e.number, root: toHex(e.storeRoot), layerRoot: toHex(e.layerRoot), layer: e.number, type: e.type,
+      timestamp: e.timestamp, time: new Date(e.timestamp).toISOString(), message: v.message, author: v.author, files: v.fileCount,
+    };
+  });
+}
+
+export interface LayerInfo {
+  number: number;
+  type: 'full' | 'delta';
+  timestamp: number;
+  files: number;
+  /** New chunks whose bytes this layer's data region holds. */
+  chunks: number;
+  dataBytes: number;
+  recordBytes: number;
+  layerRoot: string;
+  root: string;
+}
+
+export function layers(a: Archive): LayerInfo[] {
+  return a.layers.map((e) => {
+    const v = a.layerView(e.number);
+    return {
+      number: e.number, type: e.type, timestamp: e.timestamp, files: v.fileCount, chunks: v.chunkCount,
+      dataBytes: e.dataLength, recordBytes: e.recordLength, layerRoot: toHex(e.layerRoot), root: toHex(e.storeRoot),
+    };
+  });
+}
+
+export interface InspectResult extends LayerInfo {
+  message: string;
+  author: string;
+  parentRoot: string;
+  recordOffset: number;
+  dataOffset: number;
+  blockRoots: number;
+  sections: Array<{ name: string; offset: number; length: number }>;
+  params: unknown;
+  checksum: 'ok' | string;
+}
+
+/** Every header field of layer `n`; a damaged record is reported in `checksum`, not thrown. */
+export function inspectLayer(a: Archive, n: number): InspectResult {
+  const e = a.layerEntry(n);
+  const base = { number: n, type: e.type, timestamp: e.timestamp, dataBytes: e.dataLength, recordBytes: e.recordLength, layerRoot: toHex(e.layerRoot), root: toHex(e.storeRoot), recordOffset: e.recordOffset, dataOffset: e.dataOffset };
+  try {
+    const v = a.layerView(n);
+    return {
+      ...base, files: v.fileCount, chunks: v.chunkCount, message: v.message, author: v.author, parentRoot: toHex(v.parentRoot),
+      blockRoots: v.blockRoots.length, sections: v.sections, params: v.params, checksum: 'ok',
+    };
+  } catch (err) {
+    return { ...base, files: 0, chunks: 0, message: '', author: '', parentRoot: '', blockRoots: 0, sections: [], params: null, checksum: (err as Error).message };
+  }
+}
+
+export interface SizeReport {
+  /** Bytes of the files of the latest generation. */
+  logicalLatest: number;
+  /** Bytes of every file of every generation (what keeping each generation whole would cost). */
+  logicalAllGenerations: number;
+  /** Chunk bytes stored (each chunk once). */
+  storedData: number;
+  /** Layer records, indexes and headers. */
+  storedMetadata: number;
+  archiveBytes: number;
+  /** 1 - storedData / logicalAllGenerations. */
+  dedupSavings: number;
+}
+
+export function sizeReport(a: Archive): SizeReport {
+  let logicalAll = 0;
+  let data = 0;
+  for (const e of a.layers) {
+    data += e.dataLength;
+    const v = a.layerView(e.number);
+    for (let i = 0; i < v.fileCount; i++) logicalAll += v.fileAt(i).size;
+  }
+  const latest = a.seq === 0 ? 0 : sumSizes(a.readLayer(a.seq).files);
+  const archiveBytes = a.sb.committedLength;
+  return {
+    logicalLatest: latest, logicalAllGenerations: logicalAll, storedData: data, storedMetadata: archiveBytes - data,
+    archiveBytes, dedupSavings: logicalAll === 0 ? 0 : 1 - data / logicalAll,
+  };
+}
+
+const sumSizes = (files: readonly FileEntry[]) => files.reduce((s, f) => s + f.size, 0);
+
+export interface StatsReport {
+  generations: number;
+  files: number;
+  bytes: number;
+  /** Distinct chunks in the store, and their sizes. */
+  chunks: number;
+  chunkBytes: number;
+  chunkSize: { min: number; avg: number; max: number };
+  /** Chunk count by size class: key is the upper bound (power of two) in bytes. */
+  histogram: Record<string, number>;
+  /** Chunk references in the latest generation / distinct chunks they name. */
+  dedupRatio: number;
+}
+
+export function statsReport(a: Archive, storeFiles: number): StatsReport {
+  const sizes: number[] = [];
+  for (const e of a.layers) for (const c of a.readLayer(e.number).chunkIndex) sizes.push(c.length);
+  const files = a.seq === 0 ? [] : a.readLayer(a.seq).files;
+  let refs = 0;
+  const distinct = new Set<number>();
+  for (const f of files) for (const c of f.chunks) (refs++, distinct.add(c.offset));
+  const histogram: Record<string, number> = {};
+  for (const s of sizes) {
+    const bound = 2 ** Math.max(0, Math.ceil(Math.log2(Math.max(1, s))));
+    histogram[bound] = (histogram[bound] ?? 0) + 1;
+  }
+  const total = sizes.reduce((x, y) => x + y, 0);
+  return {
+    generations: a.seq, files: storeFiles, bytes: sumSizes(files), chunks: sizes.length, chunkBytes: total,
+    chunkSize: { min: sizes.length ? Math.min(...sizes) : 0, avg: sizes.length ? Math.round(total / sizes.length) : 0, max: sizes.length ? Math.max(...sizes) : 0 },
+    histogram, dedupRatio: distinct.size === 0 ? 1 : refs / distinct.size,
+  };
+}
+
+export interface DiffEntry {
+  path: string;
+  change: 'added' | 'modified' | 'deleted';
+  size?: number;
+  hash?: string;
+}
+
+export function diffFiles(from: readonly FileEntry[], to: readonly FileEntry[]): DiffEntry[] {
+  const before = new Map(from.map((f) => [f.path, f]));
+  const out: DiffEntry[] = [];
+  for (const f of to) {
+    const b = before.get(f.path);
+    if (!b) out.push({ path: f.path, change: 'added', size: f.size, hash: toHex(f.hash) });
+    else if (!equalBytes(b.hash, f.hash) || b.mode !== f.mode) out.push({ path: f.path, change: 'modified', size: f.size, hash: toHex(f.hash) });
+    before.delete(f.path);
+  }
+  for (const f of before.values()) out.push({ path: f.path, change: 'deleted' });
+  return out.sort((x, y) => comparePaths(x.path, y.path));
+}
+
+/** Paths matching a gitignore-style pattern (`*.txt` at any depth, `src/**` anchored, …). */
+export function findFiles(files: readonly FileEntry[], pattern: string): FileEntry[] {
+  const m = ignore().add(pattern);
+  return files.filter((f) => m.ignores(f.path));
+}
+
+export function archiveSize(path: string): number {
+  return statSync(path).size;
+}

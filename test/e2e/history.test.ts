@@ -1,0 +1,146 @@
+// History and inspection commands, and deletions (rm, add of a deleted path, add -A), through the CLI:
+// each command with and without --json on a store with several layers.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTempDirs, prng, run, tempDir } from '../helpers.js';
+
+afterAll(cleanupTempDirs);
+
+const rand = prng(3);
+const home = tempDir('dig-hist-home-');
+const project = tempDir('dig-hist-');
+const outside = tempDir('dig-hist-out-');
+const dig = (...args: string[]) => run(args, { cwd: project, home });
+const json = (...args: string[]) => {
+  const r = dig(...args, '--json');
+  expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+  return JSON.parse(r.stdout);
+};
+const roots: string[] = [];
+let storeId = '';
+
+describe('deletions', () => {
+  it('rm, add of a deleted path and add -A stage deletions; deleted files are absent at later roots only', () => {
+    storeId = json('init').storeId;
+    mkdirSync(join(project, 'd'));
+    for (const f of ['a.txt', 'b.txt', 'd/c.txt', 'd/e.txt', 'keep.txt']) writeFileSync(join(project, f), `${f}\n`);
+    writeFileSync(join(project, 'd', 'big.bin'), rand(300_000));
+    dig('add', '-A');
+    roots.push(dig('commit', '-m', 'one').stdout.trim());
+
+    // add of a path deleted from disk stages its deletion.
+    rmSync(join(project, 'a.txt'));
+    expect(dig('add', 'a.txt').code).toBe(0);
+    // rm deletes the working file too (it is unchanged) and stages the deletion.
+    expect(dig('rm', 'b.txt').stdout).toBe("rm 'b.txt'\n");
+    expect(existsSync(join(project, 'b.txt'))).toBe(false);
+    // rm refuses to destroy uncommitted content; --cached keeps the file.
+    writeFileSync(join(project, 'd', 'c.txt'), 'edited\n');
+    const refused = dig('rm', 'd/c.txt');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/not committed.*--cached/);
+    expect(dig('rm', '--cached', 'd/c.txt').code).toBe(0);
+    expect(existsSync(join(project, 'd', 'c.txt'))).toBe(true);
+    expect(dig('rm', 'd').code).toBe(2); // a directory needs -r
+    expect(dig('rm', 'nothing-here').code).toBe(4);
+    expect(json('staged').map((e: { path: string; change: string }) => `${e.change} ${e.path}`)).toEqual(['deleted a.txt', 'deleted b.txt', 'deleted d/c.txt']);
+    expect(dig('status', '-s').stdout).toContain('D  a.txt');
+    roots.push(dig('commit', '-m', 'two').stdout.trim());
+
+    // add -A stages the deletion of tracked files gone from disk; an ignored but present file stays tracked.
+    rmSync(join(project, 'd', 'e.txt'));
+    writeFileSync(join(project, '.digignore'), 'keep.txt\n');
+    expect(dig('add', '-A').code).toBe(0);
+    roots.push(dig('commit', '-m', 'three').stdout.trim());
+    expect(dig('add', 'never-existed.txt').code).toBe(4);
+
+    const at = (root: string, path: string) => run(['cat', `urn:dig:chia:${storeId}:${root}/${path}`], { cwd: outside, home });
+    expect(at(roots[0], 'a.txt').stdout).toBe('a.txt\n');
+    expect(at(roots[1], 'a.txt').code).toBe(4);
+    expect(at(roots[0], 'b.txt').stdout).toBe('b.txt\n');
+    expect(at(roots[2], 'b.txt').code).toBe(4);
+    expect(at(roots[1], 'd/e.txt').stdout).toBe('d/e.txt\n');
+    expect(at(roots[2], 'd/e.txt').code).toBe(4);
+    expect(at(roots[2], 'keep.txt').stdout).toBe('keep.txt\n');
+    expect(dig('cat', 'd/c.txt', '--at', roots[0]).stdout).toBe('d/c.txt\n');
+    expect(dig('cat', 'd/c.txt', '--at', roots[1]).code).toBe(4); // deleted with rm --cached…
+    expect(dig('cat', 'd/c.txt').stdout).toBe('edited\n'); // …and, still on disk, added back by add -A (as git does)
+  });
+});
+
+describe('history and inspection (with and without --json)', () => {
+  it('root and history', () => {
+    expect(dig('root').stdout.trim()).toBe(roots[2]);
+    expect(json('root')).toEqual({ root: roots[2] });
+    const h = json('history');
+    expect(h.map((e: { root: string }) => e.root)).toEqual(roots);
+    expect(h.map((e: { message: string }) => e.message)).toEqual(['one', 'two', 'three']);
+    const text = dig('history').stdout.trim().split('\n');
+    expect(text).toHaveLength(3);
+    expect(text[1]).toContain(roots[1]);
+    expect(text[1]).toMatch(/layer 2 \(full\)\s+two$/);
+  });
+
+  it('layers, info, inspect', () => {
+    const layers = json('layers', '--size');
+    // 3: .digignore, d/big.bin, d/c.txt (re-added), keep.txt
+    expect(layers.map((l: { number: number; files: number }) => [l.number, l.files])).toEqual([[1, 6], [2, 3], [3, 4]]);
+    expect(dig('layers', '--size').stdout).toMatch(/^layer 1 {2}full {2}6 files .* data \d/m);
+    expect(json('layers', '--delta')).toEqual([]);
+    const info = json('info');
+    expect(info).toMatchObject({ storeId, generations: 3, root: roots[2], files: 4, staged: 0 });
+    expect(dig('info').stdout).toMatch(/^generations 3$/m);
+    expect(json('info', '--layer', '2')).toMatchObject({ number: 2, root: roots[1], message: 'two' });
+    const insp = json('inspect', '1');
+    expect(insp).toMatchObject({ number: 1, type: 'full', files: 6, checksum: 'ok', root: roots[0] });
+    expect(insp.sections.map((s: { name: string }) => s.name)).toEqual(['meta', 'file index', 'chunk index', 'merkle']);
+    expect(dig('inspect', '1').stdout).toMatch(/^checksum +ok$/m);
+    expect(dig('inspect', '9').code).toBe(4);
+    expect(dig('inspect', 'x').code).toBe(2);
+  });
+
+  it('size and stats', () => {
+    const s = json('size');
+    expect(s.logicalLatest).toBe(300_000 + 'keep.txt\n'.length * 2 + 'edited\n'.length);
+    expect(s.storedData).toBeGreaterThanOrEqual(300_000);
+    expect(s.dedupSavings).toBeGreaterThan(0.5); // the big file is in all three generations, stored once
+    expect(dig('size').stdout).toMatch(/dedup savings +\d+\.\d%/);
+    const st = json('stats');
+    expect(st).toMatchObject({ generations: 3, files: 4 });
+    expect(st.chunks).toBeGreaterThan(6);
+    expect(Object.values(st.histogram).reduce((a: number, b) => a + (b as number), 0)).toBe(st.chunks);
+    expect(dig('stats').stdout).toMatch(/^chunk size +min/m);
+  });
+
+  it('diff and find', () => {
+    const d = json('diff', roots[0], roots[2]);
+    expect(d.map((e: { change: string; path: string }) => `${e.change} ${e.path}`)).toEqual(['added .digignore', 'deleted a.txt', 'deleted b.txt', 'modified d/c.txt', 'deleted d/e.txt']);
+    expect(dig('diff', roots[0].slice(0, 8), '--name-only').stdout).toBe('.digignore\na.txt\nb.txt\nd/c.txt\nd/e.txt\n');
+    expect(dig('diff', roots[0].slice(0, 8), roots[1]).stdout).toBe('D  a.txt\nD  b.txt\nD  d/c.txt\n');
+    writeFileSync(join(project, 'new.txt'), 'n');
+    writeFileSync(join(project, 'd', 'big.bin'), rand(1000));
+    dig('add', 'new.txt', 'd/big.bin');
+    expect(dig('staged').stdout).toBe('M  d/big.bin\nA  new.txt\n');
+    roots.push(dig('commit', '-m', 'four').stdout.trim());
+    expect(dig('diff', roots[2]).stdout).toBe('M  d/big.bin\nA  new.txt\n');
+    expect(dig('find', '*.txt').stdout).toBe('d/c.txt\nkeep.txt\nnew.txt\n');
+    expect(dig('find', 'd/**', '--at', roots[0]).stdout).toBe('d/big.bin\nd/c.txt\nd/e.txt\n');
+    expect(json('find', '*.bin')).toEqual([expect.objectContaining({ path: 'd/big.bin', size: 1000 })]);
+    expect(dig('find', '').code).toBe(2);
+  });
+
+  it('after 25 commits, reading at the oldest root reads one layer record', () => {
+    for (let i = 0; i < 21; i++) {
+      writeFileSync(join(project, 'counter.txt'), String(i));
+      dig('add', 'counter.txt');
+      dig('commit', '-m', `c${i}`);
+    }
+    expect(json('history')).toHaveLength(25);
+    const g = json('get', 'a.txt', '--at', roots[0]);
+    expect(Buffer.from(g.content, 'base64').toString()).toBe('a.txt\n');
+    expect(g.generation).toBe(1);
+    expect(g.layerReads).toBeLessThanOrEqual(10);
+    expect(g.layerReads).toBe(1);
+  });
+});
