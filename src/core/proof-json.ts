@@ -131,6 +131,11 @@ export function decodeProof(text: string): Proof {
   } catch (e) {
     throw new CorruptDataError(`proof: not valid JSON (${(e as Error).message})`);
   }
+  return validateProof(raw);
+}
+
+/** Checks a proof-shaped value field by field (the JSON and the binary decoders both end here). */
+export function validateProof(raw: unknown): Proof {
   const o = obj(raw, 'document');
   if (o.version !== PROOF_VERSION) bad('version', `must be ${PROOF_VERSION} (this digstore reads proof version ${PROOF_VERSION})`);
   const type = o.proof_type;

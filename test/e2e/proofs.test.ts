@@ -47,6 +47,12 @@ describe('prove and verify (spawned CLI)', () => {
     expect(ok1.stdout).toMatch(/^valid: 'small.txt' \(data checked\)/);
     const ok2 = v('p-range.json', '--data', 'span.bin', '--root', root1);
     expect(ok2.code, ok2.stderr).toBe(0);
+    // The binary form carries the same proof, smaller, and verifies the same way.
+    expect(dig('prove', 'big.bin', '--bytes', '1000000-1099999', '--format', 'binary', '-o', 'p-range.bin').code).toBe(0);
+    copyFileSync(join(project, 'p-range.bin'), join(away, 'p-range.bin'));
+    expect(readFileSync(join(away, 'p-range.bin')).length).toBeLessThan(readFileSync(join(away, 'p-range.json')).length / 2);
+    expect(v('p-range.bin', '--data', 'span.bin', '--root', root1).code).toBe(0);
+    expect(dig('prove', 'small.txt', '--format', 'xml').code).toBe(2);
 
     // One changed byte, in either data file: integrity exit code, one line naming the failed hash.
     writeFileSync(join(away, 'small.txt'), 'hello proofz\n');
@@ -59,6 +65,7 @@ describe('prove and verify (spawned CLI)', () => {
     writeFileSync(join(away, 'span.bin'), b);
     const bad2 = v('p-range.json', '--data', 'span.bin', '--root', root1);
     expect(bad2.code).toBe(5);
+    expect(v('p-range.bin', '--data', 'span.bin', '--root', root1).code).toBe(5);
     expect(bad2.stderr).toMatch(/not to the chunk hash/);
     // Only the range itself is not enough for a range proof: the message says which bytes to give.
     writeFileSync(join(away, 'range.bin'), big.subarray(1000000, 1100000));

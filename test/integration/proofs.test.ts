@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store, dataRange, decodeProof, encodeProof, verifyProof, type Proof } from '../../dist/index.js';
+import { decodeProofBinary, encodeProofBinary } from '../../dist/core/codecs/proof-codec.js';
 import { cleanupTempDirs, prng, tempDir } from '../helpers.js';
 
 afterAll(cleanupTempDirs);
@@ -109,6 +110,7 @@ describe('proofs: property tests on real stores', () => {
           bytes = data;
         }
         proof = decodeProof(encodeProof(proof)); // what a third party gets: the canonical text
+        expect(decodeProofBinary(encodeProofBinary(proof))).toEqual(proof); // or the binary form, same content
         const withData = proof.proof_type === 'layer' ? {} : { data: bytes };
         const ok = verifyProof(proof, { root: gen.root, ...withData });
         expect(ok.reason).toBeUndefined();

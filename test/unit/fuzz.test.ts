@@ -20,6 +20,7 @@ import { Archive } from '../../src/store/archive.js';
 import type { ChunkRef } from '../../src/core/types.js';
 import { decodeProof, encodeProof, type Proof } from '../../src/core/proof-json.js';
 import { verifyProof } from '../../src/core/verify-proof.js';
+import { decodeProofBinary, encodeProofBinary } from '../../src/core/codecs/proof-codec.js';
 import { parseTarget } from '../../src/core/urn.js';
 
 const RUNS = 10_000;
@@ -120,6 +121,7 @@ describe('decoder fuzzing', () => {
   };
   // A proof is hostile input: decoded and then verified, only CorruptDataError may come out (verify never throws).
   fuzz('proof JSON', Buffer.from(encodeProof(proof)), (b) => verifyProof(decodeProof(b.toString('utf8'))), [CorruptDataError]);
+  fuzz('proof (binary)', encodeProofBinary(proof), (b) => verifyProof(decodeProofBinary(b)), [CorruptDataError]);
   fuzz('URN', Buffer.from(`urn:dig:chia:${hx('id')}:${hx('r')}/a%20b/c.txt#bytes=10-200`), (b) => parseTarget(b.toString('utf8')), [UsageError]);
 
   // The whole archive file, opened and read as a reader would: every layer decoded, every chunk verified.

@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Store } from '../../api/store.js';
 import { UsageError, fromSystemError } from '../../core/errors.js';
+import { encodeProofBinary } from '../../core/codecs/proof-codec.js';
 import { encodeProof, type Proof } from '../../core/proof-json.js';
 import { output } from '../context.js';
 
@@ -12,16 +13,17 @@ interface ProveFlags {
   at?: string;
   output?: string;
   layer?: string;
+  format?: string;
 }
 
 /** Writes beside the target and renames, so a proof file is never seen half-written. */
-function writeAtomically(file: string, text: string): void {
+function writeAtomically(file: string, text: string | Buffer): void {
   const target = resolve(file);
   const tmp = join(dirname(target), `.${basename(target)}.digstore-${process.pid}.tmp`);
   try {
     const fd = openSync(tmp, 'wx', 0o644);
     try {
-      writeSync(fd, text);
+      writeSync(fd, typeof text === 'string' ? Buffer.from(text) : text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -49,16 +51,21 @@ export function registerProve(program: Command): void {
     .option('--at <root>', 'prove against this generation (root hash or a unique prefix of at least 8 hex)')
     .option('--layer <n>', "prove a layer's root instead of a file")
     .option('-o, --output <file>', 'write the proof to FILE instead of stdout')
+    .option('--format <format>', 'json (default) or binary (smaller; `verify` reads both)', 'json')
     .action((target: string | undefined, flags: ProveFlags, cmd: Command) => {
       const out = output(cmd);
       if (flags.layer !== undefined && !/^[1-9]\d*$/.test(flags.layer)) throw new UsageError(`--layer must be a layer number, not '${flags.layer}'`);
+      if (flags.format !== 'json' && flags.format !== 'binary') throw new UsageError(`--format must be json or binary, not '${flags.format}'`);
+      if (flags.format === 'binary' && !flags.output && process.stdout.isTTY) {
+        throw new UsageError('a binary proof is not for a terminal', 'use -o FILE, or redirect stdout');
+      }
       const store = Store.openFor(target, process.cwd());
       const proof = store.prove(target, { root: flags.at, range: flags.bytes, layer: flags.layer === undefined ? undefined : Number(flags.layer) });
-      const text = encodeProof(proof);
+      const text = flags.format === 'binary' ? encodeProofBinary(proof) : encodeProof(proof);
       if (flags.output) {
         writeAtomically(flags.output, text);
         out.result(`wrote ${describe(proof)} to ${flags.output} (${text.length} bytes)`, { output: resolve(flags.output), bytes: text.length, proof });
-      } else if (out.opts.json) {
+      } else if (out.opts.json && flags.format === 'json') {
         out.result([], proof);
       } else {
         process.stdout.write(text);

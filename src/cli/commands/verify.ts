@@ -2,24 +2,27 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
-import { IntegrityError, UsageError, fromSystemError } from '../../core/errors.js';
-import { decodeProof } from '../../core/proof-json.js';
+import { decodeProofBinary, isBinaryProof } from '../../core/codecs/proof-codec.js';
+import { DigstoreError, IntegrityError, UsageError, fromSystemError } from '../../core/errors.js';
+import { decodeProof, type Proof } from '../../core/proof-json.js';
 import { dataRange, verifyProof, type ByteSource } from '../../core/verify-proof.js';
 import { output } from '../context.js';
 
 const MAX_PROOF_BYTES = 256 * 1024 * 1024;
 const HEX64 = /^[0-9a-f]{64}$/;
 
-function readProof(file: string): string {
+function readProof(file: string): Proof {
   try {
     const fd = file === '-' ? 0 : openSync(file, 'r');
     try {
       if (file !== '-' && fstatSync(fd).size > MAX_PROOF_BYTES) throw new UsageError(`${file} is larger than any proof (${MAX_PROOF_BYTES} bytes)`);
-      return readFileSync(fd, 'utf8');
+      const data = readFileSync(fd);
+      return isBinaryProof(data) ? decodeProofBinary(data) : decodeProof(data.toString('utf8'));
     } finally {
       if (file !== '-') closeSync(fd);
     }
   } catch (e) {
+    if (e instanceof DigstoreError) throw e;
     throw fromSystemError(e, `cannot read the proof ${file}`);
   }
 }
@@ -51,13 +54,13 @@ export function registerVerify(program: Command): void {
   program
     .command('verify')
     .description('check a proof without the store (exit 0 valid, 5 invalid)')
-    .argument('<proof>', 'proof file from `digstore prove` (- for stdin)')
+    .argument('<proof>', 'proof file from `digstore prove`, JSON or binary (- for stdin)')
     .option('--root <hash>', 'the root hash you trust; the proof must lead to it')
     .option('--target <hash>', 'the file hash (or layer root) you expect the proof to be about')
     .option('--data <file>', 'check these bytes too: the whole file, or for a byte-range proof the covering chunks')
     .action((file: string, flags: { root?: string; target?: string; data?: string }, cmd: Command) => {
       const out = output(cmd);
-      const proof = decodeProof(readProof(file));
+      const proof = readProof(file);
       const root = hexOption(flags.root, '--root');
       const target = hexOption(flags.target, '--target');
       let fd: number | undefined;
