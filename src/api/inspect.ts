@@ -7,6 +7,7 @@ import { toHex, equalBytes } from '../core/digest.js';
 import { comparePaths } from '../core/paths.js';
 import type { FileEntry } from '../core/types.js';
 import type { Archive } from '../store/archive.js';
+import { applyDelta, generationFiles } from '../store/generations.js';
 
 export interface HistoryEntry {
   generation: number;
@@ -27,7 +28,7 @@ export function history(a: Archive): HistoryEntry[] {
     const v = a.layerView(e.number);
     return {
       generation: e.number, root: toHex(e.storeRoot), layerRoot: toHex(e.layerRoot), layer: e.number, type: e.type,
-      timestamp: e.timestamp, time: new Date(e.timestamp).toISOString(), message: v.message, author: v.author, files: v.fileCount,
+      timestamp: e.timestamp, time: new Date(e.timestamp).toISOString(), message: v.message, author: v.author, files: v.totalFiles,
     };
   });
 }
@@ -36,6 +37,9 @@ export interface LayerInfo {
   number: number;
   type: 'full' | 'delta';
   timestamp: number;
+  /** File entries this layer records (a delta: only the changes and deletions). */
+  entries: number;
+  /** Files in the generation it completes. */
   files: number;
   /** New chunks whose bytes this layer's data region holds. */
   chunks: number;
@@ -49,7 +53,7 @@ export function layers(a: Archive): LayerInfo[] {
   return a.layers.map((e) => {
     const v = a.layerView(e.number);
     return {
-      number: e.number, type: e.type, timestamp: e.timestamp, files: v.fileCount, chunks: v.chunkCount,
+      number: e.number, type: e.type, timestamp: e.timestamp, entries: v.fileCount, files: v.totalFiles, chunks: v.chunkCount,
       dataBytes: e.dataLength, recordBytes: e.recordLength, layerRoot: toHex(e.layerRoot), root: toHex(e.storeRoot),
     };
   });
@@ -74,11 +78,11 @@ export function inspectLayer(a: Archive, n: number): InspectResult {
   try {
     const v = a.layerView(n);
     return {
-      ...base, files: v.fileCount, chunks: v.chunkCount, message: v.message, author: v.author, parentRoot: toHex(v.parentRoot),
+      ...base, entries: v.fileCount, files: v.totalFiles, chunks: v.chunkCount, message: v.message, author: v.author, parentRoot: toHex(v.parentRoot),
       blockRoots: v.blockRoots.length, sections: v.sections, params: v.params, checksum: 'ok',
     };
   } catch (err) {
-    return { ...base, files: 0, chunks: 0, message: '', author: '', parentRoot: '', blockRoots: 0, sections: [], params: null, checksum: (err as Error).message };
+    return { ...base, entries: 0, files: 0, chunks: 0, message: '', author: '', parentRoot: '', blockRoots: 0, sections: [], params: null, checksum: (err as Error).message };
   }
 }
 
@@ -99,12 +103,14 @@ export interface SizeReport {
 export function sizeReport(a: Archive): SizeReport {
   let logicalAll = 0;
   let data = 0;
+  let files: FileEntry[] = [];
   for (const e of a.layers) {
     data += e.dataLength;
-    const v = a.layerView(e.number);
-    for (let i = 0; i < v.fileCount; i++) logicalAll += v.fileAt(i).size;
+    const l = a.readLayer(e.number);
+    files = l.type === 'full' ? l.files : applyDelta(files, l.files);
+    logicalAll += sumSizes(files);
   }
-  const latest = a.seq === 0 ? 0 : sumSizes(a.readLayer(a.seq).files);
+  const latest = sumSizes(files);
   const archiveBytes = a.sb.committedLength;
   return {
     logicalLatest: latest, logicalAllGenerations: logicalAll, storedData: data, storedMetadata: archiveBytes - data,
@@ -131,7 +137,7 @@ export interface StatsReport {
 export function statsReport(a: Archive, storeFiles: number): StatsReport {
   const sizes: number[] = [];
   for (const e of a.layers) for (const c of a.readLayer(e.number).chunkIndex) sizes.push(c.length);
-  const files = a.seq === 0 ? [] : a.readLayer(a.seq).files;
+  const files = generationFiles(a, a.seq);
   let refs = 0;
   const distinct = new Set<number>();
   for (const f of files) for (const c of f.chunks) (refs++, distinct.add(c.offset));

@@ -35,6 +35,8 @@ export interface AddOptions {
 
 export interface CommitOptions {
   author?: string;
+  /** Write a full layer (every file) instead of a delta. */
+  full?: boolean;
   lockWaitMs?: number;
   /** Aborting before the final step leaves the store exactly as it was. */
   signal?: AbortSignal;

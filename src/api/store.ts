@@ -350,7 +350,9 @@ export class Store {
     const author = opts.author ?? ([this.config.user.name, this.config.user.email && `<${this.config.user.email}>`].filter(Boolean).join(' '));
     const lock = await acquireLock(this.paths.lock, opts.lockWaitMs ?? LOCK_WAIT_MS);
     try {
-      return commitStaged(this.paths, message, author, chunkingParams(this.config), opts.signal);
+      return commitStaged(this.paths, message, author, chunkingParams(this.config), {
+        full: opts.full, chainLimit: this.config.core.delta_chain_limit, signal: opts.signal,
+      });
     } finally {
       lock.release();
     }
@@ -388,7 +390,7 @@ export class Store {
     return this.withArchive((a) => ({
       storeId: this.storeId, project: this.projectRoot || null, home: this.paths.home, archive: this.paths.archive,
       archiveBytes: archiveSize(this.paths.archive), createdAt: new Date(a.sb.createdAt).toISOString(), generations: a.seq,
-      root: a.seq === 0 ? null : toHex(a.layerEntry(a.seq).storeRoot), files: a.seq === 0 ? 0 : a.layerView(a.seq).fileCount,
+      root: a.seq === 0 ? null : toHex(a.layerEntry(a.seq).storeRoot), files: a.seq === 0 ? 0 : a.layerView(a.seq).totalFiles,
       staged: loadStaging(this.paths.staging, a).entries.length,
     }));
   }
@@ -398,7 +400,7 @@ export class Store {
   }
 
   stats(): StatsReport {
-    return this.withArchive((a) => statsReport(a, a.seq === 0 ? 0 : a.layerView(a.seq).fileCount));
+    return this.withArchive((a) => statsReport(a, a.seq === 0 ? 0 : a.layerView(a.seq).totalFiles));
   }
 
   /** What the next commit would record: staged additions, modifications and deletions. */
@@ -503,7 +505,7 @@ export class Store {
   countFilesInCommit(root?: string): number {
     return this.withArchive((a) => {
       const g = resolveGeneration(a, root);
-      return g === 0 ? 0 : a.layerView(g).fileCount;
+      return g === 0 ? 0 : a.layerView(g).totalFiles;
     });
   }
 

@@ -10,7 +10,9 @@ import { PROOF_VERSION, type ChunkProof, type Proof, type ProofStep } from '../c
 import { chunkLeaves, fileLeaf } from '../core/roots.js';
 import { resolveRange, type RangeSpec } from '../core/urn.js';
 import type { Archive } from '../store/archive.js';
-import { locateFile } from './resolve.js';
+import type { FileEntry } from '../core/types.js';
+import { generationFiles, indexOfPath } from '../store/generations.js';
+import { notInGeneration } from './resolve.js';
 
 const hexSteps = (s: readonly PathStep[]): ProofStep[] => s.map((x) => ({ hash: toHex(x.hash), position: x.position }));
 
@@ -46,13 +48,9 @@ export function proveLayer(archive: Archive, generation: number, layer: number):
  * file's block of 2^BLOCK_BITS entries is decoded and hashed; the stored block roots give the rest of the path.
  */
 export function proveFile(archive: Archive, generation: number, path: string, range?: RangeSpec): Proof {
-  const { view, index } = locateFile(archive, generation, path);
-  const f = view.fileAt(index);
+  const { f, index, blockLeaves, blockRoots } = fileBlock(archive, generation, path);
   const block = index >>> BLOCK_BITS;
-  const first = block << BLOCK_BITS;
-  const leaves: Uint8Array[] = [];
-  for (let i = first; i < Math.min(first + 2 ** BLOCK_BITS, view.fileCount); i++) leaves.push(fileLeaf(view.fileAt(i)));
-  const filePath = [...pathFromLevels(merkleLevels(leaves), index - first), ...pathFromLevels(merkleLevels(view.blockRoots), block)];
+  const filePath = [...pathFromLevels(merkleLevels(blockLeaves), index - (block << BLOCK_BITS)), ...pathFromLevels(merkleLevels(blockRoots), block)];
   const proof: Proof = {
     version: PROOF_VERSION, proof_type: range ? 'byte_range' : 'file',
     target: { path: f.path, hash: toHex(f.hash), size: f.size, chunk_root: toHex(f.chunkRoot) },
@@ -67,6 +65,34 @@ export function proveFile(archive: Archive, generation: number, path: string, ra
     proof.chunks = coveringChunks(f.chunks.map((c) => c.hash), f.chunks.map((c) => c.length), r.start, r.end);
   }
   return proof;
+}
+
+/**
+ * The file's entry, its index in the generation's complete (sorted) file set, the leaves of its block of
+ * 2^BLOCK_BITS and the stored block roots. A full layer is read in place (one block of entries decoded);
+ * a delta generation's complete set is assembled from its chain first.
+ */
+function fileBlock(archive: Archive, generation: number, path: string) {
+  if (generation === 0) throw notInGeneration(path, generation);
+  const top = archive.layerView(generation);
+  let entryAt: (i: number) => FileEntry;
+  let count: number;
+  let index: number;
+  if (top.type === 'full') {
+    index = top.indexOf(path);
+    entryAt = (i) => top.fileAt(i);
+    count = top.fileCount;
+  } else {
+    const files = generationFiles(archive, generation);
+    index = indexOfPath(files, path);
+    entryAt = (i) => files[i];
+    count = files.length;
+  }
+  if (index < 0) throw notInGeneration(path, generation);
+  const first = (index >>> BLOCK_BITS) << BLOCK_BITS;
+  const blockLeaves: Uint8Array[] = [];
+  for (let i = first; i < Math.min(first + 2 ** BLOCK_BITS, count); i++) blockLeaves.push(fileLeaf(entryAt(i)));
+  return { f: entryAt(index), index, blockLeaves, blockRoots: top.blockRoots };
 }
 
 /** The chunks overlapping [start, end] (inclusive), each with its path to the chunk root. */

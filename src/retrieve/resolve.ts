@@ -4,8 +4,8 @@ import { toHex } from '../core/digest.js';
 import { NotFoundError, UsageError } from '../core/errors.js';
 import { assertStoredPath } from '../core/paths.js';
 import type { FileEntry } from '../core/types.js';
-import type { LayerView } from '../core/codecs/layer-view.js';
 import type { Archive } from '../store/archive.js';
+import { findEntry } from '../store/generations.js';
 
 /** The layer number of the generation `root` names; the latest when `root` is undefined. */
 export function resolveGeneration(archive: Archive, root?: string): number {
@@ -34,16 +34,8 @@ export function notInGeneration(path: string, generation: number): NotFoundError
   return new NotFoundError(`'${path}' is not in generation ${generation}`, 'see `digstore status` or `digstore log`');
 }
 
-/** Where `path` is in generation `generation`'s layer (every layer is full: it lists the whole file set). */
-export function locateFile(archive: Archive, generation: number, path: string): { view: LayerView; index: number } {
-  if (generation === 0) throw notInGeneration(path, generation);
-  const view = archive.layerView(generation);
-  const index = view.indexOf(path);
-  if (index < 0) throw notInGeneration(path, generation);
-  return { view, index };
-}
-
 export function findFile(archive: Archive, generation: number, path: string): FileEntry {
-  const { view, index } = locateFile(archive, generation, path);
-  return view.fileAt(index);
+  const e = findEntry(archive, generation, path);
+  if (!e) throw notInGeneration(path, generation);
+  return e;
 }

@@ -5,7 +5,8 @@
 import { equalBytes, toHex } from '../core/digest.js';
 import { merkleRootOfLeaves } from '../core/merkle.js';
 import { blockRoots, chunkRoot, fileLeaf, storeRoot } from '../core/roots.js';
-import type { ChunkRef } from '../core/types.js';
+import type { ChunkRef, FileEntry } from '../core/types.js';
+import { applyDelta } from './generations.js';
 import { ARCHIVE_HEADER_SIZE, SLOT_SIZE, decodeSuperblock } from '../core/codecs/superblock-codec.js';
 import { Archive } from './archive.js';
 import { readAt } from './fs-utils.js';
@@ -62,6 +63,7 @@ export function checkArchive(path: string, opts: { deep?: boolean; layer?: numbe
     const roots: Uint8Array[] = [];
     const badChunks = new Set<string>(); // "offset" of chunks that failed, to name affected files
     const stored = new Map<number, ChunkRef>(); // offset -> chunk, over all layers so far
+    let current: FileEntry[] = []; // the complete file set of the generation being checked
     for (const e of archive.layers) {
       const n = e.number;
       let layer;
@@ -70,8 +72,11 @@ export function checkArchive(path: string, opts: { deep?: boolean; layer?: numbe
       } catch (err) {
         problem(n, (err as Error).message);
         roots.push(e.layerRoot);
+        if (e.type === 'full') current = [];
         continue;
       }
+      if (layer.type !== e.type || (n === 1 && layer.type !== 'full')) problem(n, 'layer type does not match the layer index');
+      current = layer.type === 'full' ? layer.files : applyDelta(current, layer.files);
       // The chunk index must tile the layer's data region exactly, with nothing unaccounted for.
       let pos = layer.dataOffset;
       for (const c of layer.chunkIndex) {
@@ -98,7 +103,8 @@ export function checkArchive(path: string, opts: { deep?: boolean; layer?: numbe
         }
       }
       // Every file's chunks must be stored (in this layer or an earlier one) and bind to its chunk root.
-      const blocks = blockRoots(layer.files.filter((f) => !f.deleted).map(fileLeaf));
+      const blocks = blockRoots(current.map(fileLeaf));
+      if (layer.totalFiles !== current.length) problem(n, 'generation file count does not match the files');
       const lr = merkleRootOfLeaves(blocks);
       if (!layer.blockRoots || blocks.some((b, i) => !equalBytes(b, layer.blockRoots![i]))) problem(n, 'merkle block roots do not match the files');
       if (!equalBytes(lr, layer.layerRoot) || !equalBytes(lr, e.layerRoot)) problem(n, 'layer root does not match its files');
@@ -106,6 +112,7 @@ export function checkArchive(path: string, opts: { deep?: boolean; layer?: numbe
       const sr = storeRoot(roots);
       if (!equalBytes(sr, layer.storeRoot) || !equalBytes(sr, e.storeRoot)) problem(n, `root hash of generation ${n} does not recompute`);
       for (const f of layer.files) {
+        if (f.deleted) continue;
         const missing = f.chunks.some((c) => {
           const s = stored.get(c.offset);
           return !s || !equalBytes(s.hash, c.hash) || s.length !== c.length;
@@ -115,12 +122,12 @@ export function checkArchive(path: string, opts: { deep?: boolean; layer?: numbe
           problem(n, `file index entry is inconsistent with the stored chunks`, [f.path]);
         }
       }
-      report.files = layer.files.length;
+      report.files = current.length;
     }
     // Name the files of the latest generation that a damaged chunk breaks.
     if (badChunks.size > 0 && archive.seq > 0) {
       try {
-        const affected = archive.readLayer(archive.seq).files.filter((f) => f.chunks.some((c) => badChunks.has(String(c.offset)))).map((f) => f.path);
+        const affected = current.filter((f) => f.chunks.some((c) => badChunks.has(String(c.offset)))).map((f) => f.path);
         if (affected.length) problem(archive.seq, `${affected.length} file(s) of the latest generation are affected`, affected);
       } catch {
         // the latest layer itself is damaged: already reported

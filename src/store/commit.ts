@@ -10,6 +10,7 @@ import { blockRoots, fileLeaf, storeRoot } from '../core/roots.js';
 import type { ChunkingParams, FileEntry } from '../core/types.js';
 import { Archive } from './archive.js';
 import { ChunkIndex } from './chunk-index.js';
+import { chainOf, generationFiles } from './generations.js';
 import type { StorePaths } from './home.js';
 import { clearStaging, loadStaging } from './staging.js';
 import { loadStatCache, saveStatCache } from './stat-cache.js';
@@ -28,6 +29,8 @@ function updateStatCache(file: string, staged: readonly StagedEntry[]): void {
 export interface CommitResult {
   root: string;
   layer: number;
+  /** 'delta' records only the changes; 'full' every file (see LayerOptions). */
+  type: 'full' | 'delta';
   /** Files in the new generation. */
   totalFiles: number;
   /** Files added or changed by this commit, and their bytes. */
@@ -39,9 +42,20 @@ export interface CommitResult {
   reusedChunks: number;
 }
 
-/** The complete, sorted file set of the generation a layer describes. */
-export function generationFiles(archive: Archive, n: number): FileEntry[] {
-  return n === 0 ? [] : archive.readLayer(n).files;
+export { generationFiles } from './generations.js';
+
+export interface LayerOptions {
+  /** Write a full layer whatever the chain length (`commit --full`). */
+  full?: boolean;
+  /** Most layers read to resolve any generation: a full layer at least this often. */
+  chainLimit: number;
+  signal?: AbortSignal;
+}
+
+/** Whether layer `next` may be a delta: the chain from the last full layer must stay within the limit. */
+function deltaAllowed(archive: Archive, next: number, opts: LayerOptions): boolean {
+  if (opts.full || next === 1 || opts.chainLimit <= 1) return false;
+  return chainOf(archive, next - 1).length + 1 <= opts.chainLimit;
 }
 
 export function commitStaged(
@@ -49,9 +63,10 @@ export function commitStaged(
   message: string,
   author: string,
   params: ChunkingParams,
-  signal?: AbortSignal,
+  layerOpts: LayerOptions,
   now = Date.now(),
 ): CommitResult {
+  const signal = layerOpts.signal;
   const archive = Archive.open(paths.archive);
   let chunkIndex: ChunkIndex;
   let layer: Layer;
@@ -62,12 +77,17 @@ export function commitStaged(
     const files = new Map<string, FileEntry>(generationFiles(archive, head?.number ?? 0).map((f) => [f.path, f]));
     let changed = 0, bytes = 0, deleted = 0, reusedChunks = 0;
     const reused = new Set<number>(); // a stored chunk is identified by its offset in the archive
+    const delta: FileEntry[] = []; // what a delta layer records: changed entries and deletion markers
     for (const { stat: _stat, ...e } of staging.entries) {
       if (e.deleted) {
-        if (files.delete(e.path)) deleted++;
+        if (files.delete(e.path)) {
+          deleted++;
+          delta.push(e);
+        }
         continue;
       }
       files.set(e.path, e);
+      delta.push(e);
       changed++;
       bytes += e.size;
       for (const c of e.chunks) if (c.offset < staging.dataStart) reused.add(c.offset);
@@ -79,10 +99,12 @@ export function commitStaged(
     const lr = merkleRootOfLeaves(blocks);
     const sr = storeRoot([...archive.layers.map((l) => l.layerRoot), lr]);
     const newChunks = staging.newChunks.slice().sort((a, b) => a.offset - b.offset);
+    const type = deltaAllowed(archive, archive.seq + 1, layerOpts) ? 'delta' : 'full';
     layer = {
-      type: 'full', number: archive.seq + 1, timestamp: now, dataOffset: staging.dataStart,
-      dataLength: staging.dataEnd - staging.dataStart, message, author, params, files: sorted, chunkIndex: newChunks,
-      parentRoot: head?.storeRoot ?? ZERO_HASH, layerRoot: lr, storeRoot: sr, blockRoots: blocks,
+      type, number: archive.seq + 1, timestamp: now, dataOffset: staging.dataStart,
+      dataLength: staging.dataEnd - staging.dataStart, message, author, params, files: type === 'full' ? sorted : sortByPath(delta),
+      chunkIndex: newChunks, parentRoot: head?.storeRoot ?? ZERO_HASH, layerRoot: lr, storeRoot: sr,
+      totalFiles: sorted.length, blockRoots: blocks,
     };
     chunkIndex = ChunkIndex.load(paths.chunkIndex, archive);
     const record = encodeLayer(layer);
@@ -100,7 +122,7 @@ export function commitStaged(
     updateStatCache(paths.statCache, staging.entries);
     clearStaging(paths.staging);
     return {
-      root: toHex(sr), layer: layer.number, totalFiles: sorted.length, files: changed, bytes, deleted,
+      root: toHex(sr), layer: layer.number, type, totalFiles: sorted.length, files: changed, bytes, deleted,
       newChunks: newChunks.length, newBytes: layer.dataLength, reusedChunks,
     };
   } finally {

@@ -7,7 +7,7 @@ import type { ChunkingParams } from '../core/types.js';
 
 export interface Config {
   user: { name: string; email: string };
-  core: { compression: string };
+  core: { compression: string; delta_chain_limit: number };
   small_files: { batch_size: number; chunk_min: number; chunk_avg: number; chunk_max: number; skip_chunking_threshold: number };
   medium_files: { chunk_min: number; chunk_avg: number; chunk_max: number };
   large_files: { streaming_threshold: number; chunk_min: number; chunk_avg: number; chunk_max: number };
@@ -17,7 +17,8 @@ export interface Config {
 
 export const DEFAULTS: Readonly<Config> = Object.freeze({
   user: { name: '', email: '' },
-  core: { compression: 'none' },
+  // delta_chain_limit: a full layer at least every N generations, so any root resolves in <= N layer reads.
+  core: { compression: 'none', delta_chain_limit: 10 },
   small_files: { batch_size: 200, chunk_min: 1024, chunk_avg: 4096, chunk_max: 16384, skip_chunking_threshold: 4096 },
   // Not in the spec's table: files between the small and large thresholds. 64 KiB average keeps per-chunk
   // bookkeeping low for multi-megabyte files while still deduplicating edits well.

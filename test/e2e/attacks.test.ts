@@ -15,7 +15,10 @@ afterAll(cleanupTempDirs);
 /** A store whose only layer names `paths` — checksums all valid, so only path validation can stop it. */
 function craftedStore(paths: string[]): { home: string; project: string } {
   const home = tempDir('dig-atk-home-');
-  const project = tempDir('dig-atk-');
+  // The project sits alone in a directory of its own, so "nothing appeared next to it" is checkable even
+  // while other tests create and remove directories in the system temp directory.
+  const project = join(tempDir('dig-atk-parent-'), 'project');
+  mkdirSync(project);
   const id = Buffer.from(sha256(Buffer.from('attack'))).toString('hex');
   const archive = join(home, `${id}.dig`);
   Archive.create(archive, Buffer.from(id, 'hex'), 1);

@@ -79,15 +79,17 @@ describe('history and inspection (with and without --json)', () => {
     const text = dig('history').stdout.trim().split('\n');
     expect(text).toHaveLength(3);
     expect(text[1]).toContain(roots[1]);
-    expect(text[1]).toMatch(/layer 2 \(full\)\s+two$/);
+    expect(text[1]).toMatch(/layer 2 \(delta\)\s+two$/);
   });
 
   it('layers, info, inspect', () => {
     const layers = json('layers', '--size');
     // 3: .digignore, d/big.bin, d/c.txt (re-added), keep.txt
     expect(layers.map((l: { number: number; files: number }) => [l.number, l.files])).toEqual([[1, 6], [2, 3], [3, 4]]);
-    expect(dig('layers', '--size').stdout).toMatch(/^layer 1 {2}full {2}6 files .* data \d/m);
-    expect(json('layers', '--delta')).toEqual([]);
+    expect(layers.map((l: { type: string; entries: number }) => [l.type, l.entries])).toEqual([['full', 6], ['delta', 3], ['delta', 3]]);
+    expect(dig('layers', '--size').stdout).toMatch(/^layer 1 {2}full {3}6 entries {2}6 files .* data \d/m);
+    expect(json('layers', '--delta').map((l: { number: number }) => l.number)).toEqual([2, 3]);
+    expect(json('layers', '--full').map((l: { number: number }) => l.number)).toEqual([1]);
     const info = json('info');
     expect(info).toMatchObject({ storeId, generations: 3, root: roots[2], files: 4, staged: 0 });
     expect(dig('info').stdout).toMatch(/^generations 3$/m);
@@ -130,17 +132,30 @@ describe('history and inspection (with and without --json)', () => {
     expect(dig('find', '').code).toBe(2);
   });
 
-  it('after 25 commits, reading at the oldest root reads one layer record', () => {
+  it('after 25 commits: a full layer every 10, and any root resolves with at most 10 layer reads', () => {
     for (let i = 0; i < 21; i++) {
       writeFileSync(join(project, 'counter.txt'), String(i));
       dig('add', 'counter.txt');
-      dig('commit', '-m', `c${i}`);
+      const c = dig('commit', '-m', `c${i}`, '--json');
+      roots.push(JSON.parse(c.stdout).root);
     }
-    expect(json('history')).toHaveLength(25);
+    const h = json('history');
+    expect(h).toHaveLength(25);
+    expect(h.map((e: { type: string }) => e.type[0]).join('')).toBe('fdddddddddfdddddddddfdddd');
     const g = json('get', 'a.txt', '--at', roots[0]);
     expect(Buffer.from(g.content, 'base64').toString()).toBe('a.txt\n');
-    expect(g.generation).toBe(1);
-    expect(g.layerReads).toBeLessThanOrEqual(10);
-    expect(g.layerReads).toBe(1);
+    expect(g).toMatchObject({ generation: 1, layerReads: 1 });
+    // The worst case: the last delta before a full layer (generation 10) needs its whole chain.
+    const reads = roots.map((r) => json('get', 'keep.txt', '--at', r).layerReads);
+    expect(Math.max(...reads)).toBeLessThanOrEqual(10);
+    expect(reads[9]).toBe(10);
+    expect(json('get', 'counter.txt', '--at', roots[24]).layerReads).toBe(1); // found in the newest delta at once
+    // Every generation still reads back exactly, and check recomputes every root across full and delta layers.
+    expect(dig('cat', 'counter.txt', '--at', roots[14]).stdout).toBe('10');
+    expect(dig('check', '--deep').code).toBe(0);
+    // commit --full writes a full layer whatever the chain.
+    writeFileSync(join(project, 'counter.txt'), 'full');
+    dig('add', 'counter.txt');
+    expect(JSON.parse(dig('commit', '-m', 'full', '--full', '--json').stdout).type).toBe('full');
   });
 });

@@ -22,7 +22,7 @@ const layer: Layer = {
   author: 'Ann <ann@example.org>', params: chunkingParams(structuredClone(DEFAULTS)),
   files: [file('a b/ç.txt', [ref('x', 256, 100)]), file('empty', []), file('z', [ref('x', 256, 100), ref('y', 356, 200)], { deleted: true })],
   chunkIndex: [ref('x', 256, 100), ref('y', 356, 200)],
-  parentRoot: h('p'), layerRoot: h('l'), storeRoot: h('s'), blockRoots: [h('block 0')],
+  parentRoot: h('p'), layerRoot: h('l'), storeRoot: h('s'), totalFiles: 3, blockRoots: [h('block 0')],
 };
 
 const normalize = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x)));
@@ -70,7 +70,7 @@ describe('layer codec', () => {
   });
   it('rejects a stored path that escapes the project, even with a valid checksum', () => {
     for (const p of ['../x', '/etc/x', 'a/../b', 'a\\b']) {
-      expect(() => decodeLayer(encodeLayer({ ...layer, files: [file(p, [])] }))).toThrow(/invalid stored path/);
+      expect(() => decodeLayer(encodeLayer({ ...layer, files: [file(p, [])], totalFiles: 1 }))).toThrow(/invalid stored path/);
     }
   });
 });

@@ -9,12 +9,13 @@ export function registerCommit(program: Command): void {
     .description('write the staged changes as a new layer and print the new root hash')
     .requiredOption('-m, --message <msg>', 'commit message')
     .option('--author <author>', 'author (default: user.name and user.email from the config)')
+    .option('--full', 'write a full layer (every file) instead of a delta of the changes')
     .option('--wait <seconds>', 'wait this long for another writer to finish (default 5)')
-    .action(async (opts: { message: string; author?: string; wait?: string }, cmd: Command) => {
+    .action(async (opts: { message: string; author?: string; full?: boolean; wait?: string }, cmd: Command) => {
       const out = output(cmd);
-      const r = await openStore().commit(opts.message, { author: opts.author, lockWaitMs: lockWait(opts.wait), signal: interruptSignal() });
+      const r = await openStore().commit(opts.message, { author: opts.author, full: opts.full, lockWaitMs: lockWait(opts.wait), signal: interruptSignal() });
       out.note(
-        `[generation ${r.layer}] ${r.files} files changed (${formatBytes(r.bytes)}), ${r.deleted} deleted, ` +
+        `[generation ${r.layer}, ${r.type} layer] ${r.files} files changed (${formatBytes(r.bytes)}), ${r.deleted} deleted, ` +
           `${r.newChunks} new chunks (${formatBytes(r.newBytes)}), ${r.reusedChunks} reused; ${r.totalFiles} files in total`,
       );
       out.result(r.root, r);

@@ -19,7 +19,7 @@ export function registerLayers(program: Command): void {
     .action((opts: { size?: boolean; full?: boolean; delta?: boolean }, cmd: Command) => {
       const out = output(cmd);
       const all = openStore().layers().filter((l) => (!opts.full && !opts.delta) || (opts.full && l.type === 'full') || (opts.delta && l.type === 'delta'));
-      out.result(all.map((l) => `layer ${l.number}  ${l.type}  ${l.files} files  ${l.chunks} new chunks` +
+      out.result(all.map((l) => `layer ${l.number}  ${l.type.padEnd(5)}  ${l.entries} entries  ${l.files} files  ${l.chunks} new chunks` +
         (opts.size ? `  data ${formatBytes(l.dataBytes)}  record ${formatBytes(l.recordBytes)}` : '') + `  root ${l.root.slice(0, 12)}`), all);
     });
   program
@@ -32,7 +32,7 @@ export function registerLayers(program: Command): void {
       if (opts.layer !== undefined) {
         const l = store.inspect(layerNumber(opts.layer));
         out.result([`layer ${l.number} (${l.type})`, `root       ${l.root}`, `layer root ${l.layerRoot}`, `time       ${new Date(l.timestamp).toISOString()}`,
-          `files      ${l.files}`, `new chunks ${l.chunks} (${formatBytes(l.dataBytes)})`, `message    ${l.message.split('\n')[0]}`], l);
+          `entries    ${l.entries}`, `files      ${l.files}`, `new chunks ${l.chunks} (${formatBytes(l.dataBytes)})`, `message    ${l.message.split('\n')[0]}`], l);
         return;
       }
       const i = store.info();
@@ -49,8 +49,8 @@ export function registerLayers(program: Command): void {
       const l = openStore().inspect(layerNumber(layer));
       out.result([
         `layer        ${l.number}`, `type         ${l.type}`, `timestamp    ${l.timestamp} (${new Date(l.timestamp).toISOString()})`,
-        `parent root  ${l.parentRoot}`, `layer root   ${l.layerRoot}`, `root         ${l.root}`, `files        ${l.files}`,
-        `chunks       ${l.chunks} new, data at ${l.dataOffset} (${l.dataBytes} B)`, `record       at ${l.recordOffset} (${l.recordBytes} B)`,
+        `parent root  ${l.parentRoot}`, `layer root   ${l.layerRoot}`, `root         ${l.root}`,
+        `entries      ${l.entries} (of ${l.files} files in the generation)`, `chunks       ${l.chunks} new, data at ${l.dataOffset} (${l.dataBytes} B)`, `record       at ${l.recordOffset} (${l.recordBytes} B)`,
         `block roots  ${l.blockRoots}`, ...l.sections.map((s) => `section      ${s.name.padEnd(12)} offset ${s.offset} length ${s.length}`),
         `checksum     ${l.checksum}`,
       ], l);

@@ -21,10 +21,11 @@
 //                             chunk count u32, then that many chunk refs (49 bytes each, core/codecs/common.ts)
 //          …     chunk index: chunk refs of the chunks whose bytes are in this layer's data region,
 //                             sorted by offset and covering the region exactly
-//          …     merkle:      parent store root 32, layer root 32, store root 32, block bits u8 (6),
+//          …     merkle:      parent store root 32, layer root 32, store root 32, generation file count
+//                             u32 (the complete set's; a delta layer lists fewer), block bits u8 (6),
 //                             block count u32, block roots 32 each: the merkle roots of each run of
-//                             2^bits file leaves (the tree's nodes at that level), so a proof or a lookup
-//                             touches one block of entries instead of every file (docs/proofs.md)
+//                             2^bits leaves of the generation's complete file set (the tree's nodes at
+//                             that level), so a proof touches one block of entries instead of every file
 //  end-32  32    checksum: SHA-256 of every byte before it
 //
 // The chunk data itself is not under the checksum: each chunk is verified against its own SHA-256.
@@ -57,6 +58,8 @@ export interface Layer {
   parentRoot: Uint8Array;
   layerRoot: Uint8Array;
   storeRoot: Uint8Array;
+  /** Files in the generation's complete set (= files.length for a full layer). */
+  totalFiles?: number;
   /** Roots of each run of 2^BLOCK_BITS file leaves of the generation; computed from `files` when omitted. */
   blockRoots?: Uint8Array[];
 }
@@ -87,7 +90,7 @@ export function encodeLayer(l: Layer): Buffer {
   starts.push(w.length);
   w.bytes(l.parentRoot).bytes(l.layerRoot).bytes(l.storeRoot);
   const blocks = l.blockRoots ?? blockRoots(l.files.map(fileLeaf));
-  w.u8(BLOCK_BITS).u32(blocks.length);
+  w.u32(l.totalFiles ?? l.files.length).u8(BLOCK_BITS).u32(blocks.length);
   for (const b of blocks) w.bytes(b);
   starts.push(w.length);
   for (let s = 0; s < 4; s++) {
@@ -107,6 +110,6 @@ export function layerFromView(v: LayerView): Layer {
   return {
     type: v.type, number: v.number, timestamp: v.timestamp, dataOffset: v.dataOffset, dataLength: v.dataLength,
     message: v.message, author: v.author, params: v.params, files, chunkIndex: v.chunkIndex(),
-    parentRoot: v.parentRoot, layerRoot: v.layerRoot, storeRoot: v.storeRoot, blockRoots: v.blockRoots,
+    parentRoot: v.parentRoot, layerRoot: v.layerRoot, storeRoot: v.storeRoot, totalFiles: v.totalFiles, blockRoots: v.blockRoots,
   };
 }

@@ -26,6 +26,8 @@ export class LayerView {
   readonly layerRoot: Uint8Array;
   readonly storeRoot: Uint8Array;
   readonly blockRoots: Uint8Array[];
+  /** Files in the generation's complete set (a delta layer's entries are only the changes). */
+  readonly totalFiles: number;
   readonly chunkCount: number;
   /** Where each section lies in the record (for `inspect`). */
   readonly sections: Array<{ name: string; offset: number; length: number }>;
@@ -71,9 +73,11 @@ export class LayerView {
     this.parentRoot = mr.bytes(HASH_SIZE);
     this.layerRoot = mr.bytes(HASH_SIZE);
     this.storeRoot = mr.bytes(HASH_SIZE);
+    this.totalFiles = mr.u32();
+    if (type === 'full' && this.totalFiles !== this.fileCount) throw new CorruptDataError(`${what}: full layer file count mismatch`);
     if (mr.u8() !== BLOCK_BITS) throw new CorruptDataError(`${what}: unsupported merkle block size`);
     const blocks = mr.count(HASH_SIZE);
-    if (blocks !== Math.ceil(this.fileCount / 2 ** BLOCK_BITS)) throw new CorruptDataError(`${what}: block root count does not match the file count`);
+    if (blocks !== Math.ceil(this.totalFiles / 2 ** BLOCK_BITS)) throw new CorruptDataError(`${what}: block root count does not match the file count`);
     this.blockRoots = new Array(blocks);
     for (let i = 0; i < blocks; i++) this.blockRoots[i] = mr.bytes(HASH_SIZE);
     mr.expectEnd();
