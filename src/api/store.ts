@@ -10,6 +10,7 @@ import { formatUrn, isFullUrn, parseTarget, parseUrn, resolveRange } from '../co
 import { verifyProof } from '../core/verify-proof.js';
 import { proveFile, proveLayer } from '../retrieve/prove.js';
 import { readEntry, readRequest } from '../retrieve/read-target.js';
+import { extractFiles, type ExtractResult } from '../retrieve/extract.js';
 import type { FileEntry } from '../core/types.js';
 import { addEntry, scanDirectory, toRel, type ScanResult } from '../ingest/scan.js';
 import { IGNORE_FILE, IgnoreRules, type IgnoreVerdict } from '../ingest/ignore-rules.js';
@@ -482,6 +483,22 @@ export class Store {
     } finally {
       a.close();
     }
+  }
+
+  /**
+   * Writes the stored files under `path` (a file or directory; the whole generation when omitted) into
+   * `dest`, recreating their project-relative paths; never writes outside `dest` (retrieve/extract.ts).
+   */
+  extract(path: string | undefined, dest: string, opts: { root?: string; force?: boolean } = {}): ExtractResult {
+    return this.withArchive((a) => {
+      const req = path === undefined ? undefined : readRequest(this.storeId, path, opts);
+      if (req?.range) throw new UsageError('extract writes whole files', 'use get --bytes for a byte range');
+      const g = resolveGeneration(a, req?.root ?? opts.root);
+      const all = generationFiles(a, g);
+      const files = req === undefined ? all : all.filter((f) => f.path === req.path || f.path.startsWith(`${req.path}/`));
+      if (files.length === 0) throw new NotFoundError(`'${path}' matches no file in generation ${g}`, 'see `digstore find`');
+      return extractFiles(a, files, resolve(dest), opts.force);
+    });
   }
 
   /** A proof of the file or byte range `target` names, or with `opts.layer` of a layer (docs/proofs.md). */

@@ -28,6 +28,7 @@ async function toFile(store: Store, path: string, file: string, opts: GetOptions
   } catch (e) {
     throw fromSystemError(e, `cannot write ${file}`);
   }
+  let open = true;
   try {
     await store.getTo(path, (c) => {
       let done = 0;
@@ -35,9 +36,10 @@ async function toFile(store: Store, path: string, file: string, opts: GetOptions
     }, opts);
     fsyncSync(fd);
     closeSync(fd);
+    open = false;
     renameSync(tmp, target);
   } catch (e) {
-    closeSync(fd);
+    if (open) closeSync(fd);
     rmSync(tmp, { force: true });
     throw fromSystemError(e, `cannot write ${file}`);
   }

@@ -1,0 +1,22 @@
+// `extract PATH DEST`: stored files under PATH (a file, a directory, or `.` for all) written into DEST.
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { Store } from '../../api/store.js';
+import { output } from '../context.js';
+import { formatBytes } from '../output.js';
+
+export function registerExtract(program: Command): void {
+  program
+    .command('extract')
+    .description('write stored files (a file, a directory, or . for all) into a directory, with their paths')
+    .argument('<path>', 'stored file or directory, a URN, or . for the whole generation')
+    .argument('<dest>', 'destination directory (created if missing)')
+    .option('--at <root>', 'extract this generation (root hash or a unique prefix of at least 8 hex)')
+    .option('--force', 'replace files that already exist in DEST')
+    .action((path: string, dest: string, opts: { at?: string; force?: boolean }, cmd: Command) => {
+      const out = output(cmd);
+      const whole = path === '.' || path === '/';
+      const r = Store.openFor(whole ? undefined : path, process.cwd()).extract(whole ? undefined : path, dest, { root: opts.at, force: opts.force });
+      out.result(`extracted ${r.files} files (${formatBytes(r.bytes)}) into ${resolve(dest)}`, r);
+    });
+}
