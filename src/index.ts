@@ -1,5 +1,9 @@
 // Package entry point: the library API. The CLI (src/cli) is built on exactly these exports.
-export { Store, type AddResult, type LogEntry } from './api/store.js';
+export { Store, type AddResult, type LogEntry, type ResolvedTarget, type StoreInfo } from './api/store.js';
+export type { StoreReader } from './api/store-reader.js';
+export type { DiffEntry, HistoryEntry, InspectResult, LayerInfo, SizeReport, StatsReport } from './api/inspect.js';
+export type { ExportResult, ImportResult } from './store/transfer.js';
+export type { ExtractResult } from './retrieve/extract.js';
 export type { AddOptions, CommitOptions, GetOptions, InitOptions, OpenOptions, ProveOptions } from './api/options.js';
 export type { StatusResult } from './api/status.js';
 export type { RmOptions, RmResult } from './api/remove.js';

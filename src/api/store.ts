@@ -1,89 +1,47 @@
 // The public library. Every CLI command is a thin layer over these methods; they return data and never
-// print. Writers take the store lock; readers open the archive at its latest committed generation.
+// print. This file holds opening/creating stores and the writers (add, rm, commit, import: they take the
+// store lock) and the working tree (status, ignore rules); what only reads is in store-reader.ts.
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fromHex, toHex } from '../core/digest.js';
-import { ExistsError, IntegrityError, NoStoreError, UsageError, fromSystemError, NotFoundError } from '../core/errors.js';
-import type { Proof } from '../core/proof-json.js';
-import { formatUrn, isFullUrn, parseTarget, parseUrn, resolveRange } from '../core/urn.js';
-import { verifyProof } from '../core/verify-proof.js';
-import { proveFile, proveLayer } from '../retrieve/prove.js';
-import { readEntry, readRequest } from '../retrieve/read-target.js';
-import { extractFiles, type ExtractResult } from '../retrieve/extract.js';
-import type { FileEntry } from '../core/types.js';
+import { DigstoreError, ExistsError, NoStoreError, UsageError, fromSystemError, NotFoundError } from '../core/errors.js';
+import { isFullUrn, parseUrn } from '../core/urn.js';
 import { addEntry, scanDirectory, toRel, type ScanResult } from '../ingest/scan.js';
 import { IGNORE_FILE, IgnoreRules, type IgnoreVerdict } from '../ingest/ignore-rules.js';
 import { sortByPath } from '../core/paths.js';
 import { stageDeletions, stageFiles, type AddSummary } from '../ingest/stage-files.js';
 import type { PipelineOptions } from '../ingest/pipeline.js';
-import { findFile, normalizeUserPath, resolveGeneration } from '../retrieve/resolve.js';
+import { normalizeUserPath } from '../retrieve/resolve.js';
 import { Archive } from '../store/archive.js';
 import { ChunkIndex } from '../store/chunk-index.js';
-import { commitStaged, generationFiles, type CommitResult } from '../store/commit.js';
-import { checkArchive, type CheckReport } from '../store/check.js';
+import { commitStaged, type CommitResult } from '../store/commit.js';
 import { chunkingParams, loadConfig, type Config } from '../store/config.js';
 import { resolveHome, storePaths, type StorePaths } from '../store/home.js';
 import { acquireLock } from '../store/lock.js';
+import { readAt } from '../store/fs-utils.js';
+import { importArchive, type ImportResult } from '../store/transfer.js';
+import { EXPORT_HEADER_SIZE, decodeExportHeader } from '../core/codecs/export-codec.js';
 import { LINK_FILE, LINK_VERSION, encodeLink, findProjectRoot, readLink } from '../store/project.js';
 import { loadStaging, saveStaging } from '../store/staging.js';
 import { loadStatCache, saveStatCache } from '../store/stat-cache.js';
-import { LOCK_WAIT_MS, type AddOptions, type CommitOptions, type GetOptions, type InitOptions, type OpenOptions, type ProveOptions } from './options.js';
+import { LOCK_WAIT_MS, type AddOptions, type CommitOptions, type InitOptions, type OpenOptions } from './options.js';
 import { computeStatus, type StatusResult } from './status.js';
 import { findDeletions } from './deletions.js';
-import {
-  archiveSize, diffFiles, findFiles, history, inspectLayer, layers, sizeReport, statsReport,
-  type DiffEntry, type HistoryEntry, type InspectResult, type LayerInfo, type SizeReport, type StatsReport,
-} from './inspect.js';
 import { selectTracked, unlinkWorkingFiles, unsafeToDelete, type RmOptions, type RmResult } from './remove.js';
+
+import { StoreReader } from './store-reader.js';
+
+export type { LogEntry, ResolvedTarget, StoreInfo } from './store-reader.js';
 
 export interface AddResult extends AddSummary {
   skipped: Array<{ path: string; reason: string }>;
 }
 
-export interface StoreInfo {
-  storeId: string;
-  project: string | null;
-  home: string;
-  archive: string;
-  archiveBytes: number;
-  createdAt: string;
-  generations: number;
-  root: string | null;
-  files: number;
-  staged: number;
-}
-
-export interface ResolvedTarget {
-  storeId: string;
-  generation: number;
-  root: string;
-  path?: string;
-  size?: number;
-  hash?: string;
-  range?: { start: number; end: number };
-  /** The canonical full URN, pinned to the root. */
-  urn: string;
-}
-
-export interface LogEntry {
-  generation: number;
-  root: string;
-  layerRoot: string;
-  timestamp: number;
-  message: string;
-  author: string;
-  files: number;
-}
-
-export class Store {
-  private constructor(
-    /** The project directory (holding `.digstore`). */
-    readonly projectRoot: string,
-    readonly storeId: string,
-    readonly paths: StorePaths,
-    readonly config: Config,
-  ) {}
+export class Store extends StoreReader {
+  private constructor(projectRoot: string, storeId: string, paths: StorePaths, config: Config) {
+    super(projectRoot, storeId, paths, config);
+  }
 
   static init(dir: string, opts: InitOptions = {}): Store {
     const projectRoot = resolve(dir);
@@ -98,19 +56,24 @@ export class Store {
       if (e instanceof ExistsError) throw e;
     }
     const paths = storePaths(home, storeId);
-    try {
-      mkdirSync(home, { recursive: true });
-      Archive.create(paths.archive, fromHex(storeId), Date.now());
-      // Write the (empty) chunk-index cache now, so a store's files do not change until something is stored.
-      const archive = Archive.open(paths.archive);
+    // Naming an existing store (one made by `import`, or used by another project) links this directory to it.
+    const linkOnly = opts.storeId !== undefined && existsSync(paths.archive);
+    if (linkOnly) Archive.open(paths.archive).close();
+    if (!linkOnly) {
       try {
-        ChunkIndex.load(paths.chunkIndex, archive);
-      } finally {
-        archive.close();
+        mkdirSync(home, { recursive: true });
+        Archive.create(paths.archive, fromHex(storeId), Date.now());
+        // Write the (empty) chunk-index cache now, so a store's files do not change until something is stored.
+        const archive = Archive.open(paths.archive);
+        try {
+          ChunkIndex.load(paths.chunkIndex, archive);
+        } finally {
+          archive.close();
+        }
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ExistsError(`store ${storeId} already exists in ${home}`);
+        throw fromSystemError(e, `cannot create the store in ${home}`);
       }
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ExistsError(`store ${storeId} already exists in ${home}`);
-      throw fromSystemError(e, `cannot create the store in ${home}`);
     }
     const link = { version: LINK_VERSION, store_id: storeId, repository_name: opts.name ?? '', created_at: new Date().toISOString() };
     try {
@@ -121,7 +84,43 @@ export class Store {
     return Store.open(projectRoot, opts);
   }
 
-  /** Opens the project containing `dir` (found by walking up to its `.digstore`). */
+  /**
+   * Recreates or extends a store from an export file (store/transfer.ts), verifying every hash first;
+   * importing the same file again changes nothing. Needs no project: the store is found by its ID.
+   */
+  static async import(file: string, opts: OpenOptions & { lockWaitMs?: number } = {}): Promise<ImportResult> {
+    let header;
+    try {
+      const fd = openSync(file, 'r');
+      try {
+        header = decodeExportHeader(readAt(fd, 0, EXPORT_HEADER_SIZE), file);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (e) {
+      throw e instanceof DigstoreError ? e : fromSystemError(e, `cannot read ${file}`);
+    }
+    const home = resolveHome(opts.home);
+    mkdirSync(home, { recursive: true });
+    const paths = storePaths(home, toHex(header.storeId));
+    const lock = await acquireLock(paths.lock, opts.lockWaitMs ?? LOCK_WAIT_MS);
+    try {
+      if (existsSync(paths.archive)) {
+        const a = Archive.open(paths.archive);
+        try {
+          if (loadStaging(paths.staging, a).entries.length > 0 && a.seq < header.finalGeneration) {
+            throw new UsageError(`store ${toHex(header.storeId)} has staged changes that an import would drop`, 'commit them first');
+          }
+        } finally {
+          a.close();
+        }
+      }
+      return importArchive(paths.archive, file);
+    } finally {
+      lock.release();
+    }
+  }
+
   /**
    * Opens the store a full URN names (found by its ID under the store home, from any directory), or else
    * the project containing `cwd`.
@@ -137,6 +136,7 @@ export class Store {
     return new Store('', storeId!, paths, loadConfig([paths.globalConfig, paths.config]));
   }
 
+  /** Opens the project containing `dir` (found by walking up to its `.digstore`). */
   static open(dir: string, opts: OpenOptions = {}): Store {
     const projectRoot = findProjectRoot(dir);
     const link = readLink(projectRoot);
@@ -144,19 +144,6 @@ export class Store {
     const config = loadConfig([paths.globalConfig, paths.config]);
     Archive.open(paths.archive).close(); // fail now, clearly, if the store is missing or unreadable
     return new Store(projectRoot, link.store_id, paths, config);
-  }
-
-  private withArchive<T>(fn: (a: Archive) => T): T {
-    const a = Archive.open(this.paths.archive);
-    try {
-      return fn(a);
-    } finally {
-      a.close();
-    }
-  }
-
-  private headMap(a: Archive): Map<string, FileEntry> {
-    return new Map(generationFiles(a, a.seq).map((f) => [f.path, f]));
   }
 
   /** Working-tree commands need the project; a store opened by URN has none. */
@@ -364,173 +351,5 @@ export class Store {
     return this.withArchive((a) =>
       computeStatus(this.projectRoot, this.headMap(a), loadStaging(this.paths.staging, a).entries, loadStatCache(this.paths.statCache), new IgnoreRules(this.projectRoot)),
     );
-  }
-
-  /** Generations, newest first. */
-  log(limit = Infinity): LogEntry[] {
-    return this.withArchive((a) => history(a).reverse().slice(0, limit).map((h) => ({
-      generation: h.generation, root: h.root, layerRoot: h.layerRoot, timestamp: h.timestamp, message: h.message, author: h.author, files: h.files,
-    })));
-  }
-
-  /** Every generation, oldest first: the root history. */
-  history(): HistoryEntry[] {
-    return this.withArchive(history);
-  }
-
-  layers(): LayerInfo[] {
-    return this.withArchive(layers);
-  }
-
-  /** Header fields, sections and checksum status of layer `n`. */
-  inspect(n: number): InspectResult {
-    return this.withArchive((a) => inspectLayer(a, n));
-  }
-
-  info(): StoreInfo {
-    return this.withArchive((a) => ({
-      storeId: this.storeId, project: this.projectRoot || null, home: this.paths.home, archive: this.paths.archive,
-      archiveBytes: archiveSize(this.paths.archive), createdAt: new Date(a.sb.createdAt).toISOString(), generations: a.seq,
-      root: a.seq === 0 ? null : toHex(a.layerEntry(a.seq).storeRoot), files: a.seq === 0 ? 0 : a.layerView(a.seq).totalFiles,
-      staged: loadStaging(this.paths.staging, a).entries.length,
-    }));
-  }
-
-  size(): SizeReport {
-    return this.withArchive(sizeReport);
-  }
-
-  stats(): StatsReport {
-    return this.withArchive((a) => statsReport(a, a.seq === 0 ? 0 : a.layerView(a.seq).totalFiles));
-  }
-
-  /** What the next commit would record: staged additions, modifications and deletions. */
-  staged(): DiffEntry[] {
-    return this.withArchive((a) => {
-      const head = this.headMap(a);
-      return sortByPath(loadStaging(this.paths.staging, a).entries.map((e): DiffEntry => (e.deleted
-        ? { path: e.path, change: 'deleted' }
-        : { path: e.path, change: head.has(e.path) ? 'modified' : 'added', size: e.size, hash: toHex(e.hash) })));
-    });
-  }
-
-  /** Files added, modified and deleted from generation `from` to generation `to` (roots or prefixes). */
-  diff(from: string, to?: string): DiffEntry[] {
-    return this.withArchive((a) => diffFiles(generationFiles(a, resolveGeneration(a, from)), generationFiles(a, resolveGeneration(a, to))));
-  }
-
-  /** Files of a generation whose path matches a gitignore-style pattern. */
-  find(pattern: string, opts: { root?: string } = {}): FileEntry[] {
-    if (pattern.trim() === '') throw new UsageError('empty pattern', 'give a pattern such as *.txt or src/**');
-    return this.withArchive((a) => findFiles(generationFiles(a, resolveGeneration(a, opts.root)), pattern));
-  }
-
-  /** What a URN (or short form) names here: store, generation and root, path and resolved byte range. */
-  resolve(target: string): ResolvedTarget {
-    return this.withArchive((a) => {
-      const urn = parseTarget(target);
-      if (urn.storeId !== undefined && urn.storeId !== this.storeId) throw new UsageError(`'${target}' names store ${urn.storeId}, not this store (${this.storeId})`);
-      const generation = resolveGeneration(a, urn.root);
-      const root = toHex(a.layerEntry(generation).storeRoot);
-      if (urn.path === undefined) return { storeId: this.storeId, generation, root, urn: formatUrn({ storeId: this.storeId, root }) };
-      const f = findFile(a, generation, urn.path);
-      const range = urn.range ? resolveRange(urn.range, f.size) : undefined;
-      return {
-        storeId: this.storeId, generation, root, path: f.path, size: f.size, hash: toHex(f.hash), ...(range && { range }),
-        urn: formatUrn({ storeId: this.storeId, root, path: f.path, range: urn.range }),
-      };
-    });
-  }
-
-  /** The committed file entry `target` names (a path or URN; latest generation unless `opts.root`). */
-  stat(target: string, opts: GetOptions = {}): FileEntry & { generation: number; root: string; layerReads: number } {
-    return this.withArchive((a) => this.lookup(a, target, opts).entry);
-  }
-
-  private lookup(a: Archive, target: string, opts: GetOptions) {
-    const req = readRequest(this.storeId, target, opts);
-    const generation = resolveGeneration(a, req.root);
-    const entry = findFile(a, generation, normalizeUserPath(req.path));
-    return { req, generation, entry: { ...entry, generation, root: toHex(a.layerEntry(generation).storeRoot), layerReads: a.layerReads } };
-  }
-
-  /** The content `target` names (whole file or its byte range), in memory. Use `getTo` for large files. */
-  get(target: string, opts: GetOptions = {}): Buffer {
-    const parts: Buffer[] = [];
-    this.withArchive((a) => {
-      const { req, entry } = this.lookup(a, target, opts);
-      for (const c of readEntry(a, entry, req.range)) parts.push(Buffer.from(c));
-    });
-    return Buffer.concat(parts);
-  }
-
-  /**
-   * Streams the content `target` names to `sink` chunk by chunk (flat memory for large files). With
-   * `verify`, the file's entry is first proven against the generation's root and every byte is checked
-   * before the first one reaches `sink`.
-   */
-  async getTo(target: string, sink: (chunk: Buffer) => Promise<void> | void, opts: GetOptions = {}): Promise<FileEntry> {
-    const a = Archive.open(this.paths.archive);
-    try {
-      const { req, generation, entry } = this.lookup(a, target, opts);
-      if (opts.verify) {
-        const v = verifyProof(proveFile(a, generation, entry.path, req.range));
-        if (!v.valid) throw new IntegrityError(`${entry.path}: does not verify against root ${entry.root}: ${v.reason}`);
-        for (const _ of readEntry(a, entry, req.range)); // every chunk and the whole-file hash checked
-      }
-      for (const c of readEntry(a, entry, req.range)) await sink(c);
-      return entry;
-    } finally {
-      a.close();
-    }
-  }
-
-  /**
-   * Writes the stored files under `path` (a file or directory; the whole generation when omitted) into
-   * `dest`, recreating their project-relative paths; never writes outside `dest` (retrieve/extract.ts).
-   */
-  extract(path: string | undefined, dest: string, opts: { root?: string; force?: boolean } = {}): ExtractResult {
-    return this.withArchive((a) => {
-      const req = path === undefined ? undefined : readRequest(this.storeId, path, opts);
-      if (req?.range) throw new UsageError('extract writes whole files', 'use get --bytes for a byte range');
-      const g = resolveGeneration(a, req?.root ?? opts.root);
-      const all = generationFiles(a, g);
-      const files = req === undefined ? all : all.filter((f) => f.path === req.path || f.path.startsWith(`${req.path}/`));
-      if (files.length === 0) throw new NotFoundError(`'${path}' matches no file in generation ${g}`, 'see `digstore find`');
-      return extractFiles(a, files, resolve(dest), opts.force);
-    });
-  }
-
-  /** A proof of the file or byte range `target` names, or with `opts.layer` of a layer (docs/proofs.md). */
-  prove(target: string | undefined, opts: ProveOptions = {}): Proof {
-    return this.withArchive((a) => {
-      if (opts.layer !== undefined) {
-        if (target !== undefined) throw new UsageError('give a file or --layer, not both');
-        return proveLayer(a, resolveGeneration(a, opts.root), opts.layer);
-      }
-      if (target === undefined) throw new UsageError('nothing to prove', 'give a path or URN, or --layer N');
-      const { req, generation, entry } = this.lookup(a, target, opts);
-      return proveFile(a, generation, entry.path, req.range);
-    });
-  }
-
-  /** Verifies the store (see store/check.ts); `deep` re-hashes every chunk. Never throws for damage: reports it. */
-  check(opts: { deep?: boolean; layer?: number } = {}): CheckReport {
-    return checkArchive(this.paths.archive, opts);
-  }
-
-  countFilesInCommit(root?: string): number {
-    return this.withArchive((a) => {
-      const g = resolveGeneration(a, root);
-      return g === 0 ? 0 : a.layerView(g).totalFiles;
-    });
-  }
-
-  /** Root hash of the latest generation, or undefined before the first commit. */
-  root(): string | undefined {
-    return this.withArchive((a) => {
-      const l = a.latest();
-      return l ? toHex(l.storeRoot) : undefined;
-    });
   }
 }

@@ -51,21 +51,39 @@ export class Archive {
     }
     try {
       const { sb, slot } = pickSuperblock(readAt(fd, 0, ARCHIVE_HEADER_SIZE));
-      if (fstatSync(fd).size < sb.committedLength) throw new CorruptDataError(`${path}: archive is shorter than its committed length`);
-      let layers: LayerIndexEntry[] = [];
-      if (sb.indexLength > 0) layers = decodeLayerIndex(readAt(fd, sb.indexOffset, sb.indexLength), `${path} layer index`);
-      if (layers.length !== sb.seq) throw new CorruptDataError(`${path}: layer count ${layers.length} does not match generation ${sb.seq}`);
-      // Locations come from disk: bound them before anything is allocated or read from them.
-      for (const l of layers) {
-        if (l.dataOffset < ARCHIVE_HEADER_SIZE || l.recordOffset + l.recordLength > sb.indexOffset || l.dataOffset + l.dataLength > l.recordOffset) {
-          throw new CorruptDataError(`${path}: layer ${l.number} location out of range`);
-        }
-      }
-      return new Archive(path, fd, sb, slot, layers);
+      return Archive.withSuperblock(path, fd, sb, slot);
     } catch (e) {
       closeSync(fd);
       throw e;
     }
+  }
+
+  /**
+   * Opens the archive as the generation `sb` describes, whatever its slots say: for checking appended data
+   * (an import) before the superblock that would make it visible is written.
+   */
+  static openProposed(path: string, sb: Superblock): Archive {
+    const fd = openSync(path, 'r');
+    try {
+      return Archive.withSuperblock(path, fd, sb, -1);
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+  }
+
+  private static withSuperblock(path: string, fd: number, sb: Superblock, slot: number): Archive {
+    if (fstatSync(fd).size < sb.committedLength) throw new CorruptDataError(`${path}: archive is shorter than its committed length`);
+    let layers: LayerIndexEntry[] = [];
+    if (sb.indexLength > 0) layers = decodeLayerIndex(readAt(fd, sb.indexOffset, sb.indexLength), `${path} layer index`);
+    if (layers.length !== sb.seq) throw new CorruptDataError(`${path}: layer count ${layers.length} does not match generation ${sb.seq}`);
+    // Locations come from disk: bound them before anything is allocated or read from them.
+    for (const l of layers) {
+      if (l.dataOffset < ARCHIVE_HEADER_SIZE || l.recordOffset + l.recordLength > sb.indexOffset || l.dataOffset + l.dataLength > l.recordOffset) {
+        throw new CorruptDataError(`${path}: layer ${l.number} location out of range`);
+      }
+    }
+    return new Archive(path, fd, sb, slot, layers);
   }
 
   get storeIdHex(): string {

@@ -7,7 +7,7 @@ import { merkleRootOfLeaves } from '../core/merkle.js';
 import { blockRoots, chunkRoot, fileLeaf, storeRoot } from '../core/roots.js';
 import type { ChunkRef, FileEntry } from '../core/types.js';
 import { applyDelta } from './generations.js';
-import { ARCHIVE_HEADER_SIZE, SLOT_SIZE, decodeSuperblock } from '../core/codecs/superblock-codec.js';
+import { ARCHIVE_HEADER_SIZE, SLOT_SIZE, decodeSuperblock, type Superblock } from '../core/codecs/superblock-codec.js';
 import { Archive } from './archive.js';
 import { readAt } from './fs-utils.js';
 
@@ -46,19 +46,20 @@ export interface CheckReport {
   problems: CheckProblem[];
 }
 
-export function checkArchive(path: string, opts: { deep?: boolean; layer?: number } = {}): CheckReport {
+/** With `proposed`, checks the generation that superblock would make visible (an import, before it is). */
+export function checkArchive(path: string, opts: { deep?: boolean; layer?: number } = {}, proposed?: Superblock): CheckReport {
   const report: CheckReport = { ok: true, layers: 0, files: 0, chunksChecked: 0, bytesChecked: 0, problems: [] };
   const problem = (layer: number, message: string, paths?: string[]) => report.problems.push({ layer, message, ...(paths?.length ? { paths } : {}) });
   let archive: Archive;
   try {
-    archive = Archive.open(path);
+    archive = proposed ? Archive.openProposed(path, proposed) : Archive.open(path);
   } catch (e) {
     problem(0, (e as Error).message);
     report.ok = false;
     return report;
   }
   try {
-    checkSlots(archive, problem);
+    if (!proposed) checkSlots(archive, problem);
     report.layers = archive.layers.length;
     const roots: Uint8Array[] = [];
     const badChunks = new Set<string>(); // "offset" of chunks that failed, to name affected files

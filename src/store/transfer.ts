@@ -1,0 +1,180 @@
+// export / import (docs/format.md, "Export files"). Export copies the committed archive bytes after a base
+// generation behind a header; import checks both checksums before touching anything, appends the tail
+// beyond the store's committed length (invisible to readers), re-verifies every layer, root and chunk of
+// the proposed generation, and only then writes the superblock that makes it visible — the same single
+// step as a commit. Any failure truncates back: the store is exactly as it was.
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+import {
+  EXPORT_HEADER_SIZE, decodeExportHeader, encodeExportHeader, type ExportHeader,
+} from '../core/codecs/export-codec.js';
+import { ARCHIVE_HEADER_SIZE, SLOT_SIZE, encodeSuperblock, type Superblock } from '../core/codecs/superblock-codec.js';
+import { equalBytes, toHex, ZERO_HASH } from '../core/digest.js';
+import { CorruptDataError, DigstoreError, ExistsError, IntegrityError, NotFoundError, UsageError, fromSystemError } from '../core/errors.js';
+import { Archive } from './archive.js';
+import { checkArchive } from './check.js';
+import { fsyncDir, readAt, writeAll } from './fs-utils.js';
+
+const BLOCK = 4 << 20;
+
+/** Copies `length` bytes from `src` at `from` to `dst` at `to`, feeding each block to `hash`. */
+function copyRange(src: number, from: number, length: number, dst: number, to: number, hash?: ReturnType<typeof createHash>): void {
+  const buf = Buffer.allocUnsafe(Math.min(BLOCK, Math.max(1, length)));
+  for (let done = 0; done < length; ) {
+    const n = readSync(src, buf, 0, Math.min(buf.length, length - done), from + done);
+    if (n === 0) throw new CorruptDataError('unexpected end of file while copying');
+    hash?.update(buf.subarray(0, n));
+    writeAll(dst, buf.subarray(0, n), to + done);
+    done += n;
+  }
+}
+
+export interface ExportResult {
+  file: string;
+  storeId: string;
+  fromGeneration: number;
+  toGeneration: number;
+  root: string;
+  bytes: number;
+}
+
+/** Writes generation `since`+1 … latest (all of them when `since` is 0) to `file`, atomically. */
+export function exportArchive(archivePath: string, file: string, since: number): ExportResult {
+  const a = Archive.open(archivePath);
+  const tmp = join(dirname(file), `.${basename(file)}.digstore-${process.pid}.tmp`);
+  try {
+    if (a.seq === 0) throw new NotFoundError('the store has no commits to export', 'commit first');
+    if (since >= a.seq) throw new UsageError(`nothing to export after generation ${since}: it is the latest`);
+    const header: ExportHeader = {
+      storeId: a.sb.storeId, createdAt: a.sb.createdAt, baseGeneration: since, baseLength: a.layerEntry(since + 1).dataOffset,
+      baseRoot: since === 0 ? ZERO_HASH : a.layerEntry(since).storeRoot, finalGeneration: a.seq, finalLength: a.sb.committedLength,
+      indexOffset: a.sb.indexOffset, indexLength: a.sb.indexLength, finalRoot: a.layerEntry(a.seq).storeRoot,
+    };
+    const tail = header.finalLength - header.baseLength;
+    let out: number;
+    try {
+      out = openSync(tmp, 'wx', 0o644);
+    } catch (e) {
+      throw fromSystemError(e, `cannot write ${file}`);
+    }
+    try {
+      writeAll(out, encodeExportHeader(header), 0);
+      const h = createHash('sha256');
+      copyRange(a.fd, header.baseLength, tail, out, EXPORT_HEADER_SIZE, h);
+      writeAll(out, h.digest(), EXPORT_HEADER_SIZE + tail);
+      fsyncSync(out);
+    } finally {
+      closeSync(out);
+    }
+    renameSync(tmp, file);
+    fsyncDir(dirname(file));
+    return { file, storeId: a.storeIdHex, fromGeneration: since, toGeneration: a.seq, root: toHex(header.finalRoot), bytes: EXPORT_HEADER_SIZE + tail + 32 };
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e instanceof DigstoreError ? e : fromSystemError(e, `cannot export to ${file}`);
+  } finally {
+    a.close();
+  }
+}
+
+export interface ImportResult {
+  storeId: string;
+  generation: number;
+  root: string;
+  /** False when the store already held this generation: nothing was written. */
+  changed: boolean;
+  layers: number;
+}
+
+/** Reads and checks an export file's header and tail checksum; returns the header and the open fd. */
+export function openExport(file: string): { header: ExportHeader; fd: number } {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw fromSystemError(e, `cannot read ${file}`);
+  }
+  try {
+    const header = decodeExportHeader(readAt(fd, 0, EXPORT_HEADER_SIZE), file);
+    const tail = header.finalLength - header.baseLength;
+    if (fstatSync(fd).size !== EXPORT_HEADER_SIZE + tail + 32) throw new CorruptDataError(`${file}: size does not match its header (truncated?)`);
+    const h = createHash('sha256');
+    const buf = Buffer.allocUnsafe(BLOCK);
+    for (let done = 0; done < tail; ) {
+      const n = readSync(fd, buf, 0, Math.min(BLOCK, tail - done), EXPORT_HEADER_SIZE + done);
+      h.update(buf.subarray(0, n));
+      done += n;
+    }
+    if (!equalBytes(h.digest(), readAt(fd, EXPORT_HEADER_SIZE + tail, 32))) throw new IntegrityError(`${file}: content checksum mismatch: the file is damaged`);
+    return { header, fd };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/**
+ * Appends the export's tail to the archive at `archivePath` (created when missing), verifies the proposed
+ * generation in full, then makes it visible. The caller holds the store lock.
+ */
+export function importArchive(archivePath: string, file: string): ImportResult {
+  const { header: h, fd: src } = openExport(file);
+  const storeId = toHex(h.storeId);
+  const result = { storeId, generation: h.finalGeneration, root: toHex(h.finalRoot), layers: h.finalGeneration - h.baseGeneration };
+  try {
+    let creating = false;
+    try {
+      const cur = Archive.open(archivePath);
+      try {
+        if (cur.seq >= h.finalGeneration) {
+          if (equalBytes(cur.layerEntry(h.finalGeneration).storeRoot, h.finalRoot)) return { ...result, changed: false };
+          throw new ExistsError(`store ${storeId} has a different generation ${h.finalGeneration}: the histories diverged`);
+        }
+        const baseOk = cur.seq === h.baseGeneration && cur.sb.committedLength === h.baseLength &&
+          (h.baseGeneration === 0 || equalBytes(cur.layerEntry(h.baseGeneration).storeRoot, h.baseRoot));
+        if (!baseOk) {
+          throw new UsageError(`this export extends generation ${h.baseGeneration} (${toHex(h.baseRoot).slice(0, 12)}); store ${storeId} is at generation ${cur.seq}`,
+            cur.seq < h.baseGeneration ? 'import the earlier layers first (an export without --since)' : 'the histories diverged');
+        }
+      } finally {
+        cur.close();
+      }
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+      if (h.baseGeneration !== 0) throw new NotFoundError(`store ${storeId} does not exist here, and this export only holds generations after ${h.baseGeneration}`, 'import a full export first');
+      creating = true;
+    }
+    const target = creating ? `${archivePath}.importing-${process.pid}` : archivePath;
+    if (creating) Archive.create(target, h.storeId, h.createdAt);
+    const fd = openSync(target, 'r+');
+    let visible = false;
+    try {
+      ftruncateSync(fd, h.baseLength); // drops a dead tail of an interrupted add or commit
+      copyRange(src, EXPORT_HEADER_SIZE, h.finalLength - h.baseLength, fd, h.baseLength);
+      fsyncSync(fd);
+      const sb: Superblock = {
+        storeId: h.storeId, seq: h.finalGeneration, committedLength: h.finalLength, indexOffset: h.indexOffset, indexLength: h.indexLength, createdAt: h.createdAt,
+      };
+      const report = checkArchive(target, { deep: true }, sb);
+      if (!report.ok) throw new IntegrityError(`${file}: the imported layers do not verify: ${report.problems[0].message}`);
+      const active = Archive.open(target);
+      const slot = active.slot;
+      active.close();
+      writeAll(fd, encodeSuperblock(sb), (1 - slot) * SLOT_SIZE);
+      fsyncSync(fd);
+      visible = true;
+    } finally {
+      if (!visible) ftruncateSync(fd, creating ? ARCHIVE_HEADER_SIZE : h.baseLength);
+      closeSync(fd);
+      if (creating && !visible) rmSync(target, { force: true });
+    }
+    if (creating) {
+      renameSync(target, archivePath);
+      fsyncDir(dirname(archivePath));
+    }
+    return { ...result, changed: true };
+  } finally {
+    closeSync(src);
+  }
+}

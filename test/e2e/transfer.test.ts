@@ -1,0 +1,114 @@
+// export / import: a store moved to an empty DIGSTORE_HOME keeps every root and every file; --since moves
+// only the new layers; a damaged export is refused with the integrity code and imports nothing; importing
+// twice changes nothing; an import that does not fit the store's history is refused.
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTempDirs, prng, run, snapshot, tempDir } from '../helpers.js';
+
+afterAll(cleanupTempDirs);
+
+const rand = prng(31);
+const home = tempDir('dig-tr-home-');
+const project = tempDir('dig-tr-');
+const dig = (...args: string[]) => run(args, { cwd: project, home });
+const files = new Map<string, Map<string, Buffer>>(); // root -> path -> content
+const exports = tempDir('dig-tr-files-');
+let storeId = '';
+
+function commit(changes: Record<string, Buffer>, msg: string): string {
+  for (const [p, d] of Object.entries(changes)) {
+    mkdirSync(join(project, p, '..'), { recursive: true });
+    writeFileSync(join(project, p), d);
+  }
+  dig('add', '-A');
+  const root = dig('commit', '-m', msg).stdout.trim();
+  const prev = [...files.values()].at(-1) ?? new Map<string, Buffer>();
+  files.set(root, new Map([...prev, ...Object.entries(changes)]));
+  return root;
+}
+
+function expectAllReadable(h: string): void {
+  for (const [root, content] of files) {
+    for (const [p, data] of content) {
+      const r = run(['cat', `urn:dig:chia:${storeId}:${root}/${p}`], { cwd: exports, home: h });
+      expect(r.code, `${p}@${root.slice(0, 8)}: ${r.stderr}`).toBe(0);
+      expect(r.stdoutBuf.equals(data)).toBe(true);
+    }
+  }
+}
+
+describe('export and import', () => {
+  it('a whole store into an empty home: every root and every file', () => {
+    storeId = JSON.parse(dig('init', '--json').stdout).storeId;
+    commit({ 'a.txt': Buffer.from('a'), 'big.bin': rand(1_500_000), 'd/x.bin': rand(30_000) }, 'one');
+    commit({ 'a.txt': Buffer.from('A'), 'n.txt': Buffer.from('new') }, 'two');
+    const e = JSON.parse(dig('export', join(exports, 'all.dig'), '--json').stdout);
+    expect(e).toMatchObject({ storeId, fromGeneration: 0, toGeneration: 2 });
+    const other = tempDir('dig-tr-other-');
+    const r = run(['import', join(exports, 'all.dig'), '--json'], { cwd: exports, home: other });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ storeId, generation: 2, changed: true });
+    expectAllReadable(other);
+    // The imported history is the same history.
+    const linked = tempDir('dig-tr-link-');
+    expect(run(['init', '--store-id', storeId], { cwd: linked, home: other }).code).toBe(0);
+    expect(JSON.parse(run(['history', '--json'], { cwd: linked, home: other }).stdout).map((g: { root: string }) => g.root)).toEqual([...files.keys()]);
+    expect(run(['check', '--deep'], { cwd: linked, home: other }).code).toBe(0);
+    // Importing the same file again changes nothing.
+    const before = snapshot(other);
+    const again = run(['import', join(exports, 'all.dig')], { cwd: exports, home: other });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/nothing to do/);
+    expect(snapshot(other)).toEqual(before);
+
+    // --since: only the new layers; they extend the imported store.
+    const root2 = [...files.keys()][1];
+    commit({ 'three.txt': Buffer.from('3') }, 'three');
+    const since = JSON.parse(dig('export', join(exports, 'since.dig'), '--since', root2.slice(0, 10), '--json').stdout);
+    expect(since).toMatchObject({ fromGeneration: 2, toGeneration: 3 });
+    expect(statSync(join(exports, 'since.dig')).size).toBeLessThan(statSync(join(exports, 'all.dig')).size / 10);
+    // Into an empty home it cannot stand alone…
+    const empty = tempDir('dig-tr-empty-');
+    const alone = run(['import', join(exports, 'since.dig')], { cwd: exports, home: empty });
+    expect(alone.code).toBe(4);
+    expect(alone.stderr).toMatch(/import a full export first/);
+    // …onto the store at generation 2 it fits.
+    const ext = run(['import', join(exports, 'since.dig')], { cwd: exports, home: other });
+    expect(ext.code, ext.stderr).toBe(0);
+    expectAllReadable(other);
+  });
+
+  it('a damaged export is refused with the integrity code; the target store is untouched', () => {
+    const good = readFileSync(join(exports, 'all.dig'));
+    const target = tempDir('dig-tr-bad-');
+    for (const at of [20, 300, Math.floor(good.length / 2), good.length - 5]) {
+      const bad = Buffer.from(good);
+      bad[at] ^= 0x20;
+      writeFileSync(join(exports, 'bad.dig'), bad);
+      const r = run(['import', join(exports, 'bad.dig')], { cwd: exports, home: target });
+      expect(r.code, `flip at ${at}: ${r.stderr}`).toBe(5);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(snapshot(target)).toEqual({});
+    }
+    writeFileSync(join(exports, 'short.dig'), good.subarray(0, good.length - 100));
+    expect(run(['import', join(exports, 'short.dig')], { cwd: exports, home: target }).code).toBe(5);
+    expect(run(['import', join(exports, 'missing.dig')], { cwd: exports, home: target }).code).toBe(4);
+    expect(snapshot(target)).toEqual({});
+  });
+
+  it('an export that does not extend the store is refused, and nothing changes', () => {
+    // The source store moves on; the other store (already at generation 3) gets the old full export: a no-op,
+    // and a since-export based on a generation it has diverged from is refused.
+    const other = tempDir('dig-tr-div-');
+    expect(run(['import', join(exports, 'all.dig')], { cwd: exports, home: other }).code).toBe(0);
+    const before = snapshot(other);
+    commit({ 'four.txt': Buffer.from('4') }, 'four');
+    const since3 = join(exports, 'since3.dig');
+    dig('export', since3, '--since', [...files.keys()][2]);
+    const r = run(['import', since3], { cwd: exports, home: other });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/extends generation 3/);
+    expect(snapshot(other)).toEqual(before);
+  });
+});
