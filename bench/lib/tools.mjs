@@ -6,12 +6,12 @@ import { measure, sumSteps } from './measure.mjs';
 export const CLI = resolve(new URL('../../dist/cli/main.js', import.meta.url).pathname);
 
 /** `digstore init` (untimed), then `add -r .` and `commit` as two timed CLI calls. */
-export function digstoreAddCommit(dir, home, { reAdd = false } = {}) {
+export function digstoreAddCommit(dir, home, { reAdd = false, initArgs = [] } = {}) {
   const env = { DIGSTORE_HOME: home };
   if (!reAdd) {
     rmSync(home, { recursive: true, force: true });
     rmSync(join(dir, '.digstore'), { force: true });
-    measure(process.execPath, [CLI, 'init', '-q'], { cwd: dir, env });
+    measure(process.execPath, [CLI, 'init', '-q', ...initArgs], { cwd: dir, env });
   }
   const add = measure(process.execPath, [CLI, 'add', '-r', '.', '--json'], { cwd: dir, env });
   const summary = JSON.parse(add.stdout.trim().split('\n').pop());

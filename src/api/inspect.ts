@@ -91,22 +91,28 @@ export interface SizeReport {
   logicalLatest: number;
   /** Bytes of every file of every generation (what keeping each generation whole would cost). */
   logicalAllGenerations: number;
-  /** Chunk bytes stored (each chunk once). */
+  /** Chunk bytes stored (each chunk once), as on disk (compressed where that helped). */
   storedData: number;
+  /** The same chunks uncompressed. */
+  chunkBytes: number;
   /** Layer records, indexes and headers. */
   storedMetadata: number;
   archiveBytes: number;
-  /** 1 - storedData / logicalAllGenerations. */
+  /** 1 - chunkBytes / logicalAllGenerations: what storing each chunk once saves. */
   dedupSavings: number;
+  /** 1 - storedData / chunkBytes: what compression saves on top. */
+  compressionSavings: number;
 }
 
 export function sizeReport(a: Archive): SizeReport {
   let logicalAll = 0;
   let data = 0;
+  let chunkBytes = 0;
   let files: FileEntry[] = [];
   for (const e of a.layers) {
     data += e.dataLength;
     const l = a.readLayer(e.number);
+    for (const c of l.chunkIndex) chunkBytes += c.length;
     files = l.type === 'full' ? l.files : applyDelta(files, l.files);
     logicalAll += sumSizes(files);
   }
@@ -114,7 +120,8 @@ export function sizeReport(a: Archive): SizeReport {
   const archiveBytes = a.sb.committedLength;
   return {
     logicalLatest: latest, logicalAllGenerations: logicalAll, storedData: data, storedMetadata: archiveBytes - data,
-    archiveBytes, dedupSavings: logicalAll === 0 ? 0 : 1 - data / logicalAll,
+    archiveBytes, chunkBytes, dedupSavings: logicalAll === 0 ? 0 : 1 - chunkBytes / logicalAll,
+    compressionSavings: chunkBytes === 0 ? 0 : 1 - data / chunkBytes,
   };
 }
 

@@ -1,6 +1,7 @@
 // Options accepted by the public API. Each call resolves its options against defaults into a new object;
 // the caller's object is never modified.
 import type { RangeSpec } from '../core/urn.js';
+import type { CompressionName } from '../core/compression.js';
 import type { ProgressEvent } from '../ingest/progress.js';
 
 export interface OpenOptions {
@@ -10,6 +11,8 @@ export interface OpenOptions {
 
 export interface InitOptions extends OpenOptions {
   name?: string;
+  /** Chunk compression for this store (written to its own config); default: the global config's. */
+  compression?: CompressionName;
   /** 64 lowercase hex; random when omitted. */
   storeId?: string;
 }

@@ -7,6 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fromHex, toHex } from '../core/digest.js';
 import { DigstoreError, ExistsError, NoStoreError, UsageError, fromSystemError, NotFoundError } from '../core/errors.js';
 import { isFullUrn, parseUrn } from '../core/urn.js';
+import { checkCompression } from '../core/compression.js';
 import { addEntry, scanDirectory, toRel, type ScanResult } from '../ingest/scan.js';
 import { IGNORE_FILE, IgnoreRules, type IgnoreVerdict } from '../ingest/ignore-rules.js';
 import { sortByPath } from '../core/paths.js';
@@ -70,7 +71,9 @@ export class Store extends StoreReader {
         } finally {
           archive.close();
         }
+        if (opts.compression) writeFileSync(paths.config, `[core]\ncompression = "${checkCompression(opts.compression, 'init')}"\n`);
       } catch (e) {
+        if (e instanceof DigstoreError) throw e;
         if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ExistsError(`store ${storeId} already exists in ${home}`);
         throw fromSystemError(e, `cannot create the store in ${home}`);
       }
@@ -266,7 +269,7 @@ export class Store extends StoreReader {
   private pipelineOptions(opts: AddOptions): PipelineOptions {
     const c = this.config;
     return {
-      params: chunkingParams(c), workers: opts.workers ?? c.performance.workers, batchSize: opts.batchSize,
+      params: chunkingParams(c), compression: c.core.compression, workers: opts.workers ?? c.performance.workers, batchSize: opts.batchSize,
       minBatch: c.adaptive.min_batch_size, maxBatch: c.adaptive.max_batch_size,
       streamingThreshold: opts.streamingThreshold ?? c.large_files.streaming_threshold,
       onProgress: opts.onProgress, signal: opts.signal,

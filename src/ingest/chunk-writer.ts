@@ -8,7 +8,10 @@ import type { ChunkIndex } from '../store/chunk-index.js';
 
 export interface DedupStats {
   newChunks: number;
+  /** Uncompressed bytes of the new chunks. */
   newBytes: number;
+  /** What they take on disk (after compression). */
+  storedBytes: number;
   reusedChunks: number;
   reusedBytes: number;
 }
@@ -17,7 +20,7 @@ export interface DedupStats {
 const key48 = (h: Uint8Array): number => h[0] + h[1] * 0x100 + h[2] * 0x10000 + h[3] * 0x1000000 + h[4] * 0x100000000 + h[5] * 0x10000000000;
 
 export class ChunkWriter {
-  readonly stats: DedupStats = { newChunks: 0, newBytes: 0, reusedChunks: 0, reusedBytes: 0 };
+  readonly stats: DedupStats = { newChunks: 0, newBytes: 0, storedBytes: 0, reusedChunks: 0, reusedBytes: 0 };
   private readonly staged = new Map<number, ChunkRef[]>();
 
   constructor(
@@ -41,8 +44,11 @@ export class ChunkWriter {
     return list?.find((c) => equalBytes(c.hash, hash));
   }
 
-  /** Returns where the chunk lives, appending `bytes` only if no copy exists yet. */
-  put(hash: Uint8Array, bytes: Uint8Array): ChunkRef {
+  /**
+   * Returns where the chunk lives, appending it only if no copy exists yet: its compressed form when the
+   * CPU stage produced one (`stored`), else the raw `bytes`.
+   */
+  put(hash: Uint8Array, bytes: Uint8Array, stored?: { codec: number; bytes: Uint8Array }): ChunkRef {
     const known = this.stagedRef(hash) ?? this.committed.lookup(hash);
     if (known) {
       this.stats.reusedChunks++;
@@ -50,11 +56,13 @@ export class ChunkWriter {
       return known;
     }
     // Copy the hash out of the worker's result buffer so that buffer can be released.
-    const ref: ChunkRef = { hash: Uint8Array.from(hash), offset: this.out.append(bytes), length: bytes.length, storedLength: bytes.length, codec: 0 };
+    const data = stored?.bytes ?? bytes;
+    const ref: ChunkRef = { hash: Uint8Array.from(hash), offset: this.out.append(data), length: bytes.length, storedLength: data.length, codec: stored?.codec ?? 0 };
     this.remember(ref);
     this.newChunks.push(ref);
     this.stats.newChunks++;
     this.stats.newBytes += bytes.length;
+    this.stats.storedBytes += data.length;
     return ref;
   }
 }

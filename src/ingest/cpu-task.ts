@@ -7,6 +7,7 @@ import { chunkRoot } from '../core/roots.js';
 import { sha256 } from '../core/digest.js';
 import type { ChunkingParams } from '../core/types.js';
 import { cdcFor, preparedFor } from './chunk-content.js';
+import { compressChunk, type CompressionName } from '../core/compression.js';
 
 export interface FileResult {
   hash: Uint8Array;
@@ -14,12 +15,19 @@ export interface FileResult {
   /** Chunk lengths and hashes, in file order. */
   lengths: number[];
   hashes: Uint8Array[];
+  /** Per chunk, the compressed form when it is smaller (undefined: store the raw bytes). */
+  stored: Array<StoredForm | undefined>;
+}
+
+export interface StoredForm {
+  codec: number;
+  bytes: Uint8Array;
 }
 
 const sha = sha256;
 
 /** Chunks and hashes files laid out back to back in `slab`; `sizes[i]` bytes each. */
-export function processBatch(slab: Uint8Array, sizes: ArrayLike<number>, params: ChunkingParams): Uint8Array {
+export function processBatch(slab: Uint8Array, sizes: ArrayLike<number>, params: ChunkingParams, compression: CompressionName = 'none'): Uint8Array {
   const w = new ByteWriter(sizes.length * 120 + 64);
   let off = 0;
   for (let i = 0; i < sizes.length; i++) {
@@ -43,9 +51,27 @@ export function processBatch(slab: Uint8Array, sizes: ArrayLike<number>, params:
       }
     }
     w.bytes(hash).bytes(chunkRoot(hashes, lengths)).u32(lengths.length);
-    for (let k = 0; k < lengths.length; k++) w.u32(lengths[k]).bytes(hashes[k]);
+    let c = 0;
+    for (let k = 0; k < lengths.length; k++) {
+      w.u32(lengths[k]).bytes(hashes[k]);
+      writeStored(w, compressChunk(data.subarray(c, c + lengths[k]), compression));
+      c += lengths[k];
+    }
   }
   return w.finish();
+}
+
+/** codec u8, then (when not raw) stored length u32 and the stored bytes. */
+export function writeStored(w: ByteWriter, s: StoredForm | undefined): void {
+  if (!s) w.u8(0);
+  else w.u8(s.codec).u32(s.bytes.length).bytes(s.bytes);
+}
+
+export function readStored(r: ByteReader): StoredForm | undefined {
+  const codec = r.u8();
+  if (codec === 0) return undefined;
+  const n = r.u32();
+  return { codec, bytes: r.bytes(n) };
 }
 
 export function unpackBatch(packed: Uint8Array, count: number): FileResult[] {
@@ -57,11 +83,13 @@ export function unpackBatch(packed: Uint8Array, count: number): FileResult[] {
     const n = r.u32();
     const lengths: number[] = new Array(n);
     const hashes: Uint8Array[] = new Array(n);
+    const stored: Array<StoredForm | undefined> = new Array(n);
     for (let k = 0; k < n; k++) {
       lengths[k] = r.u32();
       hashes[k] = r.bytes(32);
+      stored[k] = readStored(r);
     }
-    out[i] = { hash, chunkRoot: root, lengths, hashes };
+    out[i] = { hash, chunkRoot: root, lengths, hashes, stored };
   }
   return out;
 }
@@ -80,26 +108,29 @@ export class StreamChunker {
   private carried: Uint8Array = new Uint8Array(0);
   private readonly prepared;
 
-  constructor(readonly size: number, params: ChunkingParams) {
+  constructor(readonly size: number, params: ChunkingParams, private readonly compression: CompressionName = 'none') {
     const cdc = cdcFor(size, params);
     if (!cdc) throw new Error('StreamChunker is for files above the chunking threshold');
     this.prepared = preparedFor(cdc, params.normalization);
   }
 
   /** `buf` holds `prefix` bytes of room, then `length` bytes of the block. Offsets are relative to the carry. */
-  push(buf: Uint8Array, prefix: number, length: number, last: boolean): { carry: number; lengths: number[]; hashes: Uint8Array[] } {
+  push(buf: Uint8Array, prefix: number, length: number, last: boolean): { carry: number; lengths: number[]; hashes: Uint8Array[]; stored: Array<StoredForm | undefined> } {
     const carry = this.carried.length;
     if (carry > prefix) throw new Error('carry-over larger than the block prefix');
     buf.set(this.carried, prefix - carry);
     const region = buf.subarray(prefix - carry, prefix + length);
     const lengths = cutLengths(region, 0, region.length, this.prepared, last);
     const hashes: Uint8Array[] = new Array(lengths.length);
+    const stored: Array<StoredForm | undefined> = new Array(lengths.length);
     let s = 0;
     for (let k = 0; k < lengths.length; k++) {
-      hashes[k] = sha(region.subarray(s, s + lengths[k]));
+      const chunk = region.subarray(s, s + lengths[k]);
+      hashes[k] = sha(chunk);
+      stored[k] = compressChunk(chunk, this.compression);
       s += lengths[k];
     }
     this.carried = region.subarray(s);
-    return { carry, lengths, hashes };
+    return { carry, lengths, hashes, stored };
   }
 }

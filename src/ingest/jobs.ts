@@ -2,13 +2,16 @@
 // thread, or in-process when `workers: 0`. Buffers travel as transferred ArrayBuffers, never copied.
 import { createHash, type Hash } from 'node:crypto';
 import type { ChunkingParams } from '../core/types.js';
-import { processBatch, StreamChunker } from './cpu-task.js';
+import { ByteWriter } from '../core/bytes.js';
+import type { CompressionName } from '../core/compression.js';
+import { processBatch, StreamChunker, writeStored } from './cpu-task.js';
 
 export interface BatchJob {
   kind: 'batch';
   slab: Uint8Array;
   sizes: Uint32Array;
   params: ChunkingParams;
+  compression: CompressionName;
 }
 
 export interface StreamJob {
@@ -21,6 +24,7 @@ export interface StreamJob {
   length: number;
   last: boolean;
   params: ChunkingParams;
+  compression: CompressionName;
 }
 
 /** Whole-file SHA-256 of a streamed file, fed the same shared blocks on another thread. */
@@ -45,6 +49,8 @@ export interface StreamReply {
   carry: number;
   lengths: Uint32Array;
   hashes: Uint8Array;
+  /** Per chunk: codec u8, and for compressed chunks stored length u32 + bytes (cpu-task.ts writeStored). */
+  stored: Uint8Array;
 }
 
 export interface HashReply {
@@ -68,7 +74,7 @@ function own(u: Uint8Array): Uint8Array {
 }
 
 export function handleJob(job: Job, state: JobState): Reply {
-  if (job.kind === 'batch') return { kind: 'batch', packed: own(processBatch(job.slab, job.sizes, job.params)), slab: job.slab };
+  if (job.kind === 'batch') return { kind: 'batch', packed: own(processBatch(job.slab, job.sizes, job.params, job.compression)), slab: job.slab };
   if (job.kind === 'hash') {
     let h = state.hashes.get(job.fileId);
     if (!h) state.hashes.set(job.fileId, (h = createHash('sha256')));
@@ -78,19 +84,21 @@ export function handleJob(job: Job, state: JobState): Reply {
     return { kind: 'hash', fileHash: own(h.digest()) };
   }
   let s = state.chunkers.get(job.fileId);
-  if (!s) state.chunkers.set(job.fileId, (s = new StreamChunker(job.size, job.params)));
+  if (!s) state.chunkers.set(job.fileId, (s = new StreamChunker(job.size, job.params, job.compression)));
   const r = s.push(job.buf, job.prefix, job.length, job.last);
   if (job.last) state.chunkers.delete(job.fileId);
   const hashes = new Uint8Array(r.hashes.length * 32);
   r.hashes.forEach((h, i) => hashes.set(h, i * 32));
-  return { kind: 'stream', carry: r.carry, lengths: Uint32Array.from(r.lengths), hashes };
+  const w = new ByteWriter(r.lengths.length + 64);
+  for (const st of r.stored) writeStored(w, st);
+  return { kind: 'stream', carry: r.carry, lengths: Uint32Array.from(r.lengths), hashes, stored: own(w.finish()) };
 }
 
 /** The ArrayBuffers a message can hand over instead of copying (shared buffers are shared, not moved). */
 export function transferables(m: Job | Reply): ArrayBuffer[] {
   const list: ArrayBufferLike[] = [];
   if (m.kind === 'batch') list.push(m.slab.buffer, ...('packed' in m ? [m.packed.buffer] : []));
-  else if (m.kind === 'stream' && 'lengths' in m) list.push(m.lengths.buffer, m.hashes.buffer);
+  else if (m.kind === 'stream' && 'lengths' in m) list.push(m.lengths.buffer, m.hashes.buffer, m.stored.buffer);
   else if (m.kind === 'hash' && 'fileHash' in m && m.fileHash) list.push(m.fileHash.buffer);
   return [...new Set(list)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
 }

@@ -7,7 +7,9 @@ import { DigstoreError } from '../core/errors.js';
 import { chunkRoot } from '../core/roots.js';
 import type { ChunkRef, ChunkingParams } from '../core/types.js';
 import type { ChunkWriter } from './chunk-writer.js';
-import { unpackBatch } from './cpu-task.js';
+import { readStored, unpackBatch } from './cpu-task.js';
+import { ByteReader } from '../core/bytes.js';
+import type { CompressionName } from '../core/compression.js';
 import type { BatchReply, HashReply, StreamReply } from './jobs.js';
 import type { ProgressEvent } from './progress.js';
 import { readBatch, readInto } from './read-batch.js';
@@ -17,6 +19,8 @@ import { SlabPool } from './slab-pool.js';
 
 export interface PipelineOptions {
   params: ChunkingParams;
+  /** Per-chunk compression, done in the CPU stage (default none). */
+  compression?: CompressionName;
   /** Worker threads for the CPU stage; 0 runs it in-process. */
   workers: number | 'auto';
   /** Files per batch; adaptive (from the average file size) when undefined. */
@@ -114,14 +118,14 @@ export async function runPipeline(files: readonly ScannedFile[], writer: ChunkWr
     const b = readBatch(batch, slabs);
     failed.push(...b.failed);
     filesDone += b.failed.length;
-    track(bytes, pool.run({ kind: 'batch', slab: b.slab, sizes: b.sizes, params: opts.params }).then((r) => {
+    track(bytes, pool.run({ kind: 'batch', slab: b.slab, sizes: b.sizes, params: opts.params, compression: opts.compression ?? 'none' }).then((r) => {
       const reply = r as BatchReply;
       const results = unpackBatch(reply.packed, b.files.length);
       let off = 0;
       for (let i = 0; i < b.files.length; i++) {
         const res = results[i];
         const chunks = res.lengths.map((len, k) => {
-          const ref = writer.put(res.hashes[k], reply.slab.subarray(off, off + len));
+          const ref = writer.put(res.hashes[k], reply.slab.subarray(off, off + len), res.stored[k]);
           off += len;
           return ref;
         });
@@ -175,13 +179,14 @@ export async function runPipeline(files: readonly ScannedFile[], writer: ChunkWr
         pos += n;
         last = n < want || pos >= f.size;
         refs.set(buf.buffer, 2);
-        const cut = pool.run({ kind: 'stream', fileId, size: f.size, buf, prefix, length: n, last, params: opts.params }, cutter).then((r) => {
+        const cut = pool.run({ kind: 'stream', fileId, size: f.size, buf, prefix, length: n, last, params: opts.params, compression: opts.compression ?? 'none' }, cutter).then((r) => {
           const reply = r as StreamReply;
           let off = prefix - reply.carry;
+          const stored = new ByteReader(reply.stored, 'worker result');
           for (let k = 0; k < reply.lengths.length; k++) {
             const len = reply.lengths[k];
             const h = reply.hashes.subarray(k * 32, k * 32 + 32);
-            chunks.push(writer.put(h, buf.subarray(off, off + len)));
+            chunks.push(writer.put(h, buf.subarray(off, off + len), readStored(stored)));
             hashes.push(h);
             off += len;
           }

@@ -25,7 +25,9 @@ export interface AddSummary {
   deleted: number;
   bytes: number;
   newChunks: number;
+  /** Uncompressed bytes of the new chunks, and what they take on disk. */
   newBytes: number;
+  storedBytes: number;
   reusedChunks: number;
   reusedBytes: number;
   failed: Array<{ path: string; reason: string }>;

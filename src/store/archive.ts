@@ -10,6 +10,7 @@ import {
 } from '../core/codecs/superblock-codec.js';
 import { equalBytes, sha256, toHex } from '../core/digest.js';
 import { CorruptDataError, NotFoundError, fromSystemError } from '../core/errors.js';
+import { decompressChunk } from '../core/compression.js';
 import type { ChunkRef } from '../core/types.js';
 import { readAt, writeAll } from './fs-utils.js';
 
@@ -135,9 +136,12 @@ export class Archive {
     if (ref.offset + ref.storedLength > this.sb.committedLength) {
       throw new CorruptDataError(`chunk ${toHex(ref.hash)}: location outside the committed archive`);
     }
-    const data = readAt(this.fd, ref.offset, ref.storedLength);
-    if (data.length !== ref.storedLength || !equalBytes(sha256(data), ref.hash)) {
-      throw new CorruptDataError(`chunk ${toHex(ref.hash)} at offset ${ref.offset}: content does not match its hash`);
+    const what = `chunk ${toHex(ref.hash)} at offset ${ref.offset}`;
+    const stored = readAt(this.fd, ref.offset, ref.storedLength);
+    if (stored.length !== ref.storedLength) throw new CorruptDataError(`${what}: truncated`);
+    const data = ref.codec === 0 ? stored : decompressChunk(stored, ref.codec, ref.length, what);
+    if (data.length !== ref.length || !equalBytes(sha256(data), ref.hash)) {
+      throw new CorruptDataError(`${what}: content does not match its hash`);
     }
     return data;
   }

@@ -4,10 +4,11 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'smol-toml';
 import { UsageError } from '../core/errors.js';
 import type { ChunkingParams } from '../core/types.js';
+import { checkCompression, type CompressionName } from '../core/compression.js';
 
 export interface Config {
   user: { name: string; email: string };
-  core: { compression: string; delta_chain_limit: number };
+  core: { compression: CompressionName; delta_chain_limit: number };
   small_files: { batch_size: number; chunk_min: number; chunk_avg: number; chunk_max: number; skip_chunking_threshold: number };
   medium_files: { chunk_min: number; chunk_avg: number; chunk_max: number };
   large_files: { streaming_threshold: number; chunk_min: number; chunk_avg: number; chunk_max: number };
@@ -18,7 +19,8 @@ export interface Config {
 export const DEFAULTS: Readonly<Config> = Object.freeze({
   user: { name: '', email: '' },
   // delta_chain_limit: a full layer at least every N generations, so any root resolves in <= N layer reads.
-  core: { compression: 'none', delta_chain_limit: 10 },
+  // compression: brotli is Node 20's best built-in (zstd arrives in Node 22.15; see core/compression.ts).
+  core: { compression: 'brotli' as CompressionName, delta_chain_limit: 10 },
   small_files: { batch_size: 200, chunk_min: 1024, chunk_avg: 4096, chunk_max: 16384, skip_chunking_threshold: 4096 },
   // Not in the spec's table: files between the small and large thresholds. 64 KiB average keeps per-chunk
   // bookkeeping low for multi-megabyte files while still deduplicating edits well.
@@ -61,6 +63,7 @@ export function applyToml(base: Config, text: string, where: string): Config {
   }
   const out = structuredClone(base) as Config;
   mergeInto(out as unknown as Table, parsed, where);
+  checkCompression(out.core.compression, where);
   return out;
 }
 

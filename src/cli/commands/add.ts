@@ -47,7 +47,7 @@ export function registerAdd(program: Command): void {
       // Like the progress line, the summary is for a person watching: not written into logs and pipes.
       if (process.stderr.isTTY || opts.progress || out.opts.verbose) out.note(
         `staged ${r.staged} files, ${r.unchanged} unchanged (${r.skippedByStatCache} not re-read); ` +
-          `read ${formatBytes(r.bytes)}: ${r.newChunks} new chunks (${formatBytes(r.newBytes)}), ${r.reusedChunks} reused, ` +
+          `read ${formatBytes(r.bytes)}: ${r.newChunks} new chunks (${formatBytes(r.newBytes)}, ${formatBytes(r.storedBytes)} stored), ${r.reusedChunks} reused, ` +
           `${dedupText(r.newBytes, r.reusedBytes)}; ${secs.toFixed(2)} s, ${(r.files / Math.max(secs, 1e-3)).toFixed(0)} files/s, ` +
           `${(r.bytes / 1e6 / Math.max(secs, 1e-3)).toFixed(1)} MB/s`,
       );

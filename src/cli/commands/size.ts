@@ -14,6 +14,7 @@ export function registerSize(program: Command): void {
         `latest generation  ${formatBytes(s.logicalLatest)}`, `all generations    ${formatBytes(s.logicalAllGenerations)}`,
         `stored chunk data  ${formatBytes(s.storedData)}`, `stored metadata    ${formatBytes(s.storedMetadata)}`,
         `archive            ${formatBytes(s.archiveBytes)}`, `dedup savings      ${(s.dedupSavings * 100).toFixed(1)}%`,
+        `compression saves  ${(s.compressionSavings * 100).toFixed(1)}% (chunks ${formatBytes(s.chunkBytes)} uncompressed)`,
       ], s);
     });
   program
