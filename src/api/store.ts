@@ -2,7 +2,7 @@
 // print. This file holds opening/creating stores and the writers (add, rm, commit, import: they take the
 // store lock) and the working tree (status, ignore rules); what only reads is in store-reader.ts.
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fromHex, toHex } from '../core/digest.js';
 import { DigstoreError, ExistsError, NoStoreError, UsageError, fromSystemError, NotFoundError } from '../core/errors.js';
@@ -22,6 +22,7 @@ import { resolveHome, storePaths, type StorePaths } from '../store/home.js';
 import { acquireLock } from '../store/lock.js';
 import { readAt } from '../store/fs-utils.js';
 import { importArchive, type ImportResult } from '../store/transfer.js';
+import { compactArchive, planGc, type GcReport } from '../store/compact.js';
 import { EXPORT_HEADER_SIZE, decodeExportHeader } from '../core/codecs/export-codec.js';
 import { LINK_FILE, LINK_VERSION, encodeLink, findProjectRoot, readLink } from '../store/project.js';
 import { loadStaging, saveStaging } from '../store/staging.js';
@@ -332,6 +333,25 @@ export class Store extends StoreReader {
       return { removed: sortByPath(removed.map((path) => ({ path }))).map((e) => e.path), unlinked: opts.cached ? [] : unlinkWorkingFiles(this.projectRoot, removed) };
     } finally {
       archive.close();
+      lock.release();
+    }
+  }
+
+  /**
+   * Drops what no generation needs (store/compact.ts): chunks staged and replaced before a commit, superseded
+   * layer indexes. Keeps every generation and every root. `dryRun` only reports.
+   */
+  async gc(opts: { dryRun?: boolean; lockWaitMs?: number } = {}): Promise<GcReport> {
+    if (opts.dryRun) return this.withArchive(planGc);
+    const lock = await acquireLock(this.paths.lock, opts.lockWaitMs ?? LOCK_WAIT_MS);
+    try {
+      const staged = this.withArchive((a) => loadStaging(this.paths.staging, a).entries.length);
+      if (staged > 0) throw new UsageError('there are staged changes: gc rewrites the archive and would drop them', 'commit them first');
+      const r = compactArchive(this.paths.archive);
+      // Chunk offsets moved: the chunk index cache is rebuilt on next use.
+      if (r.rewritten) rmSync(this.paths.chunkIndex, { force: true });
+      return r;
+    } finally {
       lock.release();
     }
   }

@@ -15,6 +15,7 @@ import { registerStatus } from './commands/status.js';
 import { registerRm } from './commands/rm.js';
 import { registerExtract } from './commands/extract.js';
 import { registerTransfer } from './commands/transfer.js';
+import { registerGc } from './commands/gc.js';
 import { registerHistory } from './commands/history.js';
 import { registerLayers } from './commands/layers.js';
 import { registerSize } from './commands/size.js';
@@ -37,7 +38,7 @@ function buildProgram(): Command {
       outputError: (str, write) => write(`${colours.red('error:')} ${str.replace(/^error: /, '').trim()} (see \`digstore --help\`)\n`),
     })
     .exitOverride();
-  for (const register of [registerInit, registerAdd, registerRm, registerCommit, registerStatus, registerLog, registerHistory, registerDiff, registerLayers, registerSize, registerGet, registerExtract, registerProve, registerVerify, registerCheckIgnore, registerCheck, registerTransfer]) {
+  for (const register of [registerInit, registerAdd, registerRm, registerCommit, registerStatus, registerLog, registerHistory, registerDiff, registerLayers, registerSize, registerGet, registerExtract, registerProve, registerVerify, registerCheckIgnore, registerCheck, registerTransfer, registerGc]) {
     register(program);
   }
   for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());

@@ -19,7 +19,7 @@ import { fsyncDir, readAt, writeAll } from './fs-utils.js';
 const BLOCK = 4 << 20;
 
 /** Copies `length` bytes from `src` at `from` to `dst` at `to`, feeding each block to `hash`. */
-function copyRange(src: number, from: number, length: number, dst: number, to: number, hash?: ReturnType<typeof createHash>): void {
+export function copyRange(src: number, from: number, length: number, dst: number, to: number, hash?: ReturnType<typeof createHash>): void {
   const buf = Buffer.allocUnsafe(Math.min(BLOCK, Math.max(1, length)));
   for (let done = 0; done < length; ) {
     const n = readSync(src, buf, 0, Math.min(buf.length, length - done), from + done);

@@ -1,0 +1,51 @@
+// `gc` and `archive`: reclaiming space, and the archive file itself (stats, verification, compaction).
+import type { Command } from 'commander';
+import type { GcReport } from '../../store/compact.js';
+import { UsageError } from '../../core/errors.js';
+import { lockWait, openStore, output } from '../context.js';
+import { formatBytes } from '../output.js';
+import { checkReportLines } from './check.js';
+
+const describe = (r: GcReport, dry: boolean) => [
+  `${r.unreferencedChunks} chunks (${formatBytes(r.unreferencedBytes)}) no generation names, ${formatBytes(r.deadIndexBytes)} of superseded indexes`,
+  dry || !r.rewritten
+    ? `archive ${formatBytes(r.archiveBytes)}${r.compactedBytes < r.archiveBytes ? `; compacted it would be ${formatBytes(r.compactedBytes)}` : ': nothing to reclaim'}`
+    : `archive ${formatBytes(r.archiveBytes)} -> ${formatBytes(r.compactedBytes)}`,
+];
+
+export function registerGc(program: Command): void {
+  program
+    .command('gc')
+    .description('drop stored data no generation needs (every generation and root is kept)')
+    .option('-n, --dry-run', 'only report what would be reclaimed')
+    .option('--wait <seconds>', 'wait this long for another writer to finish (default 5)')
+    .action(async (opts: { dryRun?: boolean; wait?: string }, cmd: Command) => {
+      const r = await openStore().gc({ dryRun: opts.dryRun, lockWaitMs: lockWait(opts.wait) });
+      output(cmd).result(describe(r, Boolean(opts.dryRun)), r);
+    });
+  program
+    .command('archive')
+    .description('the store archive file: --stats, --verify (every checksum and chunk) or --compact')
+    .option('--stats', 'sizes: layers, chunk data, metadata, reclaimable bytes')
+    .option('--verify', 'verify every checksum, root and chunk (as check --deep)')
+    .option('--compact', 'rewrite without unneeded bytes, atomically (as gc)')
+    .option('--wait <seconds>', 'with --compact: wait this long for another writer (default 5)')
+    .action(async (opts: { stats?: boolean; verify?: boolean; compact?: boolean; wait?: string }, cmd: Command) => {
+      const out = output(cmd);
+      const n = [opts.stats, opts.verify, opts.compact].filter(Boolean).length;
+      if (n !== 1) throw new UsageError('give exactly one of --stats, --verify, --compact');
+      const store = openStore();
+      if (opts.compact) {
+        const r = await store.gc({ lockWaitMs: lockWait(opts.wait) });
+        out.result(describe(r, false), r);
+      } else if (opts.verify) {
+        checkReportLines(out, store.check({ deep: true }), true);
+      } else {
+        const r = await store.gc({ dryRun: true });
+        const s = store.size();
+        out.result([`archive      ${store.paths.archive}`, `layers       ${r.layers}`, `size         ${formatBytes(s.archiveBytes)}`,
+          `chunk data   ${formatBytes(s.storedData)} (${formatBytes(s.chunkBytes)} uncompressed)`, `metadata     ${formatBytes(s.storedMetadata)}`,
+          `reclaimable  ${formatBytes(r.archiveBytes - r.compactedBytes)} (digstore gc)`], { ...s, ...r, archive: store.paths.archive });
+      }
+    });
+}
