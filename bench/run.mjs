@@ -13,11 +13,12 @@ import { measure } from './lib/measure.mjs';
 import { inMemory } from './lib/inmemory.mjs';
 import { verifyTree } from './lib/verify.mjs';
 import { proofScenario } from './lib/proofs.mjs';
+import { manyLayers } from './lib/many-layers.mjs';
 
 const here = dirname(new URL(import.meta.url).pathname);
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
-const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
 const work = process.env.BENCH_DIR ?? join(here, 'work');
 mkdirSync(work, { recursive: true });
 const notes = [];
@@ -147,6 +148,13 @@ if (only.includes('i')) {
     comp = best(comp, digstoreAddCommit(dir, home));
     row('i', `${label}: --no-compression`, raw);
     row('i', `${label}: brotli (default)`, comp, { extra: { note: `${(comp.seconds / raw.seconds).toFixed(2)} x uncompressed time` } });
+  }
+}
+
+if (only.includes('j')) {
+  for (const r of await manyLayers(work, quick ? 100 : 1000)) {
+    rows.push({ scenario: 'j', tool: r.label, seconds: r.ms / 1000, rssMB: r.rssMB ?? null, note: r.note });
+    console.error(`  j ${r.label}: ${r.ms.toFixed(1)} ms ${r.note ?? ''}`);
   }
 }
 

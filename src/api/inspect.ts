@@ -15,7 +15,7 @@ export interface HistoryEntry {
   layerRoot: string;
   /** The layer that records this generation (every layer is full: generation n is layer n). */
   layer: number;
-  type: 'full' | 'delta';
+  type: 'full' | 'delta' | 'pruned';
   timestamp: number;
   time: string;
   message: string;
@@ -25,6 +25,12 @@ export interface HistoryEntry {
 
 export function history(a: Archive): HistoryEntry[] {
   return a.layers.map((e) => {
+    if (e.type === 'pruned') {
+      return {
+        generation: e.number, root: toHex(e.storeRoot), layerRoot: toHex(e.layerRoot), layer: e.number, type: e.type,
+        timestamp: e.timestamp, time: new Date(e.timestamp).toISOString(), message: '', author: '', files: 0,
+      };
+    }
     const v = a.layerView(e.number);
     return {
       generation: e.number, root: toHex(e.storeRoot), layerRoot: toHex(e.layerRoot), layer: e.number, type: e.type,
@@ -35,7 +41,7 @@ export function history(a: Archive): HistoryEntry[] {
 
 export interface LayerInfo {
   number: number;
-  type: 'full' | 'delta';
+  type: 'full' | 'delta' | 'pruned';
   timestamp: number;
   /** File entries this layer records (a delta: only the changes and deletions). */
   entries: number;
@@ -51,6 +57,9 @@ export interface LayerInfo {
 
 export function layers(a: Archive): LayerInfo[] {
   return a.layers.map((e) => {
+    if (e.type === 'pruned') {
+      return { number: e.number, type: e.type, timestamp: e.timestamp, entries: 0, files: 0, chunks: 0, dataBytes: 0, recordBytes: 0, layerRoot: toHex(e.layerRoot), root: toHex(e.storeRoot) };
+    }
     const v = a.layerView(e.number);
     return {
       number: e.number, type: e.type, timestamp: e.timestamp, entries: v.fileCount, files: v.totalFiles, chunks: v.chunkCount,
@@ -109,7 +118,7 @@ export function sizeReport(a: Archive): SizeReport {
   let data = 0;
   let chunkBytes = 0;
   let files: FileEntry[] = [];
-  for (const e of a.layers) {
+  for (const e of a.storedLayers) {
     data += e.dataLength;
     const l = a.readLayer(e.number);
     for (const c of l.chunkIndex) chunkBytes += c.length;
@@ -143,7 +152,7 @@ export interface StatsReport {
 
 export function statsReport(a: Archive, storeFiles: number): StatsReport {
   const sizes: number[] = [];
-  for (const e of a.layers) for (const c of a.readLayer(e.number).chunkIndex) sizes.push(c.length);
+  for (const e of a.storedLayers) for (const c of a.readLayer(e.number).chunkIndex) sizes.push(c.length);
   const files = generationFiles(a, a.seq);
   let refs = 0;
   const distinct = new Set<number>();

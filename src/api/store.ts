@@ -339,15 +339,18 @@ export class Store extends StoreReader {
 
   /**
    * Drops what no generation needs (store/compact.ts): chunks staged and replaced before a commit, superseded
-   * layer indexes. Keeps every generation and every root. `dryRun` only reports.
+   * layer indexes; with `keepHistory` N, the data of generations before the last N (their roots stay).
+   * Every root is kept. `dryRun` only reports.
    */
-  async gc(opts: { dryRun?: boolean; lockWaitMs?: number } = {}): Promise<GcReport> {
-    if (opts.dryRun) return this.withArchive(planGc);
+  async gc(opts: { dryRun?: boolean; keepHistory?: number; lockWaitMs?: number } = {}): Promise<GcReport> {
+    const keep = opts.keepHistory;
+    if (keep !== undefined && !(Number.isInteger(keep) && keep >= 1)) throw new UsageError(`--keep-history must be a whole number >= 1, not ${keep}`);
+    if (opts.dryRun) return this.withArchive((a) => planGc(a, keep));
     const lock = await acquireLock(this.paths.lock, opts.lockWaitMs ?? LOCK_WAIT_MS);
     try {
       const staged = this.withArchive((a) => loadStaging(this.paths.staging, a).entries.length);
       if (staged > 0) throw new UsageError('there are staged changes: gc rewrites the archive and would drop them', 'commit them first');
-      const r = compactArchive(this.paths.archive);
+      const r = compactArchive(this.paths.archive, keep);
       // Chunk offsets moved: the chunk index cache is rebuilt on next use.
       if (r.rewritten) rmSync(this.paths.chunkIndex, { force: true });
       return r;

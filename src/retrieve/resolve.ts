@@ -4,7 +4,7 @@ import { toHex } from '../core/digest.js';
 import { NotFoundError, UsageError } from '../core/errors.js';
 import { assertStoredPath } from '../core/paths.js';
 import type { FileEntry } from '../core/types.js';
-import type { Archive } from '../store/archive.js';
+import { prunedError, type Archive } from '../store/archive.js';
 import { findEntry } from '../store/generations.js';
 
 /** The layer number of the generation `root` names; the latest when `root` is undefined. */
@@ -19,6 +19,7 @@ export function resolveGeneration(archive: Archive, root?: string): number {
   const matches = archive.layers.filter((l) => toHex(l.storeRoot).startsWith(root));
   if (matches.length === 0) throw new NotFoundError(`no generation has root ${root}`, 'see `digstore log` for the roots');
   if (matches.length > 1) throw new UsageError(`root prefix ${root} is ambiguous (${matches.length} generations)`, 'give more hex digits');
+  if (matches[0].type === 'pruned') throw prunedError(matches[0].number);
   return matches[0].number;
 }
 

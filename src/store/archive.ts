@@ -14,6 +14,10 @@ import { decompressChunk } from '../core/compression.js';
 import type { ChunkRef } from '../core/types.js';
 import { readAt, writeAll } from './fs-utils.js';
 
+export function prunedError(n: number): NotFoundError {
+  return new NotFoundError(`generation ${n} was removed by gc --keep-history (its root stays in the history)`, 'see `digstore history`');
+}
+
 export class Archive {
   private readonly layerCache = new Map<number, Layer>();
   private readonly viewCache = new Map<number, LayerView>();
@@ -80,6 +84,10 @@ export class Archive {
     if (layers.length !== sb.seq) throw new CorruptDataError(`${path}: layer count ${layers.length} does not match generation ${sb.seq}`);
     // Locations come from disk: bound them before anything is allocated or read from them.
     for (const l of layers) {
+      if (l.type === 'pruned') {
+        if (l.recordLength !== 0 || l.dataLength !== 0) throw new CorruptDataError(`${path}: pruned layer ${l.number} has a location`);
+        continue;
+      }
       if (l.dataOffset < ARCHIVE_HEADER_SIZE || l.recordOffset + l.recordLength > sb.indexOffset || l.dataOffset + l.dataLength > l.recordOffset) {
         throw new CorruptDataError(`${path}: layer ${l.number} location out of range`);
       }
@@ -105,11 +113,17 @@ export class Archive {
     return e;
   }
 
+  /** The layers that still have a record (not pruned by `gc --keep-history`), oldest first. */
+  get storedLayers(): LayerIndexEntry[] {
+    return this.layers.filter((e) => e.type !== 'pruned');
+  }
+
   /** Layer `n` with entries decoded on demand (a lookup in a 100k-file layer decodes ~17 paths). */
   layerView(n: number): LayerView {
     const cached = this.viewCache.get(n);
     if (cached) return cached;
     const e = this.layerEntry(n);
+    if (e.type === 'pruned') throw prunedError(n);
     const what = `layer ${n}`;
     const bytes = readAt(this.fd, e.recordOffset, e.recordLength);
     this.layerReads++;

@@ -67,6 +67,13 @@ export function checkArchive(path: string, opts: { deep?: boolean; layer?: numbe
     let current: FileEntry[] = []; // the complete file set of the generation being checked
     for (const e of archive.layers) {
       const n = e.number;
+      if (e.type === 'pruned') {
+        // Removed by gc --keep-history: only its roots remain; the chain of roots must still hold.
+        roots.push(e.layerRoot);
+        if (!equalBytes(storeRoot(roots), e.storeRoot)) problem(n, `root hash of pruned generation ${n} does not recompute`);
+        current = [];
+        continue;
+      }
       let layer;
       try {
         layer = archive.readLayer(n);
@@ -76,7 +83,8 @@ export function checkArchive(path: string, opts: { deep?: boolean; layer?: numbe
         if (e.type === 'full') current = [];
         continue;
       }
-      if (layer.type !== e.type || (n === 1 && layer.type !== 'full')) problem(n, 'layer type does not match the layer index');
+      const firstStored = archive.layers[n - 2]?.type === 'pruned' || n === 1;
+      if (layer.type !== e.type || (firstStored && layer.type !== 'full')) problem(n, 'layer type does not match the layer index');
       current = layer.type === 'full' ? layer.files : applyDelta(current, layer.files);
       // The chunk index must tile the layer's data region exactly, with nothing unaccounted for.
       let pos = layer.dataOffset;

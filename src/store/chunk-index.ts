@@ -35,7 +35,7 @@ export class ChunkIndex {
       // Missing, stale or damaged: it is only a cache, rebuild it below.
     }
     const refs: ChunkRef[] = [];
-    for (const e of archive.layers) refs.push(...archive.readLayer(e.number).chunkIndex);
+    for (const e of archive.storedLayers) refs.push(...archive.readLayer(e.number).chunkIndex);
     const idx = ChunkIndex.empty().merged(refs);
     idx.save(file, archive);
     return idx;

@@ -1,7 +1,8 @@
 // gc / archive --compact: rewrites the archive without what no generation needs — chunks that were staged
 // and then replaced before a commit (their bytes sit in a layer's data region, but no file names them) and
-// the layer indexes each commit appended and the next one superseded. Every generation is kept; roots do
-// not change (they never depend on archive offsets), only where bytes sit.
+// the layer indexes each commit appended and the next one superseded; with --keep-history N, also the
+// generations before the last N (their roots stay in the index). No root changes (roots never depend on
+// archive offsets), only where bytes sit.
 //
 // Crash safety: the new archive is written to a temporary file beside the old one, fsynced, verified in
 // full (every checksum, every root recomputed, every chunk re-hashed), and renamed over it in one step.
@@ -13,16 +14,19 @@ import { CHUNK_REF_SIZE } from '../core/codecs/common.js';
 import { encodeLayer } from '../core/codecs/layer-codec.js';
 import { encodeLayerIndex, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
 import { ARCHIVE_HEADER_SIZE, encodeSuperblock } from '../core/codecs/superblock-codec.js';
-import { equalBytes } from '../core/digest.js';
+import { equalBytes, ZERO_HASH } from '../core/digest.js';
 import { IntegrityError } from '../core/errors.js';
-import type { ChunkRef } from '../core/types.js';
+import type { ChunkRef, FileEntry } from '../core/types.js';
 import { Archive } from './archive.js';
 import { checkArchive } from './check.js';
+import { generationFiles } from './generations.js';
 import { fsyncDir, writeAll } from './fs-utils.js';
 import { copyRange } from './transfer.js';
 
 export interface GcReport {
   layers: number;
+  /** Generations removed (by this or an earlier `--keep-history`): only their roots remain. */
+  pruned: number;
   /** Chunks stored but named by no file of any generation, and their bytes on disk. */
   unreferencedChunks: number;
   unreferencedBytes: number;
@@ -37,27 +41,42 @@ export interface GcReport {
 
 const TMP_MARK = '.compact-';
 
-/** Offsets of every chunk some file of some layer names (all generations are kept). */
-function referenced(a: Archive): Set<number> {
+/** The first generation a gc keeping `keep` generations keeps (all when undefined). */
+export function firstKept(a: Archive, keep?: number): number {
+  const firstStored = a.storedLayers[0]?.number ?? 1;
+  return Math.max(firstStored, keep === undefined ? 1 : a.seq - keep + 1);
+}
+
+/** Offsets of every chunk some file of a kept generation names (the first kept one as a complete set). */
+function referenced(a: Archive, first: number): Set<number> {
   const used = new Set<number>();
-  for (const e of a.layers) for (const f of a.readLayer(e.number).files) for (const c of f.chunks) used.add(c.offset);
+  const add = (files: readonly FileEntry[]) => {
+    for (const f of files) for (const c of f.chunks) used.add(c.offset);
+  };
+  if (a.seq > 0) add(generationFiles(a, first));
+  for (const e of a.storedLayers) if (e.number > first) add(a.readLayer(e.number).files);
   return used;
 }
 
-export function planGc(a: Archive): GcReport {
-  const used = referenced(a);
-  let unreferencedChunks = 0, unreferencedBytes = 0, layerBytes = 0;
-  for (const e of a.layers) {
+export function planGc(a: Archive, keep?: number): GcReport {
+  const first = firstKept(a, keep);
+  const used = referenced(a, first);
+  let unreferencedChunks = 0, unreferencedBytes = 0, layerBytes = 0, droppedRecords = 0;
+  for (const e of a.storedLayers) {
     layerBytes += e.dataLength + e.recordLength;
+    if (e.number < first) droppedRecords += e.recordLength;
     for (const c of a.readLayer(e.number).chunkIndex) {
       if (!used.has(c.offset)) (unreferencedChunks++, (unreferencedBytes += c.storedLength));
     }
   }
   const archiveBytes = a.sb.committedLength;
-  // Each dropped chunk also leaves its layer's chunk index (one chunk ref).
-  const compacted = a.seq === 0 ? archiveBytes : ARCHIVE_HEADER_SIZE + layerBytes - unreferencedBytes - unreferencedChunks * CHUNK_REF_SIZE + encodeLayerIndex(a.layers).length;
+  // Each dropped chunk also leaves its layer's chunk index (one chunk ref). With --keep-history the first kept
+  // layer becomes full (it may grow) and the records of pruned layers go: then this is an estimate.
+  const compacted = a.seq === 0 ? archiveBytes
+    : ARCHIVE_HEADER_SIZE + layerBytes - droppedRecords - unreferencedBytes - unreferencedChunks * CHUNK_REF_SIZE + encodeLayerIndex(a.layers).length;
   return {
-    layers: a.seq, unreferencedChunks, unreferencedBytes, deadIndexBytes: archiveBytes - ARCHIVE_HEADER_SIZE - layerBytes - (a.seq ? a.sb.indexLength : 0),
+    layers: a.seq, pruned: first - 1, unreferencedChunks, unreferencedBytes,
+    deadIndexBytes: archiveBytes - ARCHIVE_HEADER_SIZE - layerBytes - (a.seq ? a.sb.indexLength : 0),
     archiveBytes, compactedBytes: compacted, rewritten: false,
   };
 }
@@ -71,58 +90,62 @@ export function removeStaleTemps(archivePath: string): void {
   }
 }
 
-/** Rewrites the archive compactly (the caller holds the store lock and has checked nothing is staged). */
-export function compactArchive(archivePath: string, beforeRename: () => void = () => {}): GcReport {
+/**
+ * Rewrites the archive compactly (the caller holds the store lock and has checked nothing is staged). With
+ * `keep`, generations before the last `keep` are pruned: their index entries keep only the roots (so every
+ * later root is unchanged), and the first kept generation is written as a full layer.
+ */
+export function compactArchive(archivePath: string, keep?: number): GcReport {
   removeStaleTemps(archivePath);
   const a = Archive.open(archivePath);
   const tmp = `${archivePath}${TMP_MARK}${process.pid}`;
   let fd: number | undefined;
   try {
-    const plan = planGc(a);
-    if (a.seq === 0 || plan.compactedBytes === plan.archiveBytes) return plan;
-    const used = referenced(a);
+    const plan = planGc(a, keep);
+    const first = firstKept(a, keep);
+    const alreadyPruned = (a.storedLayers[0]?.number ?? 1) - 1;
+    if (a.seq === 0 || (plan.compactedBytes === plan.archiveBytes && first - 1 === alreadyPruned)) return plan;
+    const used = referenced(a, first);
     Archive.create(tmp, a.sb.storeId, a.sb.createdAt);
     fd = openSync(tmp, 'r+');
+    const out = fd;
     const moved = new Map<number, number>(); // old offset -> new offset
     const relocate = (c: ChunkRef): ChunkRef => ({ ...c, offset: moved.get(c.offset)! });
     const entries: LayerIndexEntry[] = [];
     let pos = ARCHIVE_HEADER_SIZE;
     for (const e of a.layers) {
-      const layer = a.readLayer(e.number);
-      const dataOffset = pos;
-      const kept = layer.chunkIndex.filter((c) => used.has(c.offset));
-      // Copy runs of adjacent kept chunks in one go.
-      for (let i = 0; i < kept.length; ) {
-        let j = i + 1;
-        while (j < kept.length && kept[j].offset === kept[j - 1].offset + kept[j - 1].storedLength) j++;
-        const from = kept[i].offset;
-        const len = kept[j - 1].offset + kept[j - 1].storedLength - from;
-        copyRange(a.fd, from, len, fd, pos);
-        for (let k = i; k < j; k++) moved.set(kept[k].offset, pos + kept[k].offset - from);
-        pos += len;
-        i = j;
+      if (e.number < first) {
+        entries.push({ ...e, type: 'pruned', recordOffset: 0, recordLength: 0, dataOffset: 0, dataLength: 0, recordChecksum: ZERO_HASH });
+        continue;
       }
+      const layer = a.readLayer(e.number);
+      // The first kept layer takes the chunks of the pruned ones that later generations still name.
+      const own = e.number === first ? a.storedLayers.filter((l) => l.number <= first).flatMap((l) => a.readLayer(l.number).chunkIndex) : layer.chunkIndex;
+      const kept = own.filter((c) => used.has(c.offset)).sort((x, y) => x.offset - y.offset);
+      const dataOffset = pos;
+      pos = copyChunks(a.fd, out, kept, pos, moved);
+      const type = e.number === first ? 'full' : layer.type;
+      const files = e.number === first ? generationFiles(a, first) : layer.files;
       const record = encodeLayer({
-        ...layer, dataOffset, dataLength: pos - dataOffset, chunkIndex: kept.map(relocate),
-        files: layer.files.map((f) => ({ ...f, chunks: f.chunks.map(relocate) })),
+        ...layer, type, dataOffset, dataLength: pos - dataOffset, chunkIndex: kept.map(relocate),
+        files: files.map((f) => ({ ...f, chunks: f.chunks.map(relocate) })),
       });
-      writeAll(fd, record, pos);
-      entries.push({ ...e, dataOffset, dataLength: pos - dataOffset, recordOffset: pos, recordLength: record.length, recordChecksum: record.subarray(record.length - 32) });
+      writeAll(out, record, pos);
+      entries.push({ ...e, type, dataOffset, dataLength: pos - dataOffset, recordOffset: pos, recordLength: record.length, recordChecksum: record.subarray(record.length - 32) });
       pos += record.length;
     }
     const index = encodeLayerIndex(entries);
-    writeAll(fd, index, pos);
+    writeAll(out, index, pos);
     const sb = { ...a.sb, committedLength: pos + index.length, indexOffset: pos, indexLength: index.length };
-    writeAll(fd, encodeSuperblock(sb), 0);
-    fsyncSync(fd);
-    closeSync(fd);
+    writeAll(out, encodeSuperblock(sb), 0);
+    fsyncSync(out);
+    closeSync(out);
     fd = undefined;
     const report = checkArchive(tmp, { deep: true });
-    const same = entries.every((n, i) => equalBytes(n.storeRoot, a.layers[i].storeRoot));
+    const same = entries.every((n, i) => equalBytes(n.storeRoot, a.layers[i].storeRoot) && equalBytes(n.layerRoot, a.layers[i].layerRoot));
     if (!report.ok || !same) {
       throw new IntegrityError(`the compacted archive does not verify (${report.problems[0]?.message ?? 'roots differ'}); the store is unchanged`);
     }
-    beforeRename();
     renameSync(tmp, archivePath);
     fsyncDir(dirname(archivePath));
     return { ...plan, compactedBytes: sb.committedLength, rewritten: true };
@@ -131,4 +154,19 @@ export function compactArchive(archivePath: string, beforeRename: () => void = (
     rmSync(tmp, { force: true });
     a.close();
   }
+}
+
+/** Copies `chunks` (sorted by offset) to `out` from `pos` on, runs of adjacent ones in one go; returns the end. */
+function copyChunks(src: number, out: number, chunks: readonly ChunkRef[], pos: number, moved: Map<number, number>): number {
+  for (let i = 0; i < chunks.length; ) {
+    let j = i + 1;
+    while (j < chunks.length && chunks[j].offset === chunks[j - 1].offset + chunks[j - 1].storedLength) j++;
+    const from = chunks[i].offset;
+    const len = chunks[j - 1].offset + chunks[j - 1].storedLength - from;
+    copyRange(src, from, len, out, pos);
+    for (let k = i; k < j; k++) moved.set(chunks[k].offset, pos + chunks[k].offset - from);
+    pos += len;
+    i = j;
+  }
+  return pos;
 }

@@ -46,8 +46,11 @@ export function exportArchive(archivePath: string, file: string, since: number):
   try {
     if (a.seq === 0) throw new NotFoundError('the store has no commits to export', 'commit first');
     if (since >= a.seq) throw new UsageError(`nothing to export after generation ${since}: it is the latest`);
+    if (since > 0 && a.layerEntry(since + 1).type === 'pruned') {
+      throw new UsageError(`generation ${since + 1} was removed by gc --keep-history`, 'export everything (no --since), or since a later root');
+    }
     const header: ExportHeader = {
-      storeId: a.sb.storeId, createdAt: a.sb.createdAt, baseGeneration: since, baseLength: a.layerEntry(since + 1).dataOffset,
+      storeId: a.sb.storeId, createdAt: a.sb.createdAt, baseGeneration: since, baseLength: since === 0 ? ARCHIVE_HEADER_SIZE : a.layerEntry(since + 1).dataOffset,
       baseRoot: since === 0 ? ZERO_HASH : a.layerEntry(since).storeRoot, finalGeneration: a.seq, finalLength: a.sb.committedLength,
       indexOffset: a.sb.indexOffset, indexLength: a.sb.indexLength, finalRoot: a.layerEntry(a.seq).storeRoot,
     };

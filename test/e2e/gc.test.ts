@@ -38,10 +38,12 @@ function storeWithGarbage(mb: number): { project: string; home: string; roots: s
   return { project, home, roots, files };
 }
 
-function expectIntact(s: ReturnType<typeof storeWithGarbage>): void {
+/** Every root still in the history; the generations from `from` on readable and byte-identical. */
+function expectIntact(s: ReturnType<typeof storeWithGarbage>, from = 0): void {
   const h = JSON.parse(run(['history', '--json'], { cwd: s.project, home: s.home }).stdout);
   expect(h.map((g: { root: string }) => g.root)).toEqual(s.roots);
   s.roots.forEach((root, i) => {
+    if (i < from) return;
     const out = tempDir('dig-gc-out-');
     expect(run(['extract', '.', out, '--at', root], { cwd: s.project, home: s.home }).code).toBe(0);
     for (const [p, data] of s.files[i]) expect(snapshot(out)[p]).toBe(createHash('sha256').update(data).digest('hex'));
@@ -83,6 +85,40 @@ describe('gc', () => {
     expect(run(['check', '--deep'], { cwd: s.project, home: s.home }).code).toBe(0);
   });
 
+  it('--keep-history N prunes older generations: their roots stay (proofs of them still verify), their data goes', () => {
+    const s = storeWithGarbage(3);
+    for (let g = 3; g < 6; g++) {
+      writeFileSync(join(s.project, `late${g}.txt`), `late ${g}`);
+      run(['add', '-A'], { cwd: s.project, home: s.home });
+      s.roots.push(run(['commit', '-m', `late${g}`], { cwd: s.project, home: s.home }).stdout.trim());
+      s.files.push(new Map([...s.files.at(-1)!, [`late${g}.txt`, Buffer.from(`late ${g}`)]]));
+    }
+    const before = archiveSize(s.home);
+    const r = JSON.parse(run(['gc', '--keep-history', '2', '--json'], { cwd: s.project, home: s.home }).stdout);
+    expect(r).toMatchObject({ layers: 6, pruned: 4, rewritten: true });
+    expect(archiveSize(s.home)).toBeLessThan(before);
+    expectIntact(s, 4);
+    const h = JSON.parse(run(['history', '--json'], { cwd: s.project, home: s.home }).stdout);
+    expect(h.map((g: { type: string }) => g.type)).toEqual(['pruned', 'pruned', 'pruned', 'pruned', 'full', 'delta']);
+    const old = run(['cat', 'g0/f0.bin', '--at', s.roots[0]], { cwd: s.project, home: s.home });
+    expect(old.code).toBe(4);
+    expect(old.stderr).toMatch(/removed by gc --keep-history/);
+    // A pruned layer's root is still part of every later root: its layer proof still verifies.
+    const proof = run(['prove', '--layer', '1', '-o', 'pl.json'], { cwd: s.project, home: s.home });
+    expect(proof.code).toBe(0);
+    expect(run(['verify', 'pl.json', '--root', s.roots[5]], { cwd: s.project, home: s.home }).code).toBe(0);
+    // Life goes on: commits, a full export and import elsewhere.
+    writeFileSync(join(s.project, 'after.txt'), 'after');
+    run(['add', 'after.txt'], { cwd: s.project, home: s.home });
+    expect(run(['commit', '-m', 'after'], { cwd: s.project, home: s.home }).code).toBe(0);
+    expect(run(['export', join(s.project, '..', 'pruned.dig')], { cwd: s.project, home: s.home }).code).toBe(0);
+    const other = tempDir('dig-gc-imp-');
+    expect(run(['import', join(s.project, '..', 'pruned.dig')], { cwd: s.project, home: other }).code).toBe(0);
+    expect(run(['cat', 'after.txt'], { cwd: s.project, home: other }).stdout).toBe('after');
+    expect(run(['check', '--deep'], { cwd: s.project, home: s.home }).code).toBe(0);
+    expect(run(['gc', '--keep-history', '0'], { cwd: s.project, home: s.home }).code).toBe(2);
+  });
+
   it('SIGKILL at random moments of a gc: always a valid store with the same roots and files', async () => {
     const s = storeWithGarbage(24);
     const pristine = tempDir('dig-gc-pristine-');
@@ -93,23 +129,26 @@ describe('gc', () => {
     const r = prng(7);
     let rewritten = 0;
     for (let i = 0; i < 12; i++) {
+      const keep = i % 2 === 1; // every other run prunes too: gc --keep-history 1
       const home = tempDir('dig-gc-kill-');
       cpSync(pristine, home, { recursive: true });
       const before = archiveSize(home);
       await new Promise<void>((resolve) => {
-        const p = spawn(process.execPath, [CLI, 'gc'], { cwd: s.project, env: { ...process.env, DIGSTORE_HOME: home }, stdio: 'ignore' });
+        const p = spawn(process.execPath, [CLI, 'gc', ...(keep ? ['--keep-history', '1'] : [])], { cwd: s.project, env: { ...process.env, DIGSTORE_HOME: home }, stdio: 'ignore' });
         const timer = setTimeout(() => p.kill('SIGKILL'), Math.floor((r(2).readUInt16LE(0) / 65535) * duration));
         p.on('exit', () => {
           clearTimeout(timer);
           resolve();
         });
       });
-      if (archiveSize(home) < before) rewritten++;
-      expectIntact({ ...s, home });
+      const done = archiveSize(home) < before;
+      if (done) rewritten++;
+      expectIntact({ ...s, home }, keep && done ? s.roots.length - 1 : 0);
       // The next gc finishes the job and removes any temporary file the killed one left.
       expect(run(['gc'], { cwd: s.project, home }).code).toBe(0);
       expect(readdirSync(home).filter((f) => f.includes('.compact-'))).toEqual([]);
     }
     console.log(`gc kills: ${12 - rewritten} left the old archive, ${rewritten} the compacted one`);
+    expect(rewritten).toBeLessThan(12);
   }, 240_000);
 });

@@ -7,6 +7,7 @@ import { formatBytes } from '../output.js';
 import { checkReportLines } from './check.js';
 
 const describe = (r: GcReport, dry: boolean) => [
+  ...(r.pruned ? [`${r.pruned} of ${r.layers} generations ${dry ? 'would be' : 'are'} pruned (roots kept)`] : []),
   `${r.unreferencedChunks} chunks (${formatBytes(r.unreferencedBytes)}) no generation names, ${formatBytes(r.deadIndexBytes)} of superseded indexes`,
   dry || !r.rewritten
     ? `archive ${formatBytes(r.archiveBytes)}${r.compactedBytes < r.archiveBytes ? `; compacted it would be ${formatBytes(r.compactedBytes)}` : ': nothing to reclaim'}`
@@ -18,9 +19,12 @@ export function registerGc(program: Command): void {
     .command('gc')
     .description('drop stored data no generation needs (every generation and root is kept)')
     .option('-n, --dry-run', 'only report what would be reclaimed')
+    .option('--keep-history <n>', 'also remove the generations before the last N (their roots stay in the history)')
     .option('--wait <seconds>', 'wait this long for another writer to finish (default 5)')
-    .action(async (opts: { dryRun?: boolean; wait?: string }, cmd: Command) => {
-      const r = await openStore().gc({ dryRun: opts.dryRun, lockWaitMs: lockWait(opts.wait) });
+    .action(async (opts: { dryRun?: boolean; keepHistory?: string; wait?: string }, cmd: Command) => {
+      if (opts.keepHistory !== undefined && !/^[1-9]\d*$/.test(opts.keepHistory)) throw new UsageError(`--keep-history must be a whole number >= 1, not '${opts.keepHistory}'`);
+      const keepHistory = opts.keepHistory === undefined ? undefined : Number(opts.keepHistory);
+      const r = await openStore().gc({ dryRun: opts.dryRun, keepHistory, lockWaitMs: lockWait(opts.wait) });
       output(cmd).result(describe(r, Boolean(opts.dryRun)), r);
     });
   program
