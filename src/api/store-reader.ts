@@ -10,6 +10,7 @@ import { verifyProof } from '../core/verify-proof.js';
 import { proveFile, proveLayer } from '../retrieve/prove.js';
 import { readEntry, readRequest } from '../retrieve/read-target.js';
 import { extractFiles, type ExtractResult } from '../retrieve/extract.js';
+import { writeFileAtomically } from '../retrieve/atomic-file.js';
 import type { FileEntry } from '../core/types.js';
 import { sortByPath } from '../core/paths.js';
 import { findFile, normalizeUserPath, resolveGeneration } from '../retrieve/resolve.js';
@@ -206,16 +207,28 @@ export class StoreReader {
    * Writes the stored files under `path` (a file or directory; the whole generation when omitted) into
    * `dest`, recreating their project-relative paths; never writes outside `dest` (retrieve/extract.ts).
    */
-  extract(path: string | undefined, dest: string, opts: { root?: string; force?: boolean } = {}): ExtractResult {
-    return this.withArchive((a) => {
+  async extract(path: string | undefined, dest: string, opts: { root?: string; force?: boolean } = {}): Promise<ExtractResult> {
+    const a = Archive.open(this.paths.archive);
+    try {
       const req = path === undefined ? undefined : readRequest(this.storeId, path, opts);
       if (req?.range) throw new UsageError('extract writes whole files', 'use get --bytes for a byte range');
       const g = resolveGeneration(a, req?.root ?? opts.root);
       const all = generationFiles(a, g);
       const files = req === undefined ? all : all.filter((f) => f.path === req.path || f.path.startsWith(`${req.path}/`));
       if (files.length === 0) throw new NotFoundError(`'${path}' matches no file in generation ${g}`, 'see `digstore find`');
-      return extractFiles(a, files, resolve(dest), opts.force);
+      return await extractFiles(a, files, resolve(dest), opts.force);
+    } finally {
+      a.close();
+    }
+  }
+
+  /** Writes what `target` names (a file or byte range) to `file`, atomically (retrieve/atomic-file.ts). */
+  async getToFile(target: string, file: string, opts: GetOptions = {}): Promise<FileEntry> {
+    let entry: FileEntry | undefined;
+    await writeFileAtomically(resolve(file), async (write) => {
+      entry = await this.getTo(target, write, opts);
     });
+    return entry!;
   }
 
   /** Writes the generations after `since` (a root or prefix; all when omitted) to one file (store/transfer.ts). */

@@ -10,6 +10,11 @@ export type CompressionName = 'none' | 'gzip' | 'brotli' | 'zstd';
 export const CODEC = { raw: 0, gzip: 1, brotli: 2, zstd: 3 } as const;
 
 const ENTROPY_LIMIT = 7.2;
+/**
+ * Smaller chunks are stored raw: a compressor call costs ~20 µs whatever the size, the saving on a few hundred
+ * bytes is small, and with fewer than ~500 samples random bytes show too low an entropy to be told from text.
+ */
+const MIN_SIZE = 512;
 /** Bytes looked at, evenly spread: 1,024 samples put random data near 7.8 bits and text near 4.5. */
 const SAMPLES = 1024;
 
@@ -51,7 +56,7 @@ export function sampleEntropy(data: Uint8Array): number {
 
 /** The stored form of a chunk: `undefined` means "store raw". */
 export function compressChunk(data: Uint8Array, name: CompressionName): { codec: number; bytes: Uint8Array } | undefined {
-  if (name === 'none' || data.length < 64 || sampleEntropy(data) > ENTROPY_LIMIT) return undefined;
+  if (name === 'none' || data.length < MIN_SIZE || sampleEntropy(data) > ENTROPY_LIMIT) return undefined;
   let out: Buffer;
   if (name === 'brotli') {
     out = zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 3, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } });

@@ -3,11 +3,12 @@
 // the way down is checked with lstat (a symlink or a non-directory there is refused, never followed), and
 // each file is written to a temporary name and renamed into place (a rename replaces a link, it does not
 // write through it). Existing files are only replaced with `force`; all of that is checked before writing.
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { lstatSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ExistsError, UsageError, fromSystemError } from '../core/errors.js';
 import { MODE_EXEC, type FileEntry } from '../core/types.js';
 import type { Archive } from '../store/archive.js';
+import { writeFileAtomically } from './atomic-file.js';
 import { fileChunks } from './read-file.js';
 
 export interface ExtractResult {
@@ -42,7 +43,7 @@ function existsAt(path: string): boolean {
   }
 }
 
-export function extractFiles(archive: Archive, files: readonly FileEntry[], dest: string, force = false): ExtractResult {
+export async function extractFiles(archive: Archive, files: readonly FileEntry[], dest: string, force = false): Promise<ExtractResult> {
   const destStat = (() => {
     try {
       return lstatSync(dest);
@@ -66,27 +67,9 @@ export function extractFiles(archive: Archive, files: readonly FileEntry[], dest
       throw fromSystemError(e, `cannot create ${dirname(target)}`);
     }
     checkDirs(dest, f.path); // again, now that they exist: nothing may have been swapped for a link
-    const tmp = join(dirname(target), `.${f.path.split('/').pop()}.digstore-${process.pid}.tmp`);
-    let fd: number;
-    try {
-      fd = openSync(tmp, 'wx', f.mode === MODE_EXEC ? 0o755 : 0o644);
-    } catch (e) {
-      throw fromSystemError(e, `cannot write ${target}`);
-    }
-    let open = true;
-    try {
-      for (const c of fileChunks(archive, f)) {
-        for (let done = 0; done < c.length; ) done += writeSync(fd, c, done);
-      }
-      fsyncSync(fd);
-      closeSync(fd);
-      open = false;
-      renameSync(tmp, target);
-    } catch (e) {
-      if (open) closeSync(fd);
-      rmSync(tmp, { force: true });
-      throw fromSystemError(e, `cannot write ${target}`);
-    }
+    await writeFileAtomically(target, (write) => {
+      for (const c of fileChunks(archive, f)) write(c);
+    }, f.mode === MODE_EXEC ? 0o755 : 0o644);
     bytes += f.size;
   }
   return { dest, files: files.length, bytes };

@@ -13,10 +13,10 @@ export function registerExtract(program: Command): void {
     .argument('<dest>', 'destination directory (created if missing)')
     .option('--at <root>', 'extract this generation (root hash or a unique prefix of at least 8 hex)')
     .option('--force', 'replace files that already exist in DEST')
-    .action((path: string, dest: string, opts: { at?: string; force?: boolean }, cmd: Command) => {
+    .action(async (path: string, dest: string, opts: { at?: string; force?: boolean }, cmd: Command) => {
       const out = output(cmd);
       const whole = path === '.' || path === '/';
-      const r = Store.openFor(whole ? undefined : path, process.cwd()).extract(whole ? undefined : path, dest, { root: opts.at, force: opts.force });
+      const r = await Store.openFor(whole ? undefined : path, process.cwd()).extract(whole ? undefined : path, dest, { root: opts.at, force: opts.force });
       out.result(`extracted ${r.files} files (${formatBytes(r.bytes)}) into ${resolve(dest)}`, r);
     });
 }

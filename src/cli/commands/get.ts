@@ -1,8 +1,6 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { toHex } from '../../core/digest.js';
-import { UsageError, fromSystemError } from '../../core/errors.js';
 import type { GetOptions } from '../../api/options.js';
 import { Store } from '../../api/store.js';
 import { output } from '../context.js';
@@ -11,38 +9,6 @@ import type { Output } from '../output.js';
 /** Writes to stdout honouring backpressure, so a 5 GiB file never piles up in memory. */
 async function toStdout(chunk: Buffer): Promise<void> {
   if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
-}
-
-/** Writes to a temporary file beside FILE and renames it, so FILE is never left half-written. */
-async function toFile(store: Store, path: string, file: string, opts: GetOptions): Promise<void> {
-  const target = resolve(file);
-  try {
-    if (statSync(target).isDirectory()) throw new UsageError(`-o ${file} is a directory`, 'give a file name');
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-  }
-  const tmp = join(dirname(target), `.${basename(target)}.digstore-${process.pid}.tmp`);
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'wx', 0o644);
-  } catch (e) {
-    throw fromSystemError(e, `cannot write ${file}`);
-  }
-  let open = true;
-  try {
-    await store.getTo(path, (c) => {
-      let done = 0;
-      while (done < c.length) done += writeSync(fd, c, done);
-    }, opts);
-    fsyncSync(fd);
-    closeSync(fd);
-    open = false;
-    renameSync(tmp, target);
-  } catch (e) {
-    if (open) closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw fromSystemError(e, `cannot write ${file}`);
-  }
 }
 
 interface GetFlags {
@@ -58,7 +24,7 @@ async function retrieve(out: Output, target: string, flags: GetFlags): Promise<v
   const e = store.stat(target, opts);
   const meta = { path: e.path, size: e.size, hash: toHex(e.hash), root: e.root, generation: e.generation, layerReads: e.layerReads, ...(flags.verify && { verified: true }) };
   if (flags.output) {
-    await toFile(store, target, flags.output, opts);
+    await store.getToFile(target, flags.output, opts);
     out.result([], { ...meta, output: resolve(flags.output) });
   } else if (out.opts.json) {
     const parts: Buffer[] = [];
