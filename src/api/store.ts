@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fromHex, toHex } from '../core/digest.js';
-import { DigstoreError, ExistsError, NoStoreError, UsageError, fromSystemError, NotFoundError } from '../core/errors.js';
+import { CorruptDataError, DigstoreError, ExistsError, NoStoreError, UsageError, fromSystemError, NotFoundError } from '../core/errors.js';
 import { isFullUrn, parseUrn } from '../core/urn.js';
 import { checkCompression } from '../core/compression.js';
 import { addEntry, scanDirectory, toRel, type ScanResult } from '../ingest/scan.js';
@@ -21,7 +21,7 @@ import { chunkingParams, loadConfig, type Config } from '../store/config.js';
 import { resolveHome, storePaths, type StorePaths } from '../store/home.js';
 import { acquireLock } from '../store/lock.js';
 import { readAt } from '../store/fs-utils.js';
-import { importArchive, type ImportResult } from '../store/transfer.js';
+import { EXPORT_HINT, importArchive, type ImportResult } from '../store/transfer.js';
 import { compactArchive, planGc, type GcReport } from '../store/compact.js';
 import { EXPORT_HEADER_SIZE, decodeExportHeader } from '../core/codecs/export-codec.js';
 import { LINK_FILE, LINK_VERSION, encodeLink, findProjectRoot, readLink } from '../store/project.js';
@@ -102,6 +102,7 @@ export class Store extends StoreReader {
         closeSync(fd);
       }
     } catch (e) {
+      if (e instanceof CorruptDataError) throw new CorruptDataError(e.message, EXPORT_HINT);
       throw e instanceof DigstoreError ? e : fromSystemError(e, `cannot read ${file}`);
     }
     const home = resolveHome(opts.home);

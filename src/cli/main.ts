@@ -35,7 +35,7 @@ function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .configureOutput({
       // Commander's own errors (unknown command/option, missing argument) become our one-line format.
-      outputError: (str, write) => write(`${colours.red('error:')} ${str.replace(/^error: /, '').trim()} (see \`digstore --help\`)\n`),
+      outputError: (str, write) => write(`${colours.red('error:')} ${str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see \`digstore --help\`)\n`),
     })
     .exitOverride();
   for (const register of [registerInit, registerAdd, registerRm, registerCommit, registerStatus, registerLog, registerHistory, registerDiff, registerLayers, registerSize, registerGet, registerExtract, registerProve, registerVerify, registerCheckIgnore, registerCheck, registerTransfer, registerGc]) {

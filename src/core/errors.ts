@@ -43,8 +43,8 @@ export class NotFoundError extends DigstoreError {
 
 /** Bytes on disk (or handed to a decoder) that do not decode: truncated, bit-flipped, forged. */
 export class CorruptDataError extends DigstoreError {
-  constructor(message: string) {
-    super('CORRUPT', message, 'run `digstore check --deep` to see what is damaged');
+  constructor(message: string, hint = 'run `digstore check --deep` to see what is damaged') {
+    super('CORRUPT', message, hint);
   }
 }
 

@@ -76,8 +76,10 @@ export function encodeProof(p: Proof): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
+export const PROOF_HINT = 'the proof is damaged, or not a digstore proof';
+
 function bad(where: string, what: string): never {
-  throw new CorruptDataError(`proof: ${where} ${what}`);
+  throw new CorruptDataError(`proof: ${where} ${what}`, PROOF_HINT);
 }
 
 function obj(v: unknown, where: string): Record<string, unknown> {
@@ -129,7 +131,7 @@ export function decodeProof(text: string): Proof {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new CorruptDataError(`proof: not valid JSON (${(e as Error).message})`);
+    throw new CorruptDataError(`proof: not valid JSON (${(e as Error).message.replace(/\s+/g, ' ')})`, PROOF_HINT);
   }
   return validateProof(raw);
 }

@@ -17,6 +17,7 @@ import { checkArchive } from './check.js';
 import { fsyncDir, readAt, writeAll } from './fs-utils.js';
 
 const BLOCK = 4 << 20;
+export const EXPORT_HINT = 'the export file is damaged or incomplete: export it again';
 
 /** Copies `length` bytes from `src` at `from` to `dst` at `to`, feeding each block to `hash`. */
 export function copyRange(src: number, from: number, length: number, dst: number, to: number, hash?: ReturnType<typeof createHash>): void {
@@ -113,7 +114,7 @@ export function openExport(file: string): { header: ExportHeader; fd: number } {
     return { header, fd };
   } catch (e) {
     closeSync(fd);
-    throw e;
+    throw e instanceof CorruptDataError ? new CorruptDataError(e.message, EXPORT_HINT) : e;
   }
 }
 

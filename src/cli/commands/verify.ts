@@ -3,8 +3,8 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import { decodeProofBinary, isBinaryProof } from '../../core/codecs/proof-codec.js';
-import { DigstoreError, IntegrityError, UsageError, fromSystemError } from '../../core/errors.js';
-import { decodeProof, type Proof } from '../../core/proof-json.js';
+import { CorruptDataError, DigstoreError, IntegrityError, UsageError, fromSystemError } from '../../core/errors.js';
+import { PROOF_HINT, decodeProof, type Proof } from '../../core/proof-json.js';
 import { dataRange, verifyProof, type ByteSource } from '../../core/verify-proof.js';
 import { output } from '../context.js';
 
@@ -22,6 +22,7 @@ function readProof(file: string): Proof {
       if (file !== '-') closeSync(fd);
     }
   } catch (e) {
+    if (e instanceof CorruptDataError) throw new CorruptDataError(e.message, PROOF_HINT);
     if (e instanceof DigstoreError) throw e;
     throw fromSystemError(e, `cannot read the proof ${file}`);
   }
