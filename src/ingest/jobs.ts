@@ -5,9 +5,12 @@ import type { ChunkingParams } from '../core/types.js';
 import { ByteWriter } from '../core/bytes.js';
 import type { CompressionName } from '../core/compression.js';
 import { processBatch, StreamChunker, writeStored } from './cpu-task.js';
+import { readFilesInto } from './read-batch.js';
 
+/** Files to read (into the recycled `slab`, up to their scanned `sizes`) and then chunk and hash. */
 export interface BatchJob {
   kind: 'batch';
+  paths: string[];
   slab: Uint8Array;
   sizes: Uint32Array;
   params: ChunkingParams;
@@ -39,8 +42,12 @@ export type Job = BatchJob | StreamJob | HashJob;
 
 export interface BatchReply {
   kind: 'batch';
+  /** Results of the files that were read, in order (cpu-task.ts unpackBatch). */
   packed: Uint8Array;
   slab: Uint8Array;
+  /** Bytes read per file; -1 where `errors` says why it could not be read. */
+  sizes: Int32Array;
+  errors: string[];
 }
 
 export interface StreamReply {
@@ -74,7 +81,12 @@ function own(u: Uint8Array): Uint8Array {
 }
 
 export function handleJob(job: Job, state: JobState): Reply {
-  if (job.kind === 'batch') return { kind: 'batch', packed: own(processBatch(job.slab, job.sizes, job.params, job.compression)), slab: job.slab };
+  if (job.kind === 'batch') {
+    const read = readFilesInto(job.paths, job.sizes, job.slab);
+    const okSizes = Array.from(read.sizes).filter((n) => n >= 0);
+    const packed = own(processBatch(job.slab.subarray(0, read.used), okSizes, job.params, job.compression));
+    return { kind: 'batch', packed, slab: job.slab, sizes: read.sizes, errors: read.errors };
+  }
   if (job.kind === 'hash') {
     let h = state.hashes.get(job.fileId);
     if (!h) state.hashes.set(job.fileId, (h = createHash('sha256')));
@@ -97,7 +109,7 @@ export function handleJob(job: Job, state: JobState): Reply {
 /** The ArrayBuffers a message can hand over instead of copying (shared buffers are shared, not moved). */
 export function transferables(m: Job | Reply): ArrayBuffer[] {
   const list: ArrayBufferLike[] = [];
-  if (m.kind === 'batch') list.push(m.slab.buffer, ...('packed' in m ? [m.packed.buffer] : []));
+  if (m.kind === 'batch') list.push(m.slab.buffer, ...('packed' in m ? [m.packed.buffer, m.sizes.buffer] : []));
   else if (m.kind === 'stream' && 'lengths' in m) list.push(m.lengths.buffer, m.hashes.buffer, m.stored.buffer);
   else if (m.kind === 'hash' && 'fileHash' in m && m.fileHash) list.push(m.fileHash.buffer);
   return [...new Set(list)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);

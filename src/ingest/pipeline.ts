@@ -12,7 +12,7 @@ import { ByteReader } from '../core/bytes.js';
 import type { CompressionName } from '../core/compression.js';
 import type { BatchReply, HashReply, StreamReply } from './jobs.js';
 import type { ProgressEvent } from './progress.js';
-import { readBatch, readInto } from './read-batch.js';
+import { readInto } from './read-batch.js';
 import type { ScannedFile } from './scan.js';
 import { WorkerPool } from './worker-pool.js';
 import { SlabPool } from './slab-pool.js';
@@ -115,23 +115,28 @@ export async function runPipeline(files: readonly ScannedFile[], writer: ChunkWr
   const sendBatch = async (batch: ScannedFile[]) => {
     const bytes = batch.reduce((a, f) => a + f.size, 0);
     await room(bytes);
-    const b = readBatch(batch, slabs);
-    failed.push(...b.failed);
-    filesDone += b.failed.length;
-    track(bytes, pool.run({ kind: 'batch', slab: b.slab, sizes: b.sizes, params: opts.params, compression: opts.compression ?? 'none' }).then((r) => {
+    const job = { kind: 'batch' as const, paths: batch.map((f) => f.abs), slab: slabs.get(bytes), sizes: Uint32Array.from(batch, (f) => f.size), params: opts.params, compression: opts.compression ?? 'none' };
+    track(bytes, pool.run(job).then((r) => {
       const reply = r as BatchReply;
-      const results = unpackBatch(reply.packed, b.files.length);
+      const read: Array<{ file: ScannedFile; size: number }> = [];
+      batch.forEach((f, i) => {
+        if (reply.sizes[i] < 0) {
+          failed.push({ rel: f.rel, reason: reply.errors[i] });
+          filesDone++;
+        } else read.push({ file: reply.sizes[i] === f.size ? f : { ...f, size: reply.sizes[i] }, size: reply.sizes[i] });
+      });
+      const results = unpackBatch(reply.packed, read.length);
       let off = 0;
-      for (let i = 0; i < b.files.length; i++) {
+      for (let i = 0; i < read.length; i++) {
         const res = results[i];
         const chunks = res.lengths.map((len, k) => {
           const ref = writer.put(res.hashes[k], reply.slab.subarray(off, off + len), res.stored[k]);
           off += len;
           return ref;
         });
-        done.push({ file: b.files[i], size: b.sizes[i], hash: res.hash, chunkRoot: res.chunkRoot, chunks });
+        done.push({ file: read[i].file, size: read[i].size, hash: res.hash, chunkRoot: res.chunkRoot, chunks });
         filesDone++;
-        bytesDone += b.sizes[i];
+        bytesDone += read[i].size;
       }
       slabs.release(reply.slab);
       progress();
