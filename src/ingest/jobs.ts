@@ -7,10 +7,13 @@ import type { CompressionName } from '../core/compression.js';
 import { processBatch, StreamChunker, writeStored } from './cpu-task.js';
 import { readFilesInto } from './read-batch.js';
 
-/** Files to read (into the recycled `slab`, up to their scanned `sizes`) and then chunk and hash. */
+/**
+ * Files to chunk and hash: with `paths`, read first into the recycled `slab` (up to their scanned `sizes`);
+ * without, `slab` already holds them back to back (`sizes` bytes each).
+ */
 export interface BatchJob {
   kind: 'batch';
-  paths: string[];
+  paths?: string[];
   slab: Uint8Array;
   sizes: Uint32Array;
   params: ChunkingParams;
@@ -82,7 +85,9 @@ function own(u: Uint8Array): Uint8Array {
 
 export function handleJob(job: Job, state: JobState): Reply {
   if (job.kind === 'batch') {
-    const read = readFilesInto(job.paths, job.sizes, job.slab);
+    const read = job.paths
+      ? readFilesInto(job.paths, job.sizes, job.slab)
+      : { sizes: Int32Array.from(job.sizes), errors: Array.from(job.sizes, () => ''), used: job.slab.length };
     const okSizes = Array.from(read.sizes).filter((n) => n >= 0);
     const packed = own(processBatch(job.slab.subarray(0, read.used), okSizes, job.params, job.compression));
     return { kind: 'batch', packed, slab: job.slab, sizes: read.sizes, errors: read.errors };
