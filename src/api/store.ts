@@ -1,15 +1,12 @@
 // The public library. Every CLI command is a thin layer over these methods; they return data and never
 // print. This file holds opening/creating stores and the writers (add, rm, commit, import: they take the
 // store lock) and the working tree (status, ignore rules); what only reads is in store-reader.ts.
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
-import { fromHex, toHex } from '../core/digest.js';
-import { CorruptDataError, DigstoreError, ExistsError, NoStoreError, UsageError, fromSystemError, NotFoundError } from '../core/errors.js';
+import { existsSync, rmSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { NoStoreError, UsageError, NotFoundError } from '../core/errors.js';
 import { isFullUrn, parseUrn } from '../core/urn.js';
-import { checkCompression } from '../core/compression.js';
-import { addEntry, scanDirectory, toRel, type ScanResult } from '../ingest/scan.js';
-import { IGNORE_FILE, IgnoreRules, type IgnoreVerdict } from '../ingest/ignore-rules.js';
+import { scanDirectory, toRel, type ScanResult } from '../ingest/scan.js';
+import { IgnoreRules, type IgnoreVerdict } from '../ingest/ignore-rules.js';
 import { sortByPath } from '../core/paths.js';
 import { stageDeletions, stageFiles, type AddSummary } from '../ingest/stage-files.js';
 import type { PipelineOptions } from '../ingest/pipeline.js';
@@ -20,11 +17,9 @@ import { commitStaged, type CommitResult } from '../store/commit.js';
 import { chunkingParams, loadConfig, type Config } from '../store/config.js';
 import { resolveHome, storePaths, type StorePaths } from '../store/home.js';
 import { acquireLock } from '../store/lock.js';
-import { readAt } from '../store/fs-utils.js';
-import { EXPORT_HINT, importArchive, type ImportResult } from '../store/transfer.js';
+import { type ImportResult } from '../store/transfer.js';
 import { compactArchive, planGc, type GcReport } from '../store/compact.js';
-import { EXPORT_HEADER_SIZE, decodeExportHeader } from '../core/codecs/export-codec.js';
-import { LINK_FILE, LINK_VERSION, encodeLink, findProjectRoot, readLink } from '../store/project.js';
+import { findProjectRoot, readLink } from '../store/project.js';
 import { loadStaging, saveStaging } from '../store/staging.js';
 import { loadStatCache, saveStatCache } from '../store/stat-cache.js';
 import { LOCK_WAIT_MS, type AddOptions, type CommitOptions, type InitOptions, type OpenOptions } from './options.js';
@@ -33,6 +28,8 @@ import { findDeletions } from './deletions.js';
 import { selectTracked, unlinkWorkingFiles, unsafeToDelete, type RmOptions, type RmResult } from './remove.js';
 
 import { StoreReader } from './store-reader.js';
+import { checkIgnorePaths, collectPaths } from './select-paths.js';
+import { createStore, importStore } from './store-create.js';
 
 export type { LogEntry, ResolvedTarget, StoreInfo } from './store-reader.js';
 
@@ -46,84 +43,15 @@ export class Store extends StoreReader {
   }
 
   static init(dir: string, opts: InitOptions = {}): Store {
-    const projectRoot = resolve(dir);
-    const home = resolveHome(opts.home);
-    const storeId = opts.storeId ?? toHex(randomBytes(32));
-    fromHex(storeId, 'store ID');
-    const linkPath = join(projectRoot, LINK_FILE);
-    try {
-      statSync(linkPath);
-      throw new ExistsError(`${projectRoot} is already a digstore project`, `its link file is ${linkPath}`);
-    } catch (e) {
-      if (e instanceof ExistsError) throw e;
-    }
-    const paths = storePaths(home, storeId);
-    // Naming an existing store (one made by `import`, or used by another project) links this directory to it.
-    const linkOnly = opts.storeId !== undefined && existsSync(paths.archive);
-    if (linkOnly) Archive.open(paths.archive).close();
-    if (!linkOnly) {
-      try {
-        mkdirSync(home, { recursive: true });
-        Archive.create(paths.archive, fromHex(storeId), Date.now());
-        // Write the (empty) chunk-index cache now, so a store's files do not change until something is stored.
-        const archive = Archive.open(paths.archive);
-        try {
-          ChunkIndex.load(paths.chunkIndex, archive);
-        } finally {
-          archive.close();
-        }
-        if (opts.compression) writeFileSync(paths.config, `[core]\ncompression = "${checkCompression(opts.compression, 'init')}"\n`);
-      } catch (e) {
-        if (e instanceof DigstoreError) throw e;
-        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ExistsError(`store ${storeId} already exists in ${home}`);
-        throw fromSystemError(e, `cannot create the store in ${home}`);
-      }
-    }
-    const link = { version: LINK_VERSION, store_id: storeId, repository_name: opts.name ?? '', created_at: new Date().toISOString() };
-    try {
-      writeFileSync(linkPath, encodeLink(link), { flag: 'wx' });
-    } catch (e) {
-      throw fromSystemError(e, `cannot write ${linkPath}`);
-    }
-    return Store.open(projectRoot, opts);
+    return Store.open(createStore(dir, opts), opts);
   }
 
   /**
    * Recreates or extends a store from an export file (store/transfer.ts), verifying every hash first;
    * importing the same file again changes nothing. Needs no project: the store is found by its ID.
    */
-  static async import(file: string, opts: OpenOptions & { lockWaitMs?: number } = {}): Promise<ImportResult> {
-    let header;
-    try {
-      const fd = openSync(file, 'r');
-      try {
-        header = decodeExportHeader(readAt(fd, 0, EXPORT_HEADER_SIZE), file);
-      } finally {
-        closeSync(fd);
-      }
-    } catch (e) {
-      if (e instanceof CorruptDataError) throw new CorruptDataError(e.message, EXPORT_HINT);
-      throw e instanceof DigstoreError ? e : fromSystemError(e, `cannot read ${file}`);
-    }
-    const home = resolveHome(opts.home);
-    mkdirSync(home, { recursive: true });
-    const paths = storePaths(home, toHex(header.storeId));
-    const lock = await acquireLock(paths.lock, opts.lockWaitMs ?? LOCK_WAIT_MS);
-    try {
-      if (existsSync(paths.archive)) {
-        const a = Archive.open(paths.archive);
-        try {
-          if (loadStaging(paths.staging, a).entries.length > 0 && a.seq < header.finalGeneration) {
-            throw new UsageError(`store ${toHex(header.storeId)} has staged changes that an import would drop`, 'commit them first');
-          }
-        } finally {
-          a.close();
-        }
-      }
-      return importArchive(paths.archive, file);
-    } finally {
-      lock.release();
-    }
+  static import(file: string, opts: OpenOptions & { lockWaitMs?: number } = {}): Promise<ImportResult> {
+    return importStore(file, opts);
   }
 
   /**
@@ -161,81 +89,15 @@ export class Store extends StoreReader {
     return force ? undefined : new IgnoreRules(this.projectRoot);
   }
 
-  /**
-   * Resolves user paths (relative to `cwd`) to the files to stage; checks everything before writing
-   * anything. As git does, naming an ignored path is an error unless forced.
-   */
+  /** Resolves user paths to the files to stage (api/select-paths.ts). */
   private collect(paths: readonly string[], recursive: boolean, cwd: string, force?: boolean): ScanResult {
-    if (paths.length === 0) throw new UsageError('nothing specified to add', 'give paths, or -A for the whole project');
-    const out: ScanResult = { files: [], skipped: [] };
-    const rules = this.rules(force);
-    const ignored: string[] = [];
-    for (const p of paths) {
-      const abs = resolve(cwd, p);
-      const rel = toRel(this.projectRoot, abs);
-      if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) {
-        throw new UsageError(`'${p}' is outside the project ${this.projectRoot}`);
-      }
-      let st;
-      try {
-        st = lstatSync(abs);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fromSystemError(e, p);
-        // Gone from disk: staged as a deletion if tracked (checked against the store in stage()).
-        (out.scopes ??= []).push({ rel: normalizeUserPath(rel), kind: 'missing', recursive, arg: p });
-        continue;
-      }
-      if (rel !== '' && rules && this.ignoredWithParents(rules, rel, st.isDirectory()).ignored) {
-        ignored.push(rel);
-        continue;
-      }
-      if (st.isDirectory()) {
-        if (!recursive) throw new UsageError(`'${p}' is a directory`, 'use -r to add a directory');
-        scanDirectory(this.projectRoot, abs, true, out, rules);
-        (out.scopes ??= []).push({ rel, kind: 'dir', recursive, arg: p });
-      } else if (rel === LINK_FILE) {
-        throw new UsageError(`'${p}' is the project link file and is never stored`);
-      } else {
-        addEntry(out, abs, normalizeUserPath(rel), st);
-      }
-    }
-    if (ignored.length > 0) {
-      throw new UsageError(`${ignored.length === 1 ? `'${ignored[0]}' is` : `${ignored.length} paths are`} ignored by a ${IGNORE_FILE} file: ${ignored.join(', ')}`, 'use -f to add it anyway');
-    }
-    const seen = new Set<string>();
-    out.files = out.files.filter((f) => !seen.has(f.rel) && seen.add(f.rel));
-    return out;
-  }
-
-  /** git's verdict for `rel`, including its parent directories (an ignored directory hides everything below). */
-  private ignoredWithParents(rules: IgnoreRules, rel: string, isDir: boolean): IgnoreVerdict {
-    const parts = rel.split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const v = rules.check(parts.slice(0, i).join('/'), true);
-      if (v.ignored) return v;
-    }
-    return rules.check(rel, isDir);
+    return collectPaths(this.projectRoot, this.rules(force), paths, recursive, cwd);
   }
 
   /** For each path, whether `.digignore` rules exclude it and which file, line and pattern decided. */
   checkIgnore(paths: readonly string[], cwd = process.cwd()): Array<{ path: string } & IgnoreVerdict> {
     this.requireProject();
-    const rules = new IgnoreRules(this.projectRoot);
-    return paths.map((p) => {
-      const abs = resolve(cwd, p);
-      const rel = toRel(this.projectRoot, abs);
-      if (rel === '' || rel === '..' || rel.startsWith('../') || isAbsolute(rel)) {
-        throw new UsageError(`'${p}' is outside the project ${this.projectRoot}`);
-      }
-      let isDir = p.endsWith('/');
-      try {
-        isDir = lstatSync(abs).isDirectory();
-      } catch {
-        // a path that does not exist is checked as named
-      }
-      return { path: normalizeUserPath(rel), ...this.ignoredWithParents(rules, rel, isDir) };
-    });
+    return checkIgnorePaths(this.projectRoot, paths, cwd);
   }
 
   /** The project-relative paths `add` would consider, sorted (UTF-8 byte order), without staging anything. */
