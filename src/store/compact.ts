@@ -8,8 +8,8 @@
 // full (every checksum, every root recomputed, every chunk re-hashed), and renamed over it in one step.
 // A reader that opened the old file keeps reading the old inode; a kill at any point leaves the old archive
 // (and at worst a temporary file the next gc removes).
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { CHUNK_REF_SIZE } from '../core/codecs/common.js';
 import { encodeLayer } from '../core/codecs/layer-codec.js';
 import { encodeLayerIndex, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
@@ -21,7 +21,7 @@ import { Archive } from './archive.js';
 import { checkArchive } from './check.js';
 import { generationFiles } from './generations.js';
 import { fsyncDir, writeAll } from './fs-utils.js';
-import { copyRange } from './transfer.js';
+import { copyRange, removeStaleTemps, TMP_MARK } from './transfer.js';
 
 export interface GcReport {
   layers: number;
@@ -39,7 +39,6 @@ export interface GcReport {
   rewritten: boolean;
 }
 
-const TMP_MARK = '.compact-';
 
 /** The first generation a gc keeping `keep` generations keeps (all when undefined). */
 export function firstKept(a: Archive, keep?: number): number {
@@ -79,15 +78,6 @@ export function planGc(a: Archive, keep?: number): GcReport {
     deadIndexBytes: archiveBytes - ARCHIVE_HEADER_SIZE - layerBytes - (a.seq ? a.sb.indexLength : 0),
     archiveBytes, compactedBytes: compacted, rewritten: false,
   };
-}
-
-/** Removes temporary files of a gc or import that was killed. */
-export function removeStaleTemps(archivePath: string): void {
-  const dir = dirname(archivePath);
-  const base = basename(archivePath);
-  for (const f of readdirSync(dir)) {
-    if (f.startsWith(`${base}${TMP_MARK}`) || f.startsWith(`${base}.importing-`)) rmSync(join(dir, f), { force: true });
-  }
 }
 
 /**

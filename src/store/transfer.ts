@@ -3,7 +3,7 @@
 // beyond the store's committed length (invisible to readers), re-verifies every layer, root and chunk of
 // the proposed generation, and only then writes the superblock that makes it visible — the same single
 // step as a commit. Any failure truncates back: the store is exactly as it was.
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import {
@@ -17,6 +17,8 @@ import { checkArchive } from './check.js';
 import { fsyncDir, readAt, writeAll } from './fs-utils.js';
 
 const BLOCK = 4 << 20;
+/** Marks the temporary archive a gc writes beside the real one. */
+export const TMP_MARK = '.compact-';
 export const EXPORT_HINT = 'the export file is damaged or incomplete: export it again';
 
 /** Copies `length` bytes from `src` at `from` to `dst` at `to`, feeding each block to `hash`. */
@@ -28,6 +30,15 @@ export function copyRange(src: number, from: number, length: number, dst: number
     hash?.update(buf.subarray(0, n));
     writeAll(dst, buf.subarray(0, n), to + done);
     done += n;
+  }
+}
+
+/** Removes temporary files of a gc or import that was killed. */
+export function removeStaleTemps(archivePath: string): void {
+  const dir = dirname(archivePath);
+  const base = basename(archivePath);
+  for (const f of readdirSync(dir)) {
+    if (f.startsWith(`${base}${TMP_MARK}`) || f.startsWith(`${base}.importing-`)) rmSync(join(dir, f), { force: true });
   }
 }
 
@@ -123,6 +134,7 @@ export function openExport(file: string): { header: ExportHeader; fd: number } {
  * generation in full, then makes it visible. The caller holds the store lock.
  */
 export function importArchive(archivePath: string, file: string): ImportResult {
+  removeStaleTemps(archivePath);
   const { header: h, fd: src } = openExport(file);
   const storeId = toHex(h.storeId);
   const result = { storeId, generation: h.finalGeneration, root: toHex(h.finalRoot), layers: h.finalGeneration - h.baseGeneration };
