@@ -18,3 +18,5 @@ export { merkleRoot, leafHash, nodeHash } from './core/merkle.js';
 export { verifyProof, dataRange, type VerifyOptions, type VerifyResult, type ByteSource } from './core/verify-proof.js';
 export { decodeProof, encodeProof, PROOF_VERSION, type Proof, type ProofStep, type ChunkProof, type ProofType } from './core/proof-json.js';
 export { parseUrn, parseTarget, formatUrn, parseRange, resolveRange, formatRange, type Urn, type RangeSpec } from './core/urn.js';
+export type { CheckReport, CheckProblem } from './store/check.js';
+export type { GcReport } from './store/compact.js';

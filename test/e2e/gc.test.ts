@@ -119,7 +119,7 @@ describe('gc', () => {
     expect(run(['gc', '--keep-history', '0'], { cwd: s.project, home: s.home }).code).toBe(2);
   });
 
-  it('SIGKILL at random moments of a gc: always a valid store with the same roots and files', async () => {
+  it('SIGKILL at random moments of gc / gc --keep-history / archive --compact: always a valid store with the same roots and files', async () => {
     const s = storeWithGarbage(24);
     const pristine = tempDir('dig-gc-pristine-');
     cpSync(s.home, pristine, { recursive: true });
@@ -130,11 +130,12 @@ describe('gc', () => {
     let rewritten = 0;
     for (let i = 0; i < 12; i++) {
       const keep = i % 2 === 1; // every other run prunes too: gc --keep-history 1
+      const args = keep ? ['gc', '--keep-history', '1'] : i % 4 === 0 ? ['archive', '--compact'] : ['gc'];
       const home = tempDir('dig-gc-kill-');
       cpSync(pristine, home, { recursive: true });
       const before = archiveSize(home);
       await new Promise<void>((resolve) => {
-        const p = spawn(process.execPath, [CLI, 'gc', ...(keep ? ['--keep-history', '1'] : [])], { cwd: s.project, env: { ...process.env, DIGSTORE_HOME: home }, stdio: 'ignore' });
+        const p = spawn(process.execPath, [CLI, ...args], { cwd: s.project, env: { ...process.env, DIGSTORE_HOME: home }, stdio: 'ignore' });
         const timer = setTimeout(() => p.kill('SIGKILL'), Math.floor((r(2).readUInt16LE(0) / 65535) * duration));
         p.on('exit', () => {
           clearTimeout(timer);
