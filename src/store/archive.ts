@@ -4,7 +4,7 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync } from 'node:fs';
 import { layerFromView, type Layer } from '../core/codecs/layer-codec.js';
 import { LayerView } from '../core/codecs/layer-view.js';
-import { decodeLayerIndex, encodeLayerIndex, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
+import { tailMax, decodeLayerIndex, encodeLayerIndex, type IndexLocation, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
 import {
   ARCHIVE_HEADER_SIZE, SLOT_SIZE, encodeSuperblock, pickSuperblock, type Superblock,
 } from '../core/codecs/superblock-codec.js';
@@ -30,7 +30,14 @@ export class Archive {
     readonly sb: Superblock,
     readonly slot: number,
     readonly layers: readonly LayerIndexEntry[],
+    /** The last full layer index (the current one, or the base a tail index points at) and its entry count. */
+    readonly fullIndex: { location: IndexLocation; count: number },
   ) {}
+
+  /** Bytes of the index records the current generation uses (the superseded ones are gc's to drop). */
+  get liveIndexBytes(): number {
+    return this.sb.indexLength + (this.fullIndex.location.offset === this.sb.indexOffset ? 0 : this.fullIndex.location.length);
+  }
 
   /** Creates a new, empty archive; fails if the file exists. */
   static create(path: string, storeId: Uint8Array, createdAt: number): void {
@@ -80,7 +87,22 @@ export class Archive {
   private static withSuperblock(path: string, fd: number, sb: Superblock, slot: number): Archive {
     if (fstatSync(fd).size < sb.committedLength) throw new CorruptDataError(`${path}: archive is shorter than its committed length`);
     let layers: LayerIndexEntry[] = [];
-    if (sb.indexLength > 0) layers = decodeLayerIndex(readAt(fd, sb.indexOffset, sb.indexLength), `${path} layer index`);
+    let full: { location: IndexLocation; count: number } = { location: { offset: 0, length: 0 }, count: 0 };
+    if (sb.indexLength > 0) {
+      const what = `${path} layer index`;
+      const rec = decodeLayerIndex(readAt(fd, sb.indexOffset, sb.indexLength), what);
+      layers = rec.entries;
+      full = { location: { offset: sb.indexOffset, length: sb.indexLength }, count: rec.entries.length };
+      if (rec.base) {
+        // A tail: the layers before it are in the full index it names, which must lie before it.
+        const b = rec.base;
+        if (b.offset < ARCHIVE_HEADER_SIZE || b.offset + b.length > sb.indexOffset) throw new CorruptDataError(`${what}: base index out of range`);
+        const base = decodeLayerIndex(readAt(fd, b.offset, b.length), `${what} (base)`);
+        if (base.base || base.entries.length !== rec.first - 1) throw new CorruptDataError(`${what}: base index does not match`);
+        layers = [...base.entries, ...rec.entries];
+        full = { location: b, count: base.entries.length };
+      }
+    }
     if (layers.length !== sb.seq) throw new CorruptDataError(`${path}: layer count ${layers.length} does not match generation ${sb.seq}`);
     // Locations come from disk: bound them before anything is allocated or read from them.
     for (const l of layers) {
@@ -92,7 +114,7 @@ export class Archive {
         throw new CorruptDataError(`${path}: layer ${l.number} location out of range`);
       }
     }
-    return new Archive(path, fd, sb, slot, layers);
+    return new Archive(path, fd, sb, slot, layers, full);
   }
 
   get storeIdHex(): string {
@@ -182,7 +204,11 @@ export class Archive {
       if (at < cur.sb.committedLength) throw new CorruptDataError(`${path}: staged data starts inside committed data`);
       const full: LayerIndexEntry = { ...entry, recordOffset: at, recordLength: record.length };
       const index = [...cur.layers, full];
-      const indexBytes = encodeLayerIndex(index);
+      // Only the entries since the last full index, pointing at it, until there are tailMax of them.
+      const f = cur.fullIndex;
+      const indexBytes = f.count > 0 && index.length - f.count <= tailMax(index.length)
+        ? encodeLayerIndex(index.slice(f.count), f.location)
+        : encodeLayerIndex(index);
       const indexOffset = at + record.length;
       writeAll(cur.fd, record, at);
       writeAll(cur.fd, indexBytes, indexOffset);

@@ -75,7 +75,7 @@ export function planGc(a: Archive, keep?: number): GcReport {
     : ARCHIVE_HEADER_SIZE + layerBytes - droppedRecords - unreferencedBytes - unreferencedChunks * CHUNK_REF_SIZE + encodeLayerIndex(a.layers).length;
   return {
     layers: a.seq, pruned: first - 1, unreferencedChunks, unreferencedBytes,
-    deadIndexBytes: archiveBytes - ARCHIVE_HEADER_SIZE - layerBytes - (a.seq ? a.sb.indexLength : 0),
+    deadIndexBytes: archiveBytes - ARCHIVE_HEADER_SIZE - layerBytes - (a.seq ? a.liveIndexBytes : 0),
     archiveBytes, compactedBytes: compacted, rewritten: false,
   };
 }

@@ -80,7 +80,15 @@ describe('layer index codec', () => {
     number: n, type: n === 1 ? 'full' : 'delta', recordOffset: 1000 * n, recordLength: 77, dataOffset: 256, dataLength: 10,
     timestamp: 1_700_000_000_000 + n, layerRoot: h(`l${n}`), storeRoot: h(`s${n}`), recordChecksum: h(`c${n}`),
   }));
-  it('round-trips', () => expect(normalize(decodeLayerIndex(encodeLayerIndex(entries)))).toEqual(normalize(entries)));
+  it('round-trips', () => expect(normalize(decodeLayerIndex(encodeLayerIndex(entries)))).toEqual(normalize({ first: 1, entries })));
+  it('a tail index names its base and starts after it', () => {
+    const tail = entries.slice(1);
+    const rec = decodeLayerIndex(encodeLayerIndex(tail, { offset: 5000, length: 300 }));
+    expect(rec.first).toBe(2);
+    expect(rec.base).toEqual({ offset: 5000, length: 300 });
+    expect(normalize(rec.entries)).toEqual(normalize(tail));
+    expectRejectsDamage(encodeLayerIndex(tail, { offset: 5000, length: 300 }), (b) => decodeLayerIndex(b));
+  });
   it('rejects damage', () => expectRejectsDamage(encodeLayerIndex(entries), (b) => decodeLayerIndex(b)));
 });
 
