@@ -11,7 +11,7 @@ import { chunkLeaves, fileLeaf } from '../core/roots.js';
 import { resolveRange, type RangeSpec } from '../core/urn.js';
 import type { Archive } from '../store/archive.js';
 import type { FileEntry } from '../core/types.js';
-import { generationFiles, indexOfPath } from '../store/generations.js';
+import { completeSetView } from '../store/delta-window.js';
 import { notInGeneration } from './resolve.js';
 
 const hexSteps = (s: readonly PathStep[]): ProofStep[] => s.map((x) => ({ hash: toHex(x.hash), position: x.position }));
@@ -70,7 +70,7 @@ export function proveFile(archive: Archive, generation: number, path: string, ra
 /**
  * The file's entry, its index in the generation's complete (sorted) file set, the leaves of its block of
  * 2^BLOCK_BITS and the stored block roots. A full layer is read in place (one block of entries decoded);
- * a delta generation's complete set is assembled from its chain first.
+ * for a delta generation only that block is assembled from the full layer and the deltas' changes.
  */
 function fileBlock(archive: Archive, generation: number, path: string) {
   if (generation === 0) throw notInGeneration(path, generation);
@@ -83,10 +83,13 @@ function fileBlock(archive: Archive, generation: number, path: string) {
     entryAt = (i) => top.fileAt(i);
     count = top.fileCount;
   } else {
-    const files = generationFiles(archive, generation);
-    index = indexOfPath(files, path);
-    entryAt = (i) => files[i];
-    count = files.length;
+    // Only the block around the file, from the full layer and the deltas' changes (store/delta-window.ts).
+    const view = completeSetView(archive, generation);
+    index = view.rankOf(path);
+    count = view.count;
+    const first = (Math.max(index, 0) >>> BLOCK_BITS) << BLOCK_BITS;
+    const block = index < 0 ? [] : view.window(first, Math.min(first + 2 ** BLOCK_BITS, count));
+    entryAt = (i) => block[i - first];
   }
   if (index < 0) throw notInGeneration(path, generation);
   const first = (index >>> BLOCK_BITS) << BLOCK_BITS;

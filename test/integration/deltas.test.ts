@@ -5,6 +5,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store, verifyProof } from '../../dist/index.js';
+import { Archive } from '../../dist/store/archive.js';
+import { generationFiles } from '../../dist/store/generations.js';
+import { completeSetView } from '../../dist/store/delta-window.js';
 import { cleanupTempDirs, prng, tempDir } from '../helpers.js';
 
 afterAll(cleanupTempDirs);
@@ -55,6 +58,23 @@ describe('delta layers', () => {
       }
     }
     expect(a.store.check({ deep: true }).ok).toBe(true);
+    // The windowed view of a delta generation (used by proofs) agrees with the assembled file set everywhere.
+    const archive = Archive.open(a.store.paths.archive);
+    try {
+      for (let g = 1; g <= archive.seq; g++) {
+        const files = generationFiles(archive, g);
+        const view = completeSetView(archive, g);
+        expect(view.count).toBe(files.length);
+        files.forEach((f, i) => expect(view.rankOf(f.path)).toBe(i));
+        expect(view.rankOf('no/such/file')).toBe(-1);
+        for (const [s0, e0] of [[0, 3], [1, 5], [files.length - 2, files.length], [0, files.length]]) {
+          const [s1, e1] = [Math.max(0, s0), Math.min(files.length, e0)];
+          expect(view.window(s1, e1).map((f) => f.path)).toEqual(files.slice(s1, e1).map((f) => f.path));
+        }
+      }
+    } finally {
+      archive.close();
+    }
     // Deltas are small: a delta layer's record holds only the changes.
     const layers = a.store.layers();
     expect(layers.filter((l) => l.type === 'delta').every((l) => l.entries < l.files)).toBe(true);

@@ -118,17 +118,21 @@ export class LayerView {
 
   /** Index of the entry with exactly this path (entries are sorted by UTF-8 bytes), or -1. */
   indexOf(path: string): number {
+    const i = this.lowerBound(path);
+    return i < this.fileCount && this.pathAt(i) === path ? i : -1;
+  }
+
+  /** How many entries sort before `path` (the index it has, or would have). */
+  lowerBound(path: string): number {
     const key = Buffer.from(path, 'utf8');
     let lo = 0;
     let hi = this.fileCount;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const c = Buffer.compare(Buffer.from(this.pathAt(mid), 'utf8'), key);
-      if (c === 0) return mid;
-      if (c < 0) lo = mid + 1;
+      if (Buffer.compare(Buffer.from(this.pathAt(mid), 'utf8'), key) < 0) lo = mid + 1;
       else hi = mid;
     }
-    return -1;
+    return lo;
   }
 
   chunkIndex(): ChunkRef[] {
