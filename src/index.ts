@@ -1,5 +1,5 @@
 // Package entry point: the library API. The CLI (src/cli) is built on exactly these exports.
-export { Store, type AddResult, type LogEntry, type ResolvedTarget, type StoreInfo } from './api/store.js';
+export { Store, type AddResult, type LogEntry, type ResolvedTarget, type StoreInfo, type StoredFile } from './api/store.js';
 export type { StoreReader } from './api/store-reader.js';
 export type { DiffEntry, HistoryEntry, InspectResult, LayerInfo, SizeReport, StatsReport } from './api/inspect.js';
 export type { ExportResult, ImportResult } from './store/transfer.js';

@@ -13,9 +13,9 @@ import { extractFiles, type ExtractResult } from '../retrieve/extract.js';
 import { writeFileAtomically } from '../retrieve/atomic-file.js';
 import type { FileEntry } from '../core/types.js';
 import { sortByPath } from '../core/paths.js';
-import { findFile, normalizeUserPath, resolveGeneration } from '../retrieve/resolve.js';
+import { findFile, resolveGeneration } from '../retrieve/resolve.js';
 import { Archive } from '../store/archive.js';
-import { generationFiles } from '../store/commit.js';
+import { generationFiles } from '../store/generations.js';
 import { checkArchive, type CheckReport } from '../store/check.js';
 import type { Config } from '../store/config.js';
 import type { StorePaths } from '../store/home.js';
@@ -26,6 +26,9 @@ import {
   archiveSize, diffFiles, findFiles, history, inspectLayer, layers, sizeReport, statsReport,
   type DiffEntry, type HistoryEntry, type InspectResult, type LayerInfo, type SizeReport, type StatsReport,
 } from './inspect.js';
+
+/** A committed file entry, with the generation it was read at and how many layer records that took. */
+export type StoredFile = FileEntry & { generation: number; root: string; layerReads: number };
 
 export interface StoreInfo {
   storeId: string;
@@ -161,15 +164,15 @@ export class StoreReader {
   }
 
   /** The committed file entry `target` names (a path or URN; latest generation unless `opts.root`). */
-  stat(target: string, opts: GetOptions = {}): FileEntry & { generation: number; root: string; layerReads: number } {
+  stat(target: string, opts: GetOptions = {}): StoredFile {
     return this.withArchive((a) => this.lookup(a, target, opts).entry);
   }
 
   private lookup(a: Archive, target: string, opts: GetOptions) {
     const req = readRequest(this.storeId, target, opts);
     const generation = resolveGeneration(a, req.root);
-    const entry = findFile(a, generation, normalizeUserPath(req.path));
-    return { req, generation, entry: { ...entry, generation, root: toHex(a.layerEntry(generation).storeRoot), layerReads: a.layerReads } };
+    const entry: StoredFile = { ...findFile(a, generation, req.path), generation, root: toHex(a.layerEntry(generation).storeRoot), layerReads: a.layerReads };
+    return { req, generation, entry };
   }
 
   /** The content `target` names (whole file or its byte range), in memory. Use `getTo` for large files. */
@@ -187,20 +190,24 @@ export class StoreReader {
    * `verify`, the file's entry is first proven against the generation's root and every byte is checked
    * before the first one reaches `sink`.
    */
-  async getTo(target: string, sink: (chunk: Buffer) => Promise<void> | void, opts: GetOptions = {}): Promise<FileEntry> {
+  async getTo(target: string, sink: (chunk: Buffer) => Promise<void> | void, opts: GetOptions = {}): Promise<StoredFile> {
     const a = Archive.open(this.paths.archive);
     try {
-      const { req, generation, entry } = this.lookup(a, target, opts);
-      if (opts.verify) {
-        const v = verifyProof(proveFile(a, generation, entry.path, req.range));
-        if (!v.valid) throw new IntegrityError(`${entry.path}: does not verify against root ${entry.root}: ${v.reason}`);
-        for (const _ of readEntry(a, entry, req.range)); // every chunk and the whole-file hash checked
-      }
-      for (const c of readEntry(a, entry, req.range)) await sink(c);
-      return entry;
+      const found = this.lookup(a, target, opts);
+      await this.stream(a, found, sink, opts.verify);
+      return found.entry;
     } finally {
       a.close();
     }
+  }
+
+  private async stream(a: Archive, { req, generation, entry }: ReturnType<StoreReader['lookup']>, sink: (chunk: Buffer) => Promise<void> | void, verify?: boolean): Promise<void> {
+    if (verify) {
+      const v = verifyProof(proveFile(a, generation, entry.path, req.range));
+      if (!v.valid) throw new IntegrityError(`${entry.path}: does not verify against root ${entry.root}: ${v.reason}`);
+      for (const _ of readEntry(a, entry, req.range)); // every chunk and the whole-file hash checked
+    }
+    for (const c of readEntry(a, entry, req.range)) await sink(c);
   }
 
   /**
@@ -223,12 +230,15 @@ export class StoreReader {
   }
 
   /** Writes what `target` names (a file or byte range) to `file`, atomically (retrieve/atomic-file.ts). */
-  async getToFile(target: string, file: string, opts: GetOptions = {}): Promise<FileEntry> {
-    let entry: FileEntry | undefined;
-    await writeFileAtomically(resolve(file), async (write) => {
-      entry = await this.getTo(target, write, opts);
-    });
-    return entry!;
+  async getToFile(target: string, file: string, opts: GetOptions = {}): Promise<StoredFile> {
+    const a = Archive.open(this.paths.archive);
+    try {
+      const found = this.lookup(a, target, opts); // a missing file is reported before FILE is touched
+      await writeFileAtomically(resolve(file), (write) => this.stream(a, found, write, opts.verify));
+      return found.entry;
+    } finally {
+      a.close();
+    }
   }
 
   /** Writes the generations after `since` (a root or prefix; all when omitted) to one file (store/transfer.ts). */

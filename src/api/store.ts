@@ -31,7 +31,7 @@ import { StoreReader } from './store-reader.js';
 import { checkIgnorePaths, collectPaths } from './select-paths.js';
 import { createStore, importStore } from './store-create.js';
 
-export type { LogEntry, ResolvedTarget, StoreInfo } from './store-reader.js';
+export type { LogEntry, ResolvedTarget, StoreInfo, StoredFile } from './store-reader.js';
 
 export interface AddResult extends AddSummary {
   skipped: Array<{ path: string; reason: string }>;

@@ -18,6 +18,13 @@ export function storedPathProblem(p: string): string | undefined {
   return undefined;
 }
 
+/** What a user may type in front of a project path (`./`, a leading `/`), removed. */
+export function stripUserPrefix(p: string): string {
+  let s = p;
+  while (s.startsWith('./')) s = s.slice(2);
+  return s.replace(/^\/+/, '');
+}
+
 export function assertStoredPath(p: string, what = 'path'): string {
   const problem = storedPathProblem(p);
   if (problem) throw new UsageError(`invalid ${what} '${p}': ${problem}`);

@@ -14,11 +14,6 @@ import type { FileEntry } from './types.js';
 export const CHUNK_LEAF_SIZE = 8 + 4 + 32;
 const chunkScratch = Buffer.allocUnsafe(1 + CHUNK_LEAF_SIZE);
 
-/** Leaf data of one chunk: offset u64 | length u32 | hash. */
-export function chunkLeafData(offset: number, length: number, hash: Uint8Array): Uint8Array {
-  return new ByteWriter(CHUNK_LEAF_SIZE).u64(offset).u32(length).bytes(hash).finish();
-}
-
 export function chunkLeaf(offset: number, length: number, hash: Uint8Array): Uint8Array {
   chunkScratch[0] = 0x00;
   chunkScratch.writeUInt32LE(offset % 0x1_0000_0000, 1);
@@ -65,9 +60,13 @@ export function fileLeaf(f: Pick<FileEntry, 'path' | 'size' | 'hash' | 'chunkRoo
   return sha256(scratch.subarray(0, p));
 }
 
-/** `files` must be the complete file set of a generation, sorted by path, without deletion markers. */
-export function layerRoot(files: readonly FileEntry[]): Uint8Array {
-  return merkleRootOfLeaves(files.map(fileLeaf));
+/**
+ * The layer root of a generation and the block roots stored with it (`files`: the complete file set, sorted by
+ * path, without deletion markers). The root is computed from the blocks: the same value as over every leaf.
+ */
+export function layerTree(files: readonly FileEntry[]): { root: Uint8Array; blocks: Uint8Array[] } {
+  const blocks = blockRoots(files.map(fileLeaf));
+  return { root: merkleRootOfLeaves(blocks), blocks };
 }
 
 export function storeRoot(layerRoots: readonly Uint8Array[]): Uint8Array {

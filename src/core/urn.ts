@@ -6,7 +6,7 @@
 // - The short form is taken literally (a `%` in a file name stays a `%`): only a `#bytes=` suffix is special.
 // - Ranges are HTTP's (RFC 7233), inclusive: `a-b`, `a-` (to the end), `-n` (the last n bytes).
 import { UsageError } from './errors.js';
-import { storedPathProblem } from './paths.js';
+import { storedPathProblem, stripUserPrefix } from './paths.js';
 
 export const URN_PREFIX = 'urn:dig:chia:';
 
@@ -107,10 +107,7 @@ export function parseUrn(text: string): Urn {
 export function parseTarget(text: string): Urn {
   if (isFullUrn(text)) return parseUrn(text);
   const [raw, range] = splitFragment(text, text);
-  let p = raw;
-  while (p.startsWith('./')) p = p.slice(2);
-  p = p.replace(/^\/+/, '');
-  return { path: checkPath(p, text), ...(range && { range }) };
+  return { path: checkPath(stripUserPrefix(raw), text), ...(range && { range }) };
 }
 
 // RFC 3986 pchar minus '%': what a path segment may hold unencoded.

@@ -2,7 +2,7 @@
 // to a layer and a file entry, with errors that say what was wrong and what exists instead.
 import { toHex } from '../core/digest.js';
 import { NotFoundError, UsageError } from '../core/errors.js';
-import { assertStoredPath } from '../core/paths.js';
+import { assertStoredPath, stripUserPrefix } from '../core/paths.js';
 import type { FileEntry } from '../core/types.js';
 import { prunedError, type Archive } from '../store/archive.js';
 import { findEntry } from '../store/generations.js';
@@ -25,10 +25,7 @@ export function resolveGeneration(archive: Archive, root?: string): number {
 
 /** Normalizes a user-typed path (leading `/` or `./` allowed) to a stored path. */
 export function normalizeUserPath(p: string): string {
-  let s = p;
-  while (s.startsWith('./')) s = s.slice(2);
-  if (s.startsWith('/')) s = s.replace(/^\/+/, '');
-  return assertStoredPath(s);
+  return assertStoredPath(stripUserPrefix(p));
 }
 
 export function notInGeneration(path: string, generation: number): NotFoundError {

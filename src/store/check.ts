@@ -3,8 +3,7 @@
 // every chunk re-hashed. Reports what is damaged (layer and affected file paths) instead of stopping at
 // the first problem, so a user knows what can still be read.
 import { equalBytes, toHex } from '../core/digest.js';
-import { merkleRootOfLeaves } from '../core/merkle.js';
-import { blockRoots, chunkRoot, fileLeaf, storeRoot } from '../core/roots.js';
+import { chunkRoot, layerTree, storeRoot } from '../core/roots.js';
 import type { ChunkRef, FileEntry } from '../core/types.js';
 import { applyDelta } from './generations.js';
 import { ARCHIVE_HEADER_SIZE, SLOT_SIZE, decodeSuperblock, type Superblock } from '../core/codecs/superblock-codec.js';
@@ -112,9 +111,8 @@ export function checkArchive(path: string, opts: { deep?: boolean; layer?: numbe
         }
       }
       // Every file's chunks must be stored (in this layer or an earlier one) and bind to its chunk root.
-      const blocks = blockRoots(current.map(fileLeaf));
+      const { root: lr, blocks } = layerTree(current);
       if (layer.totalFiles !== current.length) problem(n, 'generation file count does not match the files');
-      const lr = merkleRootOfLeaves(blocks);
       if (!layer.blockRoots || blocks.some((b, i) => !equalBytes(b, layer.blockRoots![i]))) problem(n, 'merkle block roots do not match the files');
       if (!equalBytes(lr, layer.layerRoot) || !equalBytes(lr, e.layerRoot)) problem(n, 'layer root does not match its files');
       roots.push(lr);

@@ -5,8 +5,7 @@ import { encodeLayer, type Layer } from '../core/codecs/layer-codec.js';
 import { toHex, ZERO_HASH } from '../core/digest.js';
 import { DigstoreError, NothingToCommitError } from '../core/errors.js';
 import { sortByPath } from '../core/paths.js';
-import { merkleRootOfLeaves } from '../core/merkle.js';
-import { blockRoots, fileLeaf, storeRoot } from '../core/roots.js';
+import { layerTree, storeRoot } from '../core/roots.js';
 import type { ChunkingParams, FileEntry } from '../core/types.js';
 import { Archive } from './archive.js';
 import { ChunkIndex } from './chunk-index.js';
@@ -41,8 +40,6 @@ export interface CommitResult {
   newBytes: number;
   reusedChunks: number;
 }
-
-export { generationFiles } from './generations.js';
 
 export interface LayerOptions {
   /** Write a full layer whatever the chain length (`commit --full`). */
@@ -95,8 +92,7 @@ export function commitStaged(
     reusedChunks = reused.size;
     if (changed === 0 && deleted === 0) throw new NothingToCommitError();
     const sorted = sortByPath([...files.values()]);
-    const blocks = blockRoots(sorted.map(fileLeaf));
-    const lr = merkleRootOfLeaves(blocks);
+    const { root: lr, blocks } = layerTree(sorted);
     const sr = storeRoot([...archive.layers.map((l) => l.layerRoot), lr]);
     const newChunks = staging.newChunks.slice().sort((a, b) => a.offset - b.offset);
     const type = deltaAllowed(archive, archive.seq + 1, layerOpts) ? 'delta' : 'full';

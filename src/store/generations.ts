@@ -53,17 +53,3 @@ export function findEntry(archive: Archive, n: number, path: string): FileEntry 
   }
   return undefined;
 }
-
-/** Index of `path` in a sorted file set, or -1. */
-export function indexOfPath(files: readonly { path: string }[], path: string): number {
-  let lo = 0;
-  let hi = files.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const c = comparePaths(files[mid].path, path);
-    if (c === 0) return mid;
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return -1;
-}

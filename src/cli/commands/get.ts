@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { toHex } from '../../core/digest.js';
 import type { GetOptions } from '../../api/options.js';
 import { Store } from '../../api/store.js';
+import type { StoredFile } from '../../api/store-reader.js';
 import { output } from '../context.js';
 import type { Output } from '../output.js';
 
@@ -21,15 +22,16 @@ interface GetFlags {
 async function retrieve(out: Output, target: string, flags: GetFlags): Promise<void> {
   const store = Store.openFor(target, process.cwd());
   const opts: GetOptions = { root: flags.at, range: flags.bytes, verify: flags.verify };
-  const e = store.stat(target, opts);
-  const meta = { path: e.path, size: e.size, hash: toHex(e.hash), root: e.root, generation: e.generation, layerReads: e.layerReads, ...(flags.verify && { verified: true }) };
+  const meta = (e: StoredFile) => ({
+    path: e.path, size: e.size, hash: toHex(e.hash), root: e.root, generation: e.generation, layerReads: e.layerReads, ...(flags.verify && { verified: true }),
+  });
   if (flags.output) {
-    await store.getToFile(target, flags.output, opts);
-    out.result([], { ...meta, output: resolve(flags.output) });
+    const e = await store.getToFile(target, flags.output, opts);
+    out.result([], { ...meta(e), output: resolve(flags.output) });
   } else if (out.opts.json) {
     const parts: Buffer[] = [];
-    await store.getTo(target, (c) => void parts.push(Buffer.from(c)), opts);
-    out.result([], { ...meta, encoding: 'base64', content: Buffer.concat(parts).toString('base64') });
+    const e = await store.getTo(target, (c) => void parts.push(Buffer.from(c)), opts);
+    out.result([], { ...meta(e), encoding: 'base64', content: Buffer.concat(parts).toString('base64') });
   } else {
     await store.getTo(target, toStdout, opts);
   }
