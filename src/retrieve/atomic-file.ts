@@ -1,9 +1,9 @@
-// Writing a file that is never seen half-written: the content goes to a temporary name beside the target,
-// is fsynced, and is renamed into place in one step. A rename replaces a symlink at the target instead of
-// writing through it. On any failure the temporary file is removed and the target is untouched.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// Writing a user's output file (get -o, extract, prove -o) so that it is never seen half-written: the
+// store's AtomicFile (temporary file, fsync, rename), fed chunk by chunk, with errors that name the file.
+// The directory entry is not fsynced per file: extract writes thousands of them.
+import { statSync } from 'node:fs';
 import { UsageError, fromSystemError } from '../core/errors.js';
+import { AtomicFile } from '../store/fs-utils.js';
 
 /** Calls `fill` with a function that appends bytes, then publishes the file at `target`. */
 export async function writeFileAtomically(
@@ -16,25 +16,17 @@ export async function writeFileAtomically(
   } catch (e) {
     if (e instanceof UsageError) throw e; // absent (or unreadable): found out when writing
   }
-  const tmp = join(dirname(target), `.${basename(target)}.digstore-${process.pid}.tmp`);
-  let fd: number;
+  let f: AtomicFile;
   try {
-    fd = openSync(tmp, 'wx', mode);
+    f = new AtomicFile(target, mode);
   } catch (e) {
     throw fromSystemError(e, `cannot write ${target}`);
   }
-  let open = true;
   try {
-    await fill((c) => {
-      for (let done = 0; done < c.length; ) done += writeSync(fd, c, done);
-    });
-    fsyncSync(fd);
-    closeSync(fd);
-    open = false;
-    renameSync(tmp, target);
+    await fill((c) => f.write(c));
+    f.commit(false);
   } catch (e) {
-    if (open) closeSync(fd);
-    rmSync(tmp, { force: true });
+    f.abort();
     throw fromSystemError(e, `cannot write ${target}`);
   }
 }

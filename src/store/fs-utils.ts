@@ -1,6 +1,6 @@
 // Small file-system helpers with the durability rules the store depends on.
 import { closeSync, fsyncSync, openSync, readSync, renameSync, writeSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 export function fsyncDir(dir: string): void {
@@ -15,26 +15,51 @@ export function fsyncDir(dir: string): void {
   }
 }
 
+/**
+ * A file that readers see either as it was or complete, never half-written: bytes go to a temporary file
+ * beside the target, which `commit` fsyncs and renames into place (a rename replaces a symlink at the target
+ * instead of writing through it). `abort` removes the temporary file and leaves the target untouched.
+ */
+export class AtomicFile {
+  readonly tmp: string;
+  private fd: number | undefined;
+
+  constructor(readonly target: string, mode = 0o644) {
+    this.tmp = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    this.fd = openSync(this.tmp, 'wx', mode);
+  }
+
+  /** Appends `data`. */
+  write(data: Uint8Array): void {
+    for (let done = 0; done < data.length; ) done += writeSync(this.fd!, data, done, data.length - done);
+  }
+
+  /** Publishes the file; with `syncDir`, the directory entry is made durable too. */
+  commit(syncDir: boolean): void {
+    fsyncSync(this.fd!);
+    closeSync(this.fd!);
+    this.fd = undefined;
+    renameSync(this.tmp, this.target);
+    if (syncDir) fsyncDir(dirname(this.target));
+  }
+
+  abort(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    rmSync(this.tmp, { force: true });
+  }
+}
+
 /** Writes a whole file so that readers see either the old or the new content, never a mix. */
 export function writeFileAtomic(path: string, data: Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const fd = openSync(tmp, 'wx', 0o644);
+  const f = new AtomicFile(path);
   try {
-    writeAll(fd, data, 0);
-    fsyncSync(fd);
+    f.write(data);
+    f.commit(true);
   } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
+    f.abort();
     throw e;
   }
-  closeSync(fd);
-  try {
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  fsyncDir(dirname(path));
 }
 
 export function writeAll(fd: number, data: Uint8Array, position: number): void {

@@ -1,9 +1,9 @@
 // `prove`: a proof that a file, a byte range or a layer is part of a generation's root (docs/proofs.md).
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Store } from '../../api/store.js';
-import { UsageError, fromSystemError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
+import { writeFileAtomically } from '../../retrieve/atomic-file.js';
 import { encodeProofBinary } from '../../core/codecs/proof-codec.js';
 import { encodeProof, type Proof } from '../../core/proof-json.js';
 import { output } from '../context.js';
@@ -14,25 +14,6 @@ interface ProveFlags {
   output?: string;
   layer?: string;
   format?: string;
-}
-
-/** Writes beside the target and renames, so a proof file is never seen half-written. */
-function writeAtomically(file: string, text: string | Buffer): void {
-  const target = resolve(file);
-  const tmp = join(dirname(target), `.${basename(target)}.digstore-${process.pid}.tmp`);
-  try {
-    const fd = openSync(tmp, 'wx', 0o644);
-    try {
-      writeSync(fd, typeof text === 'string' ? Buffer.from(text) : text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, target);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw fromSystemError(e, `cannot write ${file}`);
-  }
 }
 
 function describe(p: Proof): string {
@@ -52,7 +33,7 @@ export function registerProve(program: Command): void {
     .option('--layer <n>', "prove a layer's root instead of a file")
     .option('-o, --output <file>', 'write the proof to FILE instead of stdout')
     .option('--format <format>', 'json (default) or binary (smaller; `verify` reads both)', 'json')
-    .action((target: string | undefined, flags: ProveFlags, cmd: Command) => {
+    .action(async (target: string | undefined, flags: ProveFlags, cmd: Command) => {
       const out = output(cmd);
       if (flags.layer !== undefined && !/^[1-9]\d*$/.test(flags.layer)) throw new UsageError(`--layer must be a layer number, not '${flags.layer}'`);
       if (flags.format !== 'json' && flags.format !== 'binary') throw new UsageError(`--format must be json or binary, not '${flags.format}'`);
@@ -63,7 +44,7 @@ export function registerProve(program: Command): void {
       const proof = store.prove(target, { root: flags.at, range: flags.bytes, layer: flags.layer === undefined ? undefined : Number(flags.layer) });
       const text = flags.format === 'binary' ? encodeProofBinary(proof) : encodeProof(proof);
       if (flags.output) {
-        writeAtomically(flags.output, text);
+        await writeFileAtomically(resolve(flags.output), (write) => write(typeof text === 'string' ? Buffer.from(text) : text));
         out.result(`wrote ${describe(proof)} to ${flags.output} (${text.length} bytes)`, { output: resolve(flags.output), bytes: text.length, proof });
       } else if (out.opts.json && flags.format === 'json') {
         out.result([], proof);
