@@ -5,6 +5,7 @@
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError, UsageError } from '../core/errors.js';
+import type { FileEntry } from '../core/types.js';
 
 export interface DeletionScope {
   /** Project-relative path; '' for the whole project. */
@@ -16,7 +17,22 @@ export interface DeletionScope {
   arg: string;
 }
 
-const under = (p: string, dir: string) => dir === '' || p.startsWith(`${dir}/`);
+/** Tracked paths: committed in the latest generation, or staged (and not staged as deleted). */
+export function trackedPaths(head: ReadonlyMap<string, unknown>, staged: readonly FileEntry[]): Set<string> {
+  const out = new Set(head.keys());
+  for (const e of staged) if (!e.deleted) out.add(e.path);
+  return out;
+}
+
+/** Tracked paths below directory `dir` ('' is the whole project). */
+function trackedBelow(tracked: ReadonlySet<string>, dir: string): string[] {
+  return [...tracked].filter((p) => dir === '' || p.startsWith(`${dir}/`));
+}
+
+/** The tracked paths a named path selects: itself when it is tracked, else everything below it. */
+export function trackedUnder(tracked: ReadonlySet<string>, name: string): string[] {
+  return tracked.has(name) ? [name] : trackedBelow(tracked, name);
+}
 
 function goneFromDisk(projectRoot: string, rel: string): boolean {
   try {
@@ -30,21 +46,17 @@ function goneFromDisk(projectRoot: string, rel: string): boolean {
  * The tracked paths to stage as deleted. Throws, before anything is written, for a named path that neither
  * exists nor is tracked, or names a tracked directory without -r.
  */
-export function findDeletions(projectRoot: string, tracked: readonly string[], scanned: ReadonlySet<string>, scopes: readonly DeletionScope[]): string[] {
+export function findDeletions(projectRoot: string, tracked: ReadonlySet<string>, scanned: ReadonlySet<string>, scopes: readonly DeletionScope[]): string[] {
   const out = new Set<string>();
   for (const s of scopes) {
     if (s.kind === 'missing') {
-      if (tracked.includes(s.rel)) {
-        out.add(s.rel);
-        continue;
-      }
-      const inside = tracked.filter((p) => under(p, s.rel));
-      if (inside.length === 0) throw new NotFoundError(`'${s.arg}' does not exist and is not tracked`, 'check the path');
-      if (!s.recursive) throw new UsageError(`'${s.arg}' is a deleted directory`, 'use -r to stage the deletion of the files in it');
-      for (const p of inside) out.add(p);
+      const selected = trackedUnder(tracked, s.rel);
+      if (selected.length === 0) throw new NotFoundError(`'${s.arg}' does not exist and is not tracked`, 'check the path');
+      if (selected[0] !== s.rel && !s.recursive) throw new UsageError(`'${s.arg}' is a deleted directory`, 'use -r to stage the deletion of the files in it');
+      for (const p of selected) out.add(p);
       continue;
     }
-    for (const p of tracked) if (under(p, s.rel) && !scanned.has(p) && goneFromDisk(projectRoot, p)) out.add(p);
+    for (const p of trackedBelow(tracked, s.rel)) if (!scanned.has(p) && goneFromDisk(projectRoot, p)) out.add(p);
   }
   return [...out];
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { toHex } from '../core/digest.js';
 import { NotFoundError, UsageError, fromSystemError } from '../core/errors.js';
 import type { FileEntry } from '../core/types.js';
+import { trackedUnder } from './deletions.js';
 
 export interface RmOptions {
   /** Remove every tracked file under a named directory. */
@@ -25,17 +26,13 @@ export interface RmResult {
 }
 
 /** Tracked paths the user's (project-relative, normalized) names select. Throws for a name matching none. */
-export function selectTracked(names: readonly string[], tracked: readonly string[], recursive: boolean): string[] {
+export function selectTracked(names: readonly string[], tracked: ReadonlySet<string>, recursive: boolean): string[] {
   const out = new Set<string>();
   for (const n of names) {
-    if (tracked.includes(n)) {
-      out.add(n);
-      continue;
-    }
-    const inside = n === '' ? tracked : tracked.filter((p) => p.startsWith(`${n}/`));
-    if (inside.length === 0) throw new NotFoundError(`'${n || '.'}' did not match any tracked file`, 'see `digstore status`');
-    if (!recursive) throw new UsageError(`'${n || '.'}' is a directory`, 'use -r to remove the tracked files in it');
-    for (const p of inside) out.add(p);
+    const selected = trackedUnder(tracked, n);
+    if (selected.length === 0) throw new NotFoundError(`'${n || '.'}' did not match any tracked file`, 'see `digstore status`');
+    if (selected[0] !== n && !recursive) throw new UsageError(`'${n || '.'}' is a directory`, 'use -r to remove the tracked files in it');
+    for (const p of selected) out.add(p);
   }
   return [...out];
 }

@@ -24,7 +24,7 @@ import { loadStaging, saveStaging } from '../store/staging.js';
 import { loadStatCache, saveStatCache } from '../store/stat-cache.js';
 import { LOCK_WAIT_MS, type AddOptions, type CommitOptions, type InitOptions, type OpenOptions } from './options.js';
 import { computeStatus, type StatusResult } from './status.js';
-import { findDeletions } from './deletions.js';
+import { findDeletions, trackedPaths } from './deletions.js';
 import { selectTracked, unlinkWorkingFiles, unsafeToDelete, type RmOptions, type RmResult } from './remove.js';
 
 import { StoreReader } from './store-reader.js';
@@ -106,7 +106,7 @@ export class Store extends StoreReader {
     // Named paths that do not exist must be tracked (their deletion would be staged); otherwise it is an error.
     const missing = (scan.scopes ?? []).filter((s) => s.kind === 'missing');
     if (missing.length > 0) {
-      this.withArchive((a) => findDeletions(this.projectRoot, [...this.headMap(a).keys(), ...loadStaging(this.paths.staging, a).entries.map((e) => e.path)], new Set(), missing));
+      this.withArchive((a) => findDeletions(this.projectRoot, trackedPaths(this.headMap(a), loadStaging(this.paths.staging, a).entries), new Set(), missing));
     }
     return sortByPath(scan.files.map((f) => ({ path: f.rel }))).map((f) => f.path);
   }
@@ -147,8 +147,7 @@ export class Store extends StoreReader {
       const statCache = loadStatCache(this.paths.statCache);
       const head = this.headMap(archive);
       const before = loadStaging(this.paths.staging, archive);
-      const tracked = [...new Set([...head.keys(), ...before.entries.filter((e) => !e.deleted).map((e) => e.path)])];
-      const deletions = findDeletions(this.projectRoot, tracked, new Set(scan.files.map((f) => f.rel)), scan.scopes ?? []);
+      const deletions = findDeletions(this.projectRoot, trackedPaths(head, before.entries), new Set(scan.files.map((f) => f.rel)), scan.scopes ?? []);
       const { staging, summary, statCacheChanged } = await stageFiles(
         {
           archivePath: this.paths.archive, committedLength: archive.sb.committedLength,
@@ -181,8 +180,7 @@ export class Store extends StoreReader {
     try {
       const head = this.headMap(archive);
       const staging = loadStaging(this.paths.staging, archive);
-      const tracked = [...new Set([...head.keys(), ...staging.entries.filter((e) => !e.deleted).map((e) => e.path)])];
-      const removed = selectTracked(names, tracked, opts.recursive ?? false);
+      const removed = selectTracked(names, trackedPaths(head, staging.entries), opts.recursive ?? false);
       if (!opts.cached && !opts.force) {
         const unsafe = unsafeToDelete(this.projectRoot, removed, head);
         if (unsafe.length > 0) {

@@ -58,6 +58,11 @@ function referenced(a: Archive, first: number): Set<number> {
 }
 
 export function planGc(a: Archive, keep?: number): GcReport {
+  return analyse(a, keep).report;
+}
+
+/** What a gc keeping `keep` generations would keep (first kept generation, chunks named) and reclaim. */
+function analyse(a: Archive, keep?: number): { report: GcReport; first: number; used: Set<number> } {
   const first = firstKept(a, keep);
   const used = referenced(a, first);
   let unreferencedChunks = 0, unreferencedBytes = 0, layerBytes = 0, droppedRecords = 0;
@@ -73,11 +78,12 @@ export function planGc(a: Archive, keep?: number): GcReport {
   // layer becomes full (it may grow) and the records of pruned layers go: then this is an estimate.
   const compacted = a.seq === 0 ? archiveBytes
     : ARCHIVE_HEADER_SIZE + layerBytes - droppedRecords - unreferencedBytes - unreferencedChunks * CHUNK_REF_SIZE + encodeLayerIndex(a.layers).length;
-  return {
+  const report: GcReport = {
     layers: a.seq, pruned: first - 1, unreferencedChunks, unreferencedBytes,
     deadIndexBytes: archiveBytes - ARCHIVE_HEADER_SIZE - layerBytes - (a.seq ? a.liveIndexBytes : 0),
     archiveBytes, compactedBytes: compacted, rewritten: false,
   };
+  return { report, first, used };
 }
 
 /**
@@ -91,11 +97,9 @@ export function compactArchive(archivePath: string, keep?: number): GcReport {
   const tmp = `${archivePath}${TMP_MARK}${process.pid}`;
   let fd: number | undefined;
   try {
-    const plan = planGc(a, keep);
-    const first = firstKept(a, keep);
+    const { report: plan, first, used } = analyse(a, keep);
     const alreadyPruned = (a.storedLayers[0]?.number ?? 1) - 1;
     if (a.seq === 0 || (plan.compactedBytes === plan.archiveBytes && first - 1 === alreadyPruned)) return plan;
-    const used = referenced(a, first);
     Archive.create(tmp, a.sb.storeId, a.sb.createdAt);
     fd = openSync(tmp, 'r+');
     const out = fd;
