@@ -5,10 +5,10 @@ import { resolve } from 'node:path';
 import { toHex } from '../core/digest.js';
 import { IntegrityError, UsageError, NotFoundError } from '../core/errors.js';
 import type { Proof } from '../core/proof-json.js';
-import { formatUrn, parseTarget, resolveRange } from '../core/urn.js';
+import { formatUrn, resolveRange } from '../core/urn.js';
 import { verifyProof } from '../core/verify-proof.js';
 import { proveFile, proveLayer } from '../retrieve/prove.js';
-import { readEntry, readRequest } from '../retrieve/read-target.js';
+import { parseTargetIn, readEntry, readRequest } from '../retrieve/read-target.js';
 import { extractFiles, type ExtractResult } from '../retrieve/extract.js';
 import { writeFileAtomically } from '../retrieve/atomic-file.js';
 import type { FileEntry } from '../core/types.js';
@@ -149,8 +149,7 @@ export class StoreReader {
   /** What a URN (or short form) names here: store, generation and root, path and resolved byte range. */
   resolve(target: string): ResolvedTarget {
     return this.withArchive((a) => {
-      const urn = parseTarget(target);
-      if (urn.storeId !== undefined && urn.storeId !== this.storeId) throw new UsageError(`'${target}' names store ${urn.storeId}, not this store (${this.storeId})`);
+      const urn = parseTargetIn(this.storeId, target);
       const generation = resolveGeneration(a, urn.root);
       const root = toHex(a.layerEntry(generation).storeRoot);
       if (urn.path === undefined) return { storeId: this.storeId, generation, root, urn: formatUrn({ storeId: this.storeId, root }) };

@@ -2,7 +2,7 @@
 // store, and byte ranges read from only the chunks that cover them.
 import { UsageError } from '../core/errors.js';
 import type { FileEntry } from '../core/types.js';
-import { parseRange, parseTarget, resolveRange, type RangeSpec } from '../core/urn.js';
+import { parseRange, parseTarget, resolveRange, type RangeSpec, type Urn } from '../core/urn.js';
 import type { Archive } from '../store/archive.js';
 import { fileChunks } from './read-file.js';
 
@@ -13,12 +13,18 @@ export interface ReadRequest {
   range?: RangeSpec;
 }
 
-/** Combines a target with `--at`/`--bytes`-style options; a URN and an option may not disagree. */
-export function readRequest(storeId: string, target: string, opts: { root?: string; range?: RangeSpec | string } = {}): ReadRequest {
+/** Parses a target that must belong to store `storeId` (a full URN naming another store is refused). */
+export function parseTargetIn(storeId: string, target: string): Urn {
   const urn = parseTarget(target);
   if (urn.storeId !== undefined && urn.storeId !== storeId) {
     throw new UsageError(`'${target}' names store ${urn.storeId}, not this store (${storeId})`);
   }
+  return urn;
+}
+
+/** Combines a target with `--at`/`--bytes`-style options; a URN and an option may not disagree. */
+export function readRequest(storeId: string, target: string, opts: { root?: string; range?: RangeSpec | string } = {}): ReadRequest {
+  const urn = parseTargetIn(storeId, target);
   if (urn.path === undefined) throw new UsageError(`'${target}' names the whole store, not a file`, 'add /PATH to the URN');
   const optRange = typeof opts.range === 'string' ? parseRange(opts.range) : opts.range;
   if (urn.root && opts.root && !urn.root.startsWith(opts.root)) {

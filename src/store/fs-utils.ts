@@ -1,7 +1,10 @@
 // Small file-system helpers with the durability rules the store depends on.
 import { closeSync, fsyncSync, openSync, readSync, renameSync, writeSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { CorruptDataError } from '../core/errors.js';
+
+const BLOCK = 4 << 20;
 
 export function fsyncDir(dir: string): void {
   let fd: number | undefined;
@@ -77,4 +80,22 @@ export function readAt(fd: number, position: number, length: number): Buffer {
     done += n;
   }
   return done === length ? buf : buf.subarray(0, done);
+}
+
+/** Reads `length` bytes at `position` block by block, handing each block to `each` (valid until it returns). */
+export function readRange(fd: number, position: number, length: number, each: (block: Buffer) => void): void {
+  const buf = Buffer.allocUnsafe(Math.min(BLOCK, Math.max(1, length)));
+  for (let done = 0; done < length; ) {
+    const n = readSync(fd, buf, 0, Math.min(buf.length, length - done), position + done);
+    if (n === 0) throw new CorruptDataError(`unexpected end of file at offset ${position + done}`);
+    each(buf.subarray(0, n));
+    done += n;
+  }
+}
+
+/** SHA-256 of `length` bytes at `position`, read block by block (a 5 GiB file is never held in memory). */
+export function hashRange(fd: number, position: number, length: number): Buffer {
+  const h = createHash('sha256');
+  readRange(fd, position, length, (b) => h.update(b));
+  return h.digest();
 }

@@ -3,7 +3,7 @@
 // beyond the store's committed length (invisible to readers), re-verifies every layer, root and chunk of
 // the proposed generation, and only then writes the superblock that makes it visible — the same single
 // step as a commit. Any failure truncates back: the store is exactly as it was.
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import {
@@ -14,23 +14,19 @@ import { equalBytes, toHex, ZERO_HASH } from '../core/digest.js';
 import { CorruptDataError, DigstoreError, ExistsError, IntegrityError, NotFoundError, UsageError, fromSystemError } from '../core/errors.js';
 import { Archive } from './archive.js';
 import { checkArchive } from './check.js';
-import { fsyncDir, readAt, writeAll } from './fs-utils.js';
+import { AtomicFile, fsyncDir, hashRange, readAt, readRange, writeAll } from './fs-utils.js';
 
-const BLOCK = 4 << 20;
 /** Marks the temporary archive a gc writes beside the real one. */
 export const TMP_MARK = '.compact-';
 export const EXPORT_HINT = 'the export file is damaged or incomplete: export it again';
 
 /** Copies `length` bytes from `src` at `from` to `dst` at `to`, feeding each block to `hash`. */
-export function copyRange(src: number, from: number, length: number, dst: number, to: number, hash?: ReturnType<typeof createHash>): void {
-  const buf = Buffer.allocUnsafe(Math.min(BLOCK, Math.max(1, length)));
-  for (let done = 0; done < length; ) {
-    const n = readSync(src, buf, 0, Math.min(buf.length, length - done), from + done);
-    if (n === 0) throw new CorruptDataError('unexpected end of file while copying');
-    hash?.update(buf.subarray(0, n));
-    writeAll(dst, buf.subarray(0, n), to + done);
-    done += n;
-  }
+export function copyRange(src: number, from: number, length: number, dst: number, to: number): void {
+  let at = to;
+  readRange(src, from, length, (b) => {
+    writeAll(dst, b, at);
+    at += b.length;
+  });
 }
 
 /** Removes temporary files of a gc or import that was killed. */
@@ -54,7 +50,7 @@ export interface ExportResult {
 /** Writes generation `since`+1 … latest (all of them when `since` is 0) to `file`, atomically. */
 export function exportArchive(archivePath: string, file: string, since: number): ExportResult {
   const a = Archive.open(archivePath);
-  const tmp = join(dirname(file), `.${basename(file)}.digstore-${process.pid}.tmp`);
+  let out: AtomicFile | undefined;
   try {
     if (a.seq === 0) throw new NotFoundError('the store has no commits to export', 'commit first');
     if (since >= a.seq) throw new UsageError(`nothing to export after generation ${since}: it is the latest`);
@@ -67,26 +63,23 @@ export function exportArchive(archivePath: string, file: string, since: number):
       indexOffset: a.sb.indexOffset, indexLength: a.sb.indexLength, finalRoot: a.layerEntry(a.seq).storeRoot,
     };
     const tail = header.finalLength - header.baseLength;
-    let out: number;
     try {
-      out = openSync(tmp, 'wx', 0o644);
+      out = new AtomicFile(file);
     } catch (e) {
       throw fromSystemError(e, `cannot write ${file}`);
     }
-    try {
-      writeAll(out, encodeExportHeader(header), 0);
-      const h = createHash('sha256');
-      copyRange(a.fd, header.baseLength, tail, out, EXPORT_HEADER_SIZE, h);
-      writeAll(out, h.digest(), EXPORT_HEADER_SIZE + tail);
-      fsyncSync(out);
-    } finally {
-      closeSync(out);
-    }
-    renameSync(tmp, file);
-    fsyncDir(dirname(file));
+    const f = out;
+    f.write(encodeExportHeader(header));
+    const h = createHash('sha256');
+    readRange(a.fd, header.baseLength, tail, (b) => {
+      h.update(b);
+      f.write(b);
+    });
+    f.write(h.digest());
+    f.commit(true);
     return { file, storeId: a.storeIdHex, fromGeneration: since, toGeneration: a.seq, root: toHex(header.finalRoot), bytes: EXPORT_HEADER_SIZE + tail + 32 };
   } catch (e) {
-    rmSync(tmp, { force: true });
+    out?.abort();
     throw e instanceof DigstoreError ? e : fromSystemError(e, `cannot export to ${file}`);
   } finally {
     a.close();
@@ -114,14 +107,7 @@ export function openExport(file: string): { header: ExportHeader; fd: number } {
     const header = decodeExportHeader(readAt(fd, 0, EXPORT_HEADER_SIZE), file);
     const tail = header.finalLength - header.baseLength;
     if (fstatSync(fd).size !== EXPORT_HEADER_SIZE + tail + 32) throw new CorruptDataError(`${file}: size does not match its header (truncated?)`);
-    const h = createHash('sha256');
-    const buf = Buffer.allocUnsafe(BLOCK);
-    for (let done = 0; done < tail; ) {
-      const n = readSync(fd, buf, 0, Math.min(BLOCK, tail - done), EXPORT_HEADER_SIZE + done);
-      h.update(buf.subarray(0, n));
-      done += n;
-    }
-    if (!equalBytes(h.digest(), readAt(fd, EXPORT_HEADER_SIZE + tail, 32))) throw new IntegrityError(`${file}: content checksum mismatch: the file is damaged`);
+    if (!equalBytes(hashRange(fd, EXPORT_HEADER_SIZE, tail), readAt(fd, EXPORT_HEADER_SIZE + tail, 32))) throw new IntegrityError(`${file}: content checksum mismatch: the file is damaged`);
     return { header, fd };
   } catch (e) {
     closeSync(fd);

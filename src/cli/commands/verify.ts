@@ -1,11 +1,11 @@
 // `verify`: checks a proof offline — no store, no project, no DIGSTORE_HOME needed.
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { decodeProofBinary, isBinaryProof } from '../../core/codecs/proof-codec.js';
 import { CorruptDataError, DigstoreError, IntegrityError, UsageError, fromSystemError } from '../../core/errors.js';
 import { PROOF_HINT, decodeProof, type Proof } from '../../core/proof-json.js';
 import { dataRange, verifyProof, type ByteSource } from '../../core/verify-proof.js';
+import { hashRange } from '../../store/fs-utils.js';
 import { output } from '../context.js';
 
 const MAX_PROOF_BYTES = 256 * 1024 * 1024;
@@ -30,20 +30,7 @@ function readProof(file: string): Proof {
 
 /** The data file, hashed span by span straight from disk (a 5 GiB file is never held in memory). */
 function fileSource(fd: number): ByteSource {
-  const buf = Buffer.allocUnsafe(1 << 20);
-  return {
-    size: fstatSync(fd).size,
-    sha256(start: number, length: number): Uint8Array {
-      const h = createHash('sha256');
-      for (let done = 0; done < length; ) {
-        const n = readSync(fd, buf, 0, Math.min(buf.length, length - done), start + done);
-        if (n === 0) break;
-        h.update(buf.subarray(0, n));
-        done += n;
-      }
-      return h.digest();
-    },
-  };
+  return { size: fstatSync(fd).size, sha256: (start, length) => hashRange(fd, start, length) };
 }
 
 function hexOption(v: string | undefined, name: string): string | undefined {
