@@ -1,10 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
+// Test files run in parallel (each test makes its own temp dirs and DIGSTORE_HOME). Time limits are generous:
+// spawned processes carry their own timeouts naming the command (test/helpers.ts), so a limit here only
+// catches a hang inside the test process itself, and a loaded machine never trips it.
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
     pool: 'forks',
+    maxWorkers: 3,
   },
 });

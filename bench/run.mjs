@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: digstore's ingest scenarios, with the same input through restic and git in the same run.
-//   node bench/run.mjs [--only a,b,c,d,e,f] [--quick]     (--quick: smaller inputs, for a smoke run)
+//   node bench/run.mjs [--only a,b,c,d,e,f,g,h,i,j,k] [--quick]     (--quick: smaller inputs, for a smoke run)
 // Inputs are made by bench/make-tree.mjs (seeded, a copy of ../shared/bench/make-tree.mjs) under
 // bench/work/ (or $BENCH_DIR) and kept between runs. Results: bench/results/<date>.json and a table.
 import { spawnSync } from 'node:child_process';
@@ -14,11 +14,12 @@ import { inMemory } from './lib/inmemory.mjs';
 import { verifyTree } from './lib/verify.mjs';
 import { proofScenario } from './lib/proofs.mjs';
 import { manyLayers } from './lib/many-layers.mjs';
+import { decoderTimes } from './lib/decoders.mjs';
 
 const here = dirname(new URL(import.meta.url).pathname);
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
-const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'];
 const work = process.env.BENCH_DIR ?? join(here, 'work');
 mkdirSync(work, { recursive: true });
 const notes = [];
@@ -155,6 +156,13 @@ if (only.includes('j')) {
   for (const r of await manyLayers(work, quick ? 100 : 1000)) {
     rows.push({ scenario: 'j', tool: r.label, seconds: r.ms / 1000, rssMB: r.rssMB ?? null, note: r.note });
     console.error(`  j ${r.label}: ${r.ms.toFixed(1)} ms ${r.note ?? ''}`);
+  }
+}
+
+if (only.includes('k')) {
+  for (const r of decoderTimes(quick ? 1000 : 10_000)) {
+    rows.push({ scenario: 'k', tool: r.label, seconds: r.ms / 1000, rssMB: null, note: r.note });
+    console.error(`  k ${r.label}: ${r.ms.toFixed(2)} ms (${r.note})`);
   }
 }
 

@@ -1,11 +1,35 @@
 // Test helpers: real temp directories and the real, built CLI spawned as a child process.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+// Every spawned process has an explicit, generous timeout: a hang fails the test with the command's name
+// instead of the runner's bare per-test timeout. Nothing here measures time.
+import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const CLI = resolve(__dirname, '..', 'dist', 'cli', 'main.js');
+/** The bundled command line, as `npm install` builds it (the file `bin` in package.json names). */
+export const CLI = resolve(__dirname, '..', 'dist', 'bin', 'digstore.js');
+
+/**
+ * DIGSTORE_TEST_SCALE multiplies the size of every randomized run (SIGKILL rounds, git-oracle trees, fuzz
+ * mutations, commit chains). 1 is the default suite; README "Development" lists what larger values run.
+ */
+export const TEST_SCALE = parseScale(process.env.DIGSTORE_TEST_SCALE);
+
+function parseScale(v: string | undefined): number {
+  if (v === undefined || v === '') return 1;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`DIGSTORE_TEST_SCALE must be a positive number, got '${v}'`);
+  return n;
+}
+
+/** `base` randomized rounds at scale 1, `base × DIGSTORE_TEST_SCALE` otherwise (at least 1). */
+export function scaled(base: number): number {
+  return Math.max(1, Math.round(base * TEST_SCALE));
+}
+
+/** How long one spawned process may run before the test fails naming it: minutes, since a loaded machine is slow. */
+export const SPAWN_TIMEOUT_MS = Number(process.env.DIGSTORE_TEST_SPAWN_TIMEOUT_MS ?? 180_000);
 
 const made: string[] = [];
 
@@ -26,14 +50,96 @@ export interface RunResult {
   stdoutBuf: Buffer;
 }
 
-export function run(args: string[], opts: { cwd: string; home: string; input?: Buffer | string; env?: Record<string, string> }): RunResult {
-  const r: SpawnSyncReturns<Buffer> = spawnSync(process.execPath, [CLI, ...args], {
+export interface RunOptions {
+  cwd: string;
+  home: string;
+  input?: Buffer | string;
+  env?: Record<string, string>;
+}
+
+function cliEnv(home: string, extra?: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, DIGSTORE_HOME: home, NO_COLOR: '1', ...extra };
+}
+
+function describeCommand(cmd: string, args: string[]): string {
+  const shown = cmd === process.execPath ? ['digstore', ...args.slice(1)] : [cmd, ...args];
+  return shown.map((a) => (/^[\w./:=@%+-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+}
+
+/** Fails loudly (naming the command) when spawnSync could not run it or it timed out. */
+export function checkSpawn(r: SpawnSyncReturns<Buffer>, cmd: string, args: string[]): void {
+  if (!r.error) return;
+  const code = (r.error as NodeJS.ErrnoException).code;
+  const what = code === 'ETIMEDOUT' ? `did not finish within ${SPAWN_TIMEOUT_MS / 1000} s` : `could not run: ${r.error.message}`;
+  throw new Error(`\`${describeCommand(cmd, args)}\` ${what}`);
+}
+
+/** Runs the CLI to completion (synchronously). */
+export function run(args: string[], opts: RunOptions): RunResult {
+  const argv = [CLI, ...args];
+  const r = spawnSync(process.execPath, argv, {
     cwd: opts.cwd,
     input: opts.input,
-    env: { ...process.env, DIGSTORE_HOME: opts.home, NO_COLOR: '1', ...opts.env },
+    env: cliEnv(opts.home, opts.env),
     maxBuffer: 1 << 30,
+    timeout: SPAWN_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
   });
-  return { code: r.status ?? -1, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), stdoutBuf: r.stdout };
+  checkSpawn(r, process.execPath, argv);
+  const code = r.status ?? -1;
+  return { code, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), stdoutBuf: r.stdout };
+}
+
+export interface Child {
+  /** Resolves when the process has exited (code, or the signal that ended it), with its whole output. */
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+  /** Resolves once `pattern` appears on stderr (so a signal is sent only when the child is really at work). */
+  stderrMatches(pattern: RegExp): Promise<void>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Starts a process without waiting; `done` rejects naming the command if it outlives the spawn timeout. */
+export function start(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; detached?: boolean }): Child {
+  const p = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, detached: opts.detached });
+  let stdout = '';
+  let stderr = '';
+  const waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
+  p.stdout.on('data', (d) => (stdout += d));
+  p.stderr.on('data', (d) => {
+    stderr += d;
+    for (const w of waiters.splice(0)) if (w.pattern.test(stderr)) w.resolve();
+    else waiters.push(w);
+  });
+  const done = new Promise<Awaited<Child['done']>>((resolveDone, reject) => {
+    const timer = setTimeout(() => {
+      p.kill('SIGKILL');
+      reject(new Error(`\`${describeCommand(cmd, args)}\` did not finish within ${SPAWN_TIMEOUT_MS / 1000} s`));
+    }, SPAWN_TIMEOUT_MS);
+    p.on('error', reject);
+    p.on('close', (code, signal) => {
+      clearTimeout(timer);
+      for (const w of waiters.splice(0)) w.resolve(); // exited without the marker: let the caller see why
+      resolveDone({ code, signal, stdout, stderr });
+    });
+  });
+  return {
+    done,
+    stderrMatches: (pattern) =>
+      pattern.test(stderr) || p.exitCode !== null ? Promise.resolve() : new Promise((r) => waiters.push({ pattern, resolve: r })),
+    kill: (signal) => {
+      try {
+        if (opts.detached) process.kill(-p.pid!, signal);
+        else p.kill(signal);
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+/** The CLI started in the background (see `start`). */
+export function startCli(args: string[], opts: RunOptions): Child {
+  return start(process.execPath, [CLI, ...args], { cwd: opts.cwd, env: cliEnv(opts.home, opts.env) });
 }
 
 /** Content hash of every file under `dir` (path → sha256), to prove a store did not change. */
@@ -58,6 +164,8 @@ export function dirSize(dir: string): number {
   }
   return total;
 }
+
+export const sha256hex = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
 /** Deterministic pseudo-random bytes (xorshift32), so tests are reproducible without fixtures. */
 export function prng(seed: number): (n: number) => Buffer {

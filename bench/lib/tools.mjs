@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { measure, sumSteps } from './measure.mjs';
 
-export const CLI = resolve(new URL('../../dist/cli/main.js', import.meta.url).pathname);
+export const CLI = resolve(new URL('../../dist/bin/digstore.js', import.meta.url).pathname);
 
 /** `digstore init` (untimed), then `add -r .` and `commit` as two timed CLI calls. */
 export function digstoreAddCommit(dir, home, { reAdd = false, initArgs = [] } = {}) {

@@ -1,6 +1,5 @@
 // Hostile stores and destinations: a crafted layer naming paths outside the project, `get -o` onto a
 // symlink, and Ctrl-C in the middle of an add.
-import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,7 +7,7 @@ import { Archive } from '../../dist/store/archive.js';
 import { encodeLayer } from '../../dist/core/codecs/layer-codec.js';
 import { chunkingParams, DEFAULTS } from '../../dist/store/config.js';
 import { sha256 } from '../../dist/core/digest.js';
-import { CLI, cleanupTempDirs, prng, run, snapshot, tempDir } from '../helpers.js';
+import { cleanupTempDirs, prng, run, snapshot, startCli, tempDir } from '../helpers.js';
 
 afterAll(cleanupTempDirs);
 
@@ -84,11 +83,12 @@ describe('interrupts', () => {
     writeFileSync(join(project, 'big.bin'), rand(60_000_000));
     run(['init'], { cwd: project, home });
     const before = snapshot(home);
-    const code = await new Promise<number | null>((resolve) => {
-      const p = spawn(process.execPath, [CLI, 'add', '-A'], { cwd: project, env: { ...process.env, DIGSTORE_HOME: home } });
-      setTimeout(() => p.kill('SIGINT'), 250);
-      p.on('exit', (c) => resolve(c));
-    });
+    // Signal only once the add is really at work (its first progress line), never while Node is starting up.
+    const child = startCli(['add', '-A', '--progress'], { cwd: project, home });
+    await child.stderrMatches(/files, /);
+    child.kill('SIGINT');
+    const { code, stderr } = await child.done;
+    expect(stderr).toMatch(/files, /);
     expect(code).toBe(130);
     expect(snapshot(home)).toEqual(before);
   });

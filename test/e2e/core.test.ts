@@ -51,7 +51,8 @@ describe('core store end to end (spawned CLI)', () => {
 
   it('get and cat return every file byte-identical', () => {
     const out = tempDir('dig-out-');
-    for (const [rel, data] of files) {
+    // Every kind of file once (nine of the ten copies are the same bytes under other names).
+    for (const [rel, data] of [...files].filter(([rel]) => !/copy-[1-8]\./.test(rel))) {
       const cat = run(['cat', rel], { cwd: project, home });
       expect(cat.code, `${rel}: ${cat.stderr}`).toBe(0);
       expect(sha(cat.stdoutBuf), rel).toBe(sha(data));
@@ -85,7 +86,10 @@ describe('core store end to end (spawned CLI)', () => {
     expect(r.files).toBe(1);
     expect(r.totalFiles).toBe(files.size);
     files.set('over-4097.bin', changed);
-    for (const [rel, data] of files) expect(sha(run(['cat', rel], { cwd: project, home }).stdoutBuf), rel).toBe(sha(data));
+    const out = tempDir('dig-out2-');
+    expect(run(['extract', '.', out], { cwd: project, home }).code).toBe(0);
+    expect(Object.keys(snapshot(out)).sort()).toEqual([...files.keys()].sort());
+    for (const [rel, data] of files) expect(sha(readFileSync(join(out, rel))), rel).toBe(sha(data));
     const old = run(['cat', 'over-4097.bin', '--at', root1.slice(0, 12)], { cwd: project, home });
     expect(old.stdoutBuf.length).toBe(4097);
     const log = JSON.parse(run(['log', '--json'], { cwd: project, home }).stdout);
@@ -107,7 +111,7 @@ describe('same tree → same root, whatever the order of adding', () => {
   afterAll(cleanupTempDirs);
   it('two fresh stores, files added in different orders and batches, commit the same root', () => {
     const roots: string[] = [];
-    for (const [order, batch] of [['forward', 3], ['reverse', 100]] as const) {
+    for (const [order, batch] of [['forward', 6], ['reverse', 100]] as const) {
       const project = tempDir('dig-det-');
       const home = tempDir('dig-det-home-');
       const files = [...makeTree(project).keys()];

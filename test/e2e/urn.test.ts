@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Store } from '../../dist/index.js';
 import { cleanupTempDirs, prng, run, tempDir } from '../helpers.js';
 
 afterAll(cleanupTempDirs);
@@ -14,6 +15,8 @@ const outside = tempDir('dig-urn-out-');
 const dig = (...args: string[]) => run(args, { cwd: project, home });
 const history: Array<{ root: string; files: Map<string, Buffer> }> = [];
 let storeId = '';
+
+const urnOf = (root: string, p: string) => `urn:dig:chia:${storeId}:${root}/${p.split('/').map(encodeURIComponent).join('/')}`;
 
 function commit(files: Map<string, Buffer>, changes: Record<string, Buffer>, msg: string): void {
   for (const [p, data] of Object.entries(changes)) {
@@ -34,15 +37,19 @@ describe('URNs (spawned CLI)', () => {
     commit(files, { 'a.txt': Buffer.from('two'), 'new.txt': Buffer.from('new') }, 'c2');
     commit(files, { 'sp ace/ü.bin': rand(10) }, 'c3');
     expect(storeId).toMatch(/^[0-9a-f]{64}$/);
+    // Every file at every root through the library (the same resolver the CLI uses)…
+    const store = Store.open(project, { home });
     for (const { root, files: at } of history) {
-      for (const [p, data] of at) {
-        const urn = `urn:dig:chia:${storeId}:${root}/${p.split('/').map(encodeURIComponent).join('/')}`;
-        const r = run(['cat', urn], { cwd: outside, home });
-        expect(r.code, `${urn}: ${r.stderr}`).toBe(0);
-        expect(r.stdoutBuf.equals(data), urn).toBe(true);
-        const i = dig('cat', p, '--at', root.slice(0, 10));
-        expect(i.stdoutBuf.equals(data)).toBe(true);
-      }
+      for (const [p, data] of at) expect(store.get(urnOf(root, p)).equals(data), urnOf(root, p)).toBe(true);
+    }
+    // …and through the CLI, one file per root by full URN from outside and another by --at inside.
+    for (const [i, { root, files: at }] of history.entries()) {
+      const names = [...at.keys()];
+      const [byUrn, byAt] = [names[i % names.length], names[(i + 1) % names.length]];
+      const r = run(['cat', urnOf(root, byUrn)], { cwd: outside, home });
+      expect(r.code, `${urnOf(root, byUrn)}: ${r.stderr}`).toBe(0);
+      expect(r.stdoutBuf.equals(at.get(byUrn)!), urnOf(root, byUrn)).toBe(true);
+      expect(dig('cat', byAt, '--at', root.slice(0, 10)).stdoutBuf.equals(at.get(byAt)!), `${byAt} at ${root}`).toBe(true);
     }
     // A file added later is absent at the earlier root.
     const missing = run(['cat', `urn:dig:chia:${storeId}:${history[0].root}/new.txt`], { cwd: outside, home });
@@ -62,7 +69,13 @@ describe('URNs (spawned CLI)', () => {
       const b = a + (r(4).readUInt32LE(0) % Math.min(400_000, n - a));
       forms.push([`${a}-${b}`, a, b], [`${a}-`, a, n - 1]);
     }
+    // Every form through the library; the fixed forms and two random ones through the CLI, short form and URN.
+    const store = Store.open(project, { home });
     for (const [spec, a, b] of forms) {
+      expect(store.get(`urn:dig:chia:${storeId}/big.bin#bytes=${spec}`).equals(big.subarray(a, b + 1)), spec).toBe(true);
+      expect(store.get('big.bin', { range: spec }).equals(big.subarray(a, b + 1)), spec).toBe(true);
+    }
+    for (const [spec, a, b] of forms.slice(0, 7)) {
       const got = dig('cat', `/big.bin#bytes=${spec}`);
       expect(got.code, `${spec}: ${got.stderr}`).toBe(0);
       expect(got.stdoutBuf.equals(big.subarray(a, b + 1)), spec).toBe(true);
