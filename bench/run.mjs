@@ -19,7 +19,9 @@ import { decoderTimes } from './lib/decoders.mjs';
 const here = dirname(new URL(import.meta.url).pathname);
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
-const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'];
+const only = argv.includes('--only')
+  ? argv[argv.indexOf('--only') + 1].split(',')
+  : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'];
 const work = process.env.BENCH_DIR ?? join(here, 'work');
 mkdirSync(work, { recursive: true });
 const notes = [];
@@ -37,7 +39,9 @@ function makeInput(name, args) {
   // `big` makes one file: put it in a directory of its own, the tree the tools are pointed at.
   if (args[0] === 'big') mkdirSync(target, { recursive: true });
   const out = args[0] === 'big' ? join(target, 'big.bin') : target;
-  const r = spawnSync(process.execPath, [join(here, 'make-tree.mjs'), args[0], out, ...args.slice(1)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync(process.execPath, [join(here, 'make-tree.mjs'), args[0], out, ...args.slice(1)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (r.status !== 0) throw new Error(`make-tree failed for ${name}`);
   writeFileSync(stamp, want);
   return target;
@@ -55,10 +59,15 @@ function row(scenario, tool, m, { files = null, bytes = null, extra = {} } = {})
 
 function compare(scenario, dir, files, bytes, { git = true } = {}) {
   const d = digstoreAddCommit(dir, join(work, `${scenario}-home`));
-  row(scenario, 'digstore', d, { files, bytes, extra: { add: d.add.seconds, commit: d.commit.seconds, addRssMB: d.add.rssMB, commitRssMB: d.commit.rssMB } });
+  row(scenario, 'digstore', d, {
+    files,
+    bytes,
+    extra: { add: d.add.seconds, commit: d.commit.seconds, addRssMB: d.add.rssMB, commitRssMB: d.commit.rssMB },
+  });
   if (hasRestic) row(scenario, 'restic', resticBackup(dir, join(work, `${scenario}-restic`)), { files, bytes });
   if (hasGit && git) row(scenario, 'git', gitAddCommit(dir, join(work, `${scenario}-git`)), { files, bytes });
-  else if (!git) notes.push(`${scenario}: git skipped (git add of multi-GiB files takes minutes; it is not built for them)`);
+  else if (!git)
+    notes.push(`${scenario}: git skipped (git add of multi-GiB files takes minutes; it is not built for them)`);
   return d;
 }
 
@@ -76,7 +85,17 @@ if (only.includes('a') || only.includes('e')) {
 }
 if (only.includes('b')) {
   const n = quick ? 10000 : 100000;
-  const dir = makeInput(`tiny-${n}`, ['small', '--files', String(n), '--dirs', String(n / 100), '--min', '0', '--max', '2048']);
+  const dir = makeInput(`tiny-${n}`, [
+    'small',
+    '--files',
+    String(n),
+    '--dirs',
+    String(n / 100),
+    '--min',
+    '0',
+    '--max',
+    '2048',
+  ]);
   compare('b', dir, n, n * 1024);
 }
 if (only.includes('c')) {
@@ -86,14 +105,21 @@ if (only.includes('c')) {
   }
 }
 if (only.includes('d')) {
-  const dir = makeInput(`mixed${quick ? '-quick' : ''}`, ['mixed', '--files', quick ? '1000' : '10000', '--big-mb', quick ? '20' : '100']);
-  const d = compare('d', dir, quick ? 1005 : 10005, null);
+  const dir = makeInput(`mixed${quick ? '-quick' : ''}`, [
+    'mixed',
+    '--files',
+    quick ? '1000' : '10000',
+    '--big-mb',
+    quick ? '20' : '100',
+  ]);
+  compare('d', dir, quick ? 1005 : 10005, null);
   const v = await verifyTree(dir, join(work, 'd-home'));
   rows.find((r) => r.scenario === 'd' && r.tool === 'digstore').verified = v;
   console.error(`  d: read back ${v.files} files, ${v.mismatches} mismatches`);
 }
 if (only.includes('f')) {
-  for (const [name, r] of Object.entries(await inMemory(quick ? 256 : 1024))) row('f', name, r, { bytes: r.mb * 2 ** 20 });
+  for (const [name, r] of Object.entries(await inMemory(quick ? 256 : 1024)))
+    row('f', name, r, { bytes: r.mb * 2 ** 20 });
 }
 
 if (only.includes('g')) {
@@ -105,30 +131,67 @@ if (only.includes('g')) {
   const deps = join(withDeps, 'node_modules');
   if (!existsSync(deps)) {
     console.error('generating node_modules…');
-    spawnSync(process.execPath, [join(here, 'make-tree.mjs'), 'small', deps, '--files', String(n * 10), '--dirs', String(n / 10), '--min', '0', '--max', '64'], { stdio: 'ignore' });
+    spawnSync(
+      process.execPath,
+      [
+        join(here, 'make-tree.mjs'),
+        'small',
+        deps,
+        '--files',
+        String(n * 10),
+        '--dirs',
+        String(n / 10),
+        '--min',
+        '0',
+        '--max',
+        '64',
+      ],
+      { stdio: 'ignore' },
+    );
     writeFileSync(join(withDeps, '.digignore'), 'node_modules/\n');
   }
   const home = join(work, 'g-home');
-  for (const [label, dir] of [['20k files', plain], ['20k + ignored node_modules (200k)', withDeps]]) {
+  for (const [label, dir] of [
+    ['20k files', plain],
+    ['20k + ignored node_modules (200k)', withDeps],
+  ]) {
     rmSync(home, { recursive: true, force: true });
     rmSync(join(dir, '.digstore'), { force: true });
     measure(process.execPath, [CLI, 'init', '-q'], { cwd: dir, env: { DIGSTORE_HOME: home } });
     const m = measure(process.execPath, [CLI, 'add', '-A', '--dry-run'], { cwd: dir, env: { DIGSTORE_HOME: home } });
-    row('g', `scan (add -A --dry-run): ${quick ? label.replace(/20k/g, '2k').replace('200k', '20k') : label}`, m, { files: n });
+    row('g', `scan (add -A --dry-run): ${quick ? label.replace(/20k/g, '2k').replace('200k', '20k') : label}`, m, {
+      files: n,
+    });
   }
 }
 
 if (only.includes('h')) {
   // Proofs and byte-range reads on the stores of (b) and (c 1 GiB), made here if those did not run.
   const n = quick ? 10000 : 100000;
-  const tiny = makeInput(`tiny-${n}`, ['small', '--files', String(n), '--dirs', String(n / 100), '--min', '0', '--max', '2048']);
+  const tiny = makeInput(`tiny-${n}`, [
+    'small',
+    '--files',
+    String(n),
+    '--dirs',
+    String(n / 100),
+    '--min',
+    '0',
+    '--max',
+    '2048',
+  ]);
   const mb = quick ? 256 : 1024;
   const big = makeInput(`big-${mb}`, ['big', '--mb', String(mb)]);
   const cLabel = `c ${mb >= 1024 ? `${mb / 1024} GiB` : `${mb} MiB`}`;
   if (!only.includes('b')) digstoreAddCommit(tiny, join(work, 'b-home'));
   if (!only.includes('c')) digstoreAddCommit(big, join(work, `${cLabel}-home`));
   for (const r of proofScenario(tiny, join(work, 'b-home'), big, join(work, `${cLabel}-home`))) {
-    rows.push({ scenario: 'h', tool: r.label, seconds: r.ms === null ? null : r.ms / 1000, rssMB: r.rssMB ?? null, note: r.note });
+    rows.push({
+      scenario: 'h',
+      tool: r.label,
+      seconds: r.ms === null ? null : r.ms / 1000,
+      rssMB: r.rssMB ?? null,
+      note: r.note,
+    });
     console.error(`  h ${r.label}: ${r.ms === null ? '' : `${r.ms.toFixed(1)} ms `}${r.note ?? ''}`);
   }
 }
@@ -138,7 +201,10 @@ if (only.includes('i')) {
   // compressible tree (text, JSON, logs: the mixed scenario's small files are random, so they would not show it).
   const small = makeInput(`small-${quick ? 2000 : 20000}`, ['small', '--files', String(quick ? 2000 : 20000)]);
   const big = makeInput(`big-${quick ? 256 : 1024}`, ['big', '--mb', String(quick ? 256 : 1024)]);
-  for (const [label, dir] of [['20k small files', small], [quick ? '256 MiB file' : '1 GiB file', big]]) {
+  for (const [label, dir] of [
+    ['20k small files', small],
+    [quick ? '256 MiB file' : '1 GiB file', big],
+  ]) {
     const home = join(work, 'i-home');
     // Alternate and keep each one's best of two: the first run after deleting a big store pays for the disk's
     // discards, whichever it is.
@@ -148,7 +214,9 @@ if (only.includes('i')) {
     raw = best(raw, digstoreAddCommit(dir, home, { initArgs: ['--no-compression'] }));
     comp = best(comp, digstoreAddCommit(dir, home));
     row('i', `${label}: --no-compression`, raw);
-    row('i', `${label}: brotli (default)`, comp, { extra: { note: `${(comp.seconds / raw.seconds).toFixed(2)} x uncompressed time` } });
+    row('i', `${label}: brotli (default)`, comp, {
+      extra: { note: `${(comp.seconds / raw.seconds).toFixed(2)} x uncompressed time` },
+    });
   }
 }
 
@@ -173,9 +241,30 @@ const ratio = (r, tool) => {
 };
 const lines = [['scenario', 'tool', 'seconds', 'files/s', 'MB/s', 'peak RSS MB', 'vs restic', 'vs git', 'note']];
 for (const r of rows) {
-  const note = r.note ? r.note : r.ratioToFirstAdd ? `${r.ratioToFirstAdd.toFixed(2)} x first add` : r.verified ? `${r.verified.files} files read back, ${r.verified.mismatches} mismatches` : '';
-  lines.push([r.scenario, r.tool, r.seconds === null ? '' : r.seconds < 0.01 ? r.seconds.toPrecision(2) : r.seconds < 1 ? r.seconds.toFixed(3) : r.seconds.toFixed(2), r.filesPerSec ? r.filesPerSec.toFixed(0) : '', r.MBps ? r.MBps.toFixed(0) : '',
-    r.rssMB ? r.rssMB.toFixed(0) : '', ratio(r, 'restic'), ratio(r, 'git'), note]);
+  const note = r.note
+    ? r.note
+    : r.ratioToFirstAdd
+      ? `${r.ratioToFirstAdd.toFixed(2)} x first add`
+      : r.verified
+        ? `${r.verified.files} files read back, ${r.verified.mismatches} mismatches`
+        : '';
+  lines.push([
+    r.scenario,
+    r.tool,
+    r.seconds === null
+      ? ''
+      : r.seconds < 0.01
+        ? r.seconds.toPrecision(2)
+        : r.seconds < 1
+          ? r.seconds.toFixed(3)
+          : r.seconds.toFixed(2),
+    r.filesPerSec ? r.filesPerSec.toFixed(0) : '',
+    r.MBps ? r.MBps.toFixed(0) : '',
+    r.rssMB ? r.rssMB.toFixed(0) : '',
+    ratio(r, 'restic'),
+    ratio(r, 'git'),
+    note,
+  ]);
 }
 const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
 const table = lines.map((l) => `| ${l.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`);
@@ -185,7 +274,16 @@ if (notes.length) console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join('\n')
 console.log('\n"vs restic"/"vs git": digstore time / their time in this run (below 1 = digstore faster).');
 
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const machine = { cpus: cpus().length, parallelism: availableParallelism(), cpu: cpus()[0]?.model, memGiB: totalmem() / 2 ** 30, node: process.version };
+const machine = {
+  cpus: cpus().length,
+  parallelism: availableParallelism(),
+  cpu: cpus()[0]?.model,
+  memGiB: totalmem() / 2 ** 30,
+  node: process.version,
+};
 const resultsDir = join(here, 'results');
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, `${stamp}${quick ? '-quick' : ''}.json`), JSON.stringify({ date: new Date().toISOString(), quick, machine, rows, notes }, null, 2));
+writeFileSync(
+  join(resultsDir, `${stamp}${quick ? '-quick' : ''}.json`),
+  JSON.stringify({ date: new Date().toISOString(), quick, machine, rows, notes }, null, 2),
+);

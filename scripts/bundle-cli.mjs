@@ -8,8 +8,22 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Bundled CommonJS dependencies (commander) call require() for Node built-ins; ESM output needs one.
-const banner = "import { createRequire as __digstoreRequire } from 'node:module'; const require = __digstoreRequire(import.meta.url);";
+const banner =
+  "import { createRequire as __digstoreRequire } from 'node:module'; const require = __digstoreRequire(import.meta.url);";
 
-const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', absWorkingDir: root, banner: { js: banner }, logLevel: 'warning' };
-await build({ ...common, entryPoints: { digstore: 'dist/cli/main.js', 'worker-entry': 'dist/ingest/worker-entry.js' }, outdir: 'dist/bin', outExtension: { '.js': '.js' } });
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  absWorkingDir: root,
+  banner: { js: banner },
+  logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: { digstore: 'dist/cli/main.js', 'worker-entry': 'dist/ingest/worker-entry.js' },
+  outdir: 'dist/bin',
+  outExtension: { '.js': '.js' },
+});
 chmodSync(`${root}dist/bin/digstore.js`, 0o755);

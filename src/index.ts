@@ -1,5 +1,12 @@
 // Package entry point: the library API. The CLI (src/cli) is built on exactly these exports.
-export { Store, type AddResult, type LogEntry, type ResolvedTarget, type StoreInfo, type StoredFile } from './api/store.js';
+export {
+  Store,
+  type AddResult,
+  type LogEntry,
+  type ResolvedTarget,
+  type StoreInfo,
+  type StoredFile,
+} from './api/store.js';
 export type { StoreReader } from './api/store-reader.js';
 export type { DiffEntry, HistoryEntry, InspectResult, LayerInfo, SizeReport, StatsReport } from './api/inspect.js';
 export type { ExportResult, ImportResult } from './store/transfer.js';
@@ -11,12 +18,37 @@ export type { CommitResult } from './store/commit.js';
 export { fastcdc, type Chunk, type FastCdcOptions } from './chunking/index.js';
 export { DEFAULTS, type Config } from './store/config.js';
 export {
-  DigstoreError, UsageError, NotFoundError, CorruptDataError, IntegrityError, NoStoreError, LockedError,
-  NothingToCommitError, ExistsError, type ErrorCode,
+  DigstoreError,
+  UsageError,
+  NotFoundError,
+  CorruptDataError,
+  IntegrityError,
+  NoStoreError,
+  LockedError,
+  NothingToCommitError,
+  ExistsError,
+  type ErrorCode,
 } from './core/errors.js';
 export { merkleRoot, leafHash, nodeHash } from './core/merkle.js';
 export { verifyProof, dataRange, type VerifyOptions, type VerifyResult, type ByteSource } from './core/verify-proof.js';
-export { decodeProof, encodeProof, PROOF_VERSION, type Proof, type ProofStep, type ChunkProof, type ProofType } from './core/proof-json.js';
-export { parseUrn, parseTarget, formatUrn, parseRange, resolveRange, formatRange, type Urn, type RangeSpec } from './core/urn.js';
+export {
+  decodeProof,
+  encodeProof,
+  PROOF_VERSION,
+  type Proof,
+  type ProofStep,
+  type ChunkProof,
+  type ProofType,
+} from './core/proof-json.js';
+export {
+  parseUrn,
+  parseTarget,
+  formatUrn,
+  parseRange,
+  resolveRange,
+  formatRange,
+  type Urn,
+  type RangeSpec,
+} from './core/urn.js';
 export type { CheckReport, CheckProblem } from './store/check.js';
 export type { GcReport } from './store/compact.js';

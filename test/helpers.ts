@@ -70,7 +70,8 @@ function describeCommand(cmd: string, args: string[]): string {
 export function checkSpawn(r: SpawnSyncReturns<Buffer>, cmd: string, args: string[]): void {
   if (!r.error) return;
   const code = (r.error as NodeJS.ErrnoException).code;
-  const what = code === 'ETIMEDOUT' ? `did not finish within ${SPAWN_TIMEOUT_MS / 1000} s` : `could not run: ${r.error.message}`;
+  const what =
+    code === 'ETIMEDOUT' ? `did not finish within ${SPAWN_TIMEOUT_MS / 1000} s` : `could not run: ${r.error.message}`;
   throw new Error(`\`${describeCommand(cmd, args)}\` ${what}`);
 }
 
@@ -99,7 +100,11 @@ export interface Child {
 }
 
 /** Starts a process without waiting; `done` rejects naming the command if it outlives the spawn timeout. */
-export function start(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; detached?: boolean }): Child {
+export function start(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; detached?: boolean },
+): Child {
   const p = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, detached: opts.detached });
   let stdout = '';
   let stderr = '';
@@ -107,8 +112,9 @@ export function start(cmd: string, args: string[], opts: { cwd: string; env?: No
   p.stdout.on('data', (d) => (stdout += d));
   p.stderr.on('data', (d) => {
     stderr += d;
-    for (const w of waiters.splice(0)) if (w.pattern.test(stderr)) w.resolve();
-    else waiters.push(w);
+    for (const w of waiters.splice(0))
+      if (w.pattern.test(stderr)) w.resolve();
+      else waiters.push(w);
   });
   const done = new Promise<Awaited<Child['done']>>((resolveDone, reject) => {
     const timer = setTimeout(() => {
@@ -125,7 +131,9 @@ export function start(cmd: string, args: string[], opts: { cwd: string; env?: No
   return {
     done,
     stderrMatches: (pattern) =>
-      pattern.test(stderr) || p.exitCode !== null ? Promise.resolve() : new Promise((r) => waiters.push({ pattern, resolve: r })),
+      pattern.test(stderr) || p.exitCode !== null
+        ? Promise.resolve()
+        : new Promise((r) => waiters.push({ pattern, resolve: r })),
     kill: (signal) => {
       try {
         if (opts.detached) process.kill(-p.pid!, signal);

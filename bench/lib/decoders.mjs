@@ -20,7 +20,11 @@ export function decoderTimes(runs) {
     }
     ms.sort((a, b) => a - b);
     const median = ms[Math.floor(ms.length / 2)];
-    results.push({ label: `decode ${name}: slowest of ${runs} mutations`, ms: ms.at(-1), note: `median ${median.toFixed(3)} ms` });
+    results.push({
+      label: `decode ${name}: slowest of ${runs} mutations`,
+      ms: ms.at(-1),
+      note: `median ${median.toFixed(3)} ms`,
+    });
   }
   return results;
 }

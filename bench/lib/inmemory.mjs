@@ -14,7 +14,10 @@ export async function inMemory(mb) {
   const data = randomFillSync(Buffer.allocUnsafe(size));
 
   const results = {};
-  for (const [name, o] of [['16K avg', { minSize: 4096, avgSize: 16384, maxSize: 65536 }], ['1M avg', { minSize: 524288, avgSize: 1048576, maxSize: 4194304 }]]) {
+  for (const [name, o] of [
+    ['16K avg', { minSize: 4096, avgSize: 16384, maxSize: 65536 }],
+    ['1M avg', { minSize: 524288, avgSize: 1048576, maxSize: 4194304 }],
+  ]) {
     fastcdc(data, o); // warm up: JIT, and WebAssembly memory grown to the input size once
     const t = performance.now();
     const n = fastcdc(data, o).length;
@@ -25,19 +28,26 @@ export async function inMemory(mb) {
   // hashes), two batches in flight per worker, as the add pipeline sends them.
   const workers = availableParallelism();
   const pool = new WorkerPool(workers);
-  const fileSize = 4 << 20, perBatch = 8, batchBytes = fileSize * perBatch;
+  const fileSize = 4 << 20,
+    perBatch = 8,
+    batchBytes = fileSize * perBatch;
   const batches = Math.floor(size / batchBytes);
   const sizes = new Uint32Array(perBatch).fill(fileSize);
   let next = 0;
   const t = performance.now();
-  await Promise.all(Array.from({ length: workers * 2 }, async () => {
-    let slab = new Uint8Array(batchBytes); // recycled: each reply hands the slab back
-    for (let b = next++; b < batches; b = next++) {
-      slab.set(data.subarray(b * batchBytes, (b + 1) * batchBytes));
-      slab = (await pool.run({ kind: 'batch', slab, sizes, params })).slab;
-    }
-  }));
-  results[`fastcdc + sha256, ${workers} workers (4 MiB files, 64K avg)`] = { seconds: (performance.now() - t) / 1000, mb: (batches * batchBytes) / (1 << 20) };
+  await Promise.all(
+    Array.from({ length: workers * 2 }, async () => {
+      let slab = new Uint8Array(batchBytes); // recycled: each reply hands the slab back
+      for (let b = next++; b < batches; b = next++) {
+        slab.set(data.subarray(b * batchBytes, (b + 1) * batchBytes));
+        slab = (await pool.run({ kind: 'batch', slab, sizes, params })).slab;
+      }
+    }),
+  );
+  results[`fastcdc + sha256, ${workers} workers (4 MiB files, 64K avg)`] = {
+    seconds: (performance.now() - t) / 1000,
+    mb: (batches * batchBytes) / (1 << 20),
+  };
   await pool.close();
   return results;
 }

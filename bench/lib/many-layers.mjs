@@ -39,7 +39,11 @@ export async function manyLayers(work, layers) {
   times.sort((a, b) => a - b);
   const cli = measure(process.execPath, [CLI, 'cat', 'src/f7.txt'], { cwd: project, env: { DIGSTORE_HOME: home } });
   return [
-    { label: `open a store of ${layers} layers + read a file at the latest root (library, median)`, ms: times[4], note: `${reads} layer reads` },
+    {
+      label: `open a store of ${layers} layers + read a file at the latest root (library, median)`,
+      ms: times[4],
+      note: `${reads} layer reads`,
+    },
     { label: `digstore cat on that store (one CLI call)`, ms: cli.seconds * 1000, rssMB: cli.rssMB },
   ];
 }

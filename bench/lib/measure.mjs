@@ -12,7 +12,10 @@ export function ensureTool(bin, aptPackage, notes) {
   if (has()) return true;
   if (process.getuid?.() === 0) {
     console.error(`installing ${aptPackage} with apt-get…`);
-    spawnSync('sh', ['-c', `(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${aptPackage}) >/dev/null 2>&1`]);
+    spawnSync('sh', [
+      '-c',
+      `(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${aptPackage}) >/dev/null 2>&1`,
+    ]);
     if (has()) return true;
   }
   notes.push(`${bin} not installed (and could not be installed): its comparison is skipped`);
@@ -28,7 +31,11 @@ export function measure(cmd, args, { cwd, env = {}, allowFail = false } = {}) {
   const out = join(tmpdir(), `bench-time-${process.pid}`);
   const t0 = process.hrtime.bigint();
   const r = useTime
-    ? spawnSync(TIME, ['-f', '%M', '-o', out, cmd, ...args], { cwd, env: { ...process.env, ...env }, maxBuffer: 1 << 28 })
+    ? spawnSync(TIME, ['-f', '%M', '-o', out, cmd, ...args], {
+        cwd,
+        env: { ...process.env, ...env },
+        maxBuffer: 1 << 28,
+      })
     : spawnSync(cmd, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 1 << 28 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   let rssMB = null;

@@ -30,7 +30,11 @@ export function proofScenario(tinyDir, tinyHome, bigDir, bigHome) {
   const proof = prove.out;
   const verify = timeIt(() => verifyProof(proof, { root: proof.root.hash }), 21);
   if (!verify.out.valid) throw new Error(`bench proof does not verify: ${verify.out.reason}`);
-  results.push({ label: `prove a file in a layer of ${tiny.countFilesInCommit()} files (library, median)`, ms: prove.ms, note: `${encodeProof(proof).length} B proof` });
+  results.push({
+    label: `prove a file in a layer of ${tiny.countFilesInCommit()} files (library, median)`,
+    ms: prove.ms,
+    note: `${encodeProof(proof).length} B proof`,
+  });
   results.push({ label: 'verify that proof (library, median)', ms: verify.ms });
   const cli = measure(process.execPath, [CLI, 'prove', paths[0]], { cwd: tinyDir, env: { DIGSTORE_HOME: tinyHome } });
   results.push({ label: 'digstore prove (one CLI call)', ms: cli.seconds * 1000, rssMB: cli.rssMB });
@@ -40,13 +44,24 @@ export function proofScenario(tinyDir, tinyHome, bigDir, bigHome) {
   const mid = Math.floor(size / 2);
   const range = `${mid}-${mid + 2 ** 20 - 1}`;
   const rp = big.prove('big.bin', { range });
-  results.push({ label: 'proof of a 1 MiB range of a 1 GiB file', ms: null, note: `${encodeProof(rp).length} B JSON, ${rp.chunks.length} chunks` });
+  results.push({
+    label: 'proof of a 1 MiB range of a 1 GiB file',
+    ms: null,
+    note: `${encodeProof(rp).length} B JSON, ${rp.chunks.length} chunks`,
+  });
   const read = timeIt(() => Store.open(bigDir, { home: bigHome }).get('big.bin', { range }), 9);
   if (read.out.length !== 2 ** 20) throw new Error('range read returned the wrong length');
   results.push({ label: 'read 1 MiB from the middle of a 1 GiB file (library, median)', ms: read.ms });
-  const cat = measure(process.execPath, [CLI, 'cat', 'big.bin', '--bytes', range], { cwd: bigDir, env: { DIGSTORE_HOME: bigHome } });
+  const cat = measure(process.execPath, [CLI, 'cat', 'big.bin', '--bytes', range], {
+    cwd: bigDir,
+    env: { DIGSTORE_HOME: bigHome },
+  });
   results.push({ label: 'digstore cat --bytes (1 MiB, one CLI call)', ms: cat.seconds * 1000, rssMB: cat.rssMB });
   const boot = measure(process.execPath, [CLI, '--version'], { cwd: bigDir });
-  results.push({ label: 'digstore --version (Node start-up, for reference)', ms: boot.seconds * 1000, rssMB: boot.rssMB });
+  results.push({
+    label: 'digstore --version (Node start-up, for reference)',
+    ms: boot.seconds * 1000,
+    rssMB: boot.rssMB,
+  });
   return results;
 }

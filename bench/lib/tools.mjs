@@ -32,7 +32,14 @@ export function resticBackup(dir, repo) {
 export function gitAddCommit(dir, gitDir) {
   rmSync(gitDir, { recursive: true, force: true });
   mkdirSync(gitDir, { recursive: true });
-  const env = { GIT_DIR: gitDir, GIT_WORK_TREE: dir, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
+  const env = {
+    GIT_DIR: gitDir,
+    GIT_WORK_TREE: dir,
+    GIT_AUTHOR_NAME: 'b',
+    GIT_AUTHOR_EMAIL: 'b@b',
+    GIT_COMMITTER_NAME: 'b',
+    GIT_COMMITTER_EMAIL: 'b@b',
+  };
   measure('git', ['init', '-q'], { cwd: dir, env });
   writeFileSync(join(gitDir, 'info', 'exclude'), '.digstore\n');
   const add = measure('git', ['add', '-A'], { cwd: dir, env });

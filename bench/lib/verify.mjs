@@ -8,7 +8,8 @@ export async function verifyTree(dir, home) {
   const prev = process.env.DIGSTORE_HOME;
   process.env.DIGSTORE_HOME = home;
   const store = Store.open(dir);
-  let files = 0, mismatches = 0;
+  let files = 0,
+    mismatches = 0;
   const walk = async (d) => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);

@@ -46,13 +46,20 @@ function goneFromDisk(projectRoot: string, rel: string): boolean {
  * The tracked paths to stage as deleted. Throws, before anything is written, for a named path that neither
  * exists nor is tracked, or names a tracked directory without -r.
  */
-export function findDeletions(projectRoot: string, tracked: ReadonlySet<string>, scanned: ReadonlySet<string>, scopes: readonly DeletionScope[]): string[] {
+export function findDeletions(
+  projectRoot: string,
+  tracked: ReadonlySet<string>,
+  scanned: ReadonlySet<string>,
+  scopes: readonly DeletionScope[],
+): string[] {
   const out = new Set<string>();
   for (const s of scopes) {
     if (s.kind === 'missing') {
       const selected = trackedUnder(tracked, s.rel);
-      if (selected.length === 0) throw new NotFoundError(`'${s.arg}' does not exist and is not tracked`, 'check the path');
-      if (selected[0] !== s.rel && !s.recursive) throw new UsageError(`'${s.arg}' is a deleted directory`, 'use -r to stage the deletion of the files in it');
+      if (selected.length === 0)
+        throw new NotFoundError(`'${s.arg}' does not exist and is not tracked`, 'check the path');
+      if (selected[0] !== s.rel && !s.recursive)
+        throw new UsageError(`'${s.arg}' is a deleted directory`, 'use -r to stage the deletion of the files in it');
       for (const p of selected) out.add(p);
       continue;
     }

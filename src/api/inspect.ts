@@ -27,14 +27,30 @@ export function history(a: Archive): HistoryEntry[] {
   return a.layers.map((e) => {
     if (e.type === 'pruned') {
       return {
-        generation: e.number, root: toHex(e.storeRoot), layerRoot: toHex(e.layerRoot), layer: e.number, type: e.type,
-        timestamp: e.timestamp, time: new Date(e.timestamp).toISOString(), message: '', author: '', files: 0,
+        generation: e.number,
+        root: toHex(e.storeRoot),
+        layerRoot: toHex(e.layerRoot),
+        layer: e.number,
+        type: e.type,
+        timestamp: e.timestamp,
+        time: new Date(e.timestamp).toISOString(),
+        message: '',
+        author: '',
+        files: 0,
       };
     }
     const v = a.layerView(e.number);
     return {
-      generation: e.number, root: toHex(e.storeRoot), layerRoot: toHex(e.layerRoot), layer: e.number, type: e.type,
-      timestamp: e.timestamp, time: new Date(e.timestamp).toISOString(), message: v.message, author: v.author, files: v.totalFiles,
+      generation: e.number,
+      root: toHex(e.storeRoot),
+      layerRoot: toHex(e.layerRoot),
+      layer: e.number,
+      type: e.type,
+      timestamp: e.timestamp,
+      time: new Date(e.timestamp).toISOString(),
+      message: v.message,
+      author: v.author,
+      files: v.totalFiles,
     };
   });
 }
@@ -58,12 +74,31 @@ export interface LayerInfo {
 export function layers(a: Archive): LayerInfo[] {
   return a.layers.map((e) => {
     if (e.type === 'pruned') {
-      return { number: e.number, type: e.type, timestamp: e.timestamp, entries: 0, files: 0, chunks: 0, dataBytes: 0, recordBytes: 0, layerRoot: toHex(e.layerRoot), root: toHex(e.storeRoot) };
+      return {
+        number: e.number,
+        type: e.type,
+        timestamp: e.timestamp,
+        entries: 0,
+        files: 0,
+        chunks: 0,
+        dataBytes: 0,
+        recordBytes: 0,
+        layerRoot: toHex(e.layerRoot),
+        root: toHex(e.storeRoot),
+      };
     }
     const v = a.layerView(e.number);
     return {
-      number: e.number, type: e.type, timestamp: e.timestamp, entries: v.fileCount, files: v.totalFiles, chunks: v.chunkCount,
-      dataBytes: e.dataLength, recordBytes: e.recordLength, layerRoot: toHex(e.layerRoot), root: toHex(e.storeRoot),
+      number: e.number,
+      type: e.type,
+      timestamp: e.timestamp,
+      entries: v.fileCount,
+      files: v.totalFiles,
+      chunks: v.chunkCount,
+      dataBytes: e.dataLength,
+      recordBytes: e.recordLength,
+      layerRoot: toHex(e.layerRoot),
+      root: toHex(e.storeRoot),
     };
   });
 }
@@ -83,15 +118,46 @@ export interface InspectResult extends LayerInfo {
 /** Every header field of layer `n`; a damaged record is reported in `checksum`, not thrown. */
 export function inspectLayer(a: Archive, n: number): InspectResult {
   const e = a.layerEntry(n);
-  const base = { number: n, type: e.type, timestamp: e.timestamp, dataBytes: e.dataLength, recordBytes: e.recordLength, layerRoot: toHex(e.layerRoot), root: toHex(e.storeRoot), recordOffset: e.recordOffset, dataOffset: e.dataOffset };
+  const base = {
+    number: n,
+    type: e.type,
+    timestamp: e.timestamp,
+    dataBytes: e.dataLength,
+    recordBytes: e.recordLength,
+    layerRoot: toHex(e.layerRoot),
+    root: toHex(e.storeRoot),
+    recordOffset: e.recordOffset,
+    dataOffset: e.dataOffset,
+  };
   try {
     const v = a.layerView(n);
     return {
-      ...base, entries: v.fileCount, files: v.totalFiles, chunks: v.chunkCount, message: v.message, author: v.author, parentRoot: toHex(v.parentRoot),
-      blockRoots: v.blockRoots.length, sections: v.sections, params: v.params, checksum: 'ok',
+      ...base,
+      entries: v.fileCount,
+      files: v.totalFiles,
+      chunks: v.chunkCount,
+      message: v.message,
+      author: v.author,
+      parentRoot: toHex(v.parentRoot),
+      blockRoots: v.blockRoots.length,
+      sections: v.sections,
+      params: v.params,
+      checksum: 'ok',
     };
   } catch (err) {
-    return { ...base, entries: 0, files: 0, chunks: 0, message: '', author: '', parentRoot: '', blockRoots: 0, sections: [], params: null, checksum: (err as Error).message };
+    return {
+      ...base,
+      entries: 0,
+      files: 0,
+      chunks: 0,
+      message: '',
+      author: '',
+      parentRoot: '',
+      blockRoots: 0,
+      sections: [],
+      params: null,
+      checksum: (err as Error).message,
+    };
   }
 }
 
@@ -128,8 +194,13 @@ export function sizeReport(a: Archive): SizeReport {
   const latest = sumSizes(files);
   const archiveBytes = a.sb.committedLength;
   return {
-    logicalLatest: latest, logicalAllGenerations: logicalAll, storedData: data, storedMetadata: archiveBytes - data,
-    archiveBytes, chunkBytes, dedupSavings: logicalAll === 0 ? 0 : 1 - chunkBytes / logicalAll,
+    logicalLatest: latest,
+    logicalAllGenerations: logicalAll,
+    storedData: data,
+    storedMetadata: archiveBytes - data,
+    archiveBytes,
+    chunkBytes,
+    dedupSavings: logicalAll === 0 ? 0 : 1 - chunkBytes / logicalAll,
     compressionSavings: chunkBytes === 0 ? 0 : 1 - data / chunkBytes,
   };
 }
@@ -156,7 +227,10 @@ export function statsReport(a: Archive, storeFiles: number): StatsReport {
   const files = generationFiles(a, a.seq);
   let refs = 0;
   const distinct = new Set<number>();
-  for (const f of files) for (const c of f.chunks) (refs++, distinct.add(c.offset));
+  for (const f of files) {
+    refs += f.chunks.length;
+    for (const c of f.chunks) distinct.add(c.offset);
+  }
   const histogram: Record<string, number> = {};
   for (const s of sizes) {
     const bound = 2 ** Math.max(0, Math.ceil(Math.log2(Math.max(1, s))));
@@ -164,9 +238,18 @@ export function statsReport(a: Archive, storeFiles: number): StatsReport {
   }
   const total = sizes.reduce((x, y) => x + y, 0);
   return {
-    generations: a.seq, files: storeFiles, bytes: sumSizes(files), chunks: sizes.length, chunkBytes: total,
-    chunkSize: { min: sizes.length ? Math.min(...sizes) : 0, avg: sizes.length ? Math.round(total / sizes.length) : 0, max: sizes.length ? Math.max(...sizes) : 0 },
-    histogram, dedupRatio: distinct.size === 0 ? 1 : refs / distinct.size,
+    generations: a.seq,
+    files: storeFiles,
+    bytes: sumSizes(files),
+    chunks: sizes.length,
+    chunkBytes: total,
+    chunkSize: {
+      min: sizes.length ? Math.min(...sizes) : 0,
+      avg: sizes.length ? Math.round(total / sizes.length) : 0,
+      max: sizes.length ? Math.max(...sizes) : 0,
+    },
+    histogram,
+    dedupRatio: distinct.size === 0 ? 1 : refs / distinct.size,
   };
 }
 
@@ -183,7 +266,8 @@ export function diffFiles(from: readonly FileEntry[], to: readonly FileEntry[]):
   for (const f of to) {
     const b = before.get(f.path);
     if (!b) out.push({ path: f.path, change: 'added', size: f.size, hash: toHex(f.hash) });
-    else if (!equalBytes(b.hash, f.hash) || b.mode !== f.mode) out.push({ path: f.path, change: 'modified', size: f.size, hash: toHex(f.hash) });
+    else if (!equalBytes(b.hash, f.hash) || b.mode !== f.mode)
+      out.push({ path: f.path, change: 'modified', size: f.size, hash: toHex(f.hash) });
     before.delete(f.path);
   }
   for (const f of before.values()) out.push({ path: f.path, change: 'deleted' });

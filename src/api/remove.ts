@@ -30,15 +30,21 @@ export function selectTracked(names: readonly string[], tracked: ReadonlySet<str
   const out = new Set<string>();
   for (const n of names) {
     const selected = trackedUnder(tracked, n);
-    if (selected.length === 0) throw new NotFoundError(`'${n || '.'}' did not match any tracked file`, 'see `digstore status`');
-    if (selected[0] !== n && !recursive) throw new UsageError(`'${n || '.'}' is a directory`, 'use -r to remove the tracked files in it');
+    if (selected.length === 0)
+      throw new NotFoundError(`'${n || '.'}' did not match any tracked file`, 'see `digstore status`');
+    if (selected[0] !== n && !recursive)
+      throw new UsageError(`'${n || '.'}' is a directory`, 'use -r to remove the tracked files in it');
     for (const p of selected) out.add(p);
   }
   return [...out];
 }
 
 /** Working files that would lose content not in the latest generation (unless forced). */
-export function unsafeToDelete(projectRoot: string, paths: readonly string[], head: ReadonlyMap<string, FileEntry>): string[] {
+export function unsafeToDelete(
+  projectRoot: string,
+  paths: readonly string[],
+  head: ReadonlyMap<string, FileEntry>,
+): string[] {
   const bad: string[] = [];
   for (const p of paths) {
     let st;
@@ -52,7 +58,9 @@ export function unsafeToDelete(projectRoot: string, paths: readonly string[], he
       bad.push(p);
       continue;
     }
-    const digest = createHash('sha256').update(readFileSync(join(projectRoot, p))).digest();
+    const digest = createHash('sha256')
+      .update(readFileSync(join(projectRoot, p)))
+      .digest();
     if (toHex(digest) !== toHex(h.hash)) bad.push(p);
   }
   return bad;

@@ -12,7 +12,13 @@ import { LINK_FILE } from '../store/project.js';
  * Resolves user paths (relative to `cwd`) to the files to stage; checks everything before writing
  * anything. As git does, naming an ignored path is an error unless forced (`rules` undefined).
  */
-export function collectPaths(projectRoot: string, rules: IgnoreRules | undefined, paths: readonly string[], recursive: boolean, cwd: string): ScanResult {
+export function collectPaths(
+  projectRoot: string,
+  rules: IgnoreRules | undefined,
+  paths: readonly string[],
+  recursive: boolean,
+  cwd: string,
+): ScanResult {
   if (paths.length === 0) throw new UsageError('nothing specified to add', 'give paths, or -A for the whole project');
   const out: ScanResult = { files: [], skipped: [] };
   const ignored: string[] = [];
@@ -29,7 +35,8 @@ export function collectPaths(projectRoot: string, rules: IgnoreRules | undefined
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fromSystemError(e, p);
       // Gone from disk: staged as a deletion if tracked (checked against the store in stage()).
-      (out.scopes ??= []).push({ rel: normalizeUserPath(rel), kind: 'missing', recursive, arg: p });
+      out.scopes ??= [];
+      out.scopes.push({ rel: normalizeUserPath(rel), kind: 'missing', recursive, arg: p });
       continue;
     }
     if (rel !== '' && rules && ignoredWithParents(rules, rel, st.isDirectory()).ignored) {
@@ -39,7 +46,8 @@ export function collectPaths(projectRoot: string, rules: IgnoreRules | undefined
     if (st.isDirectory()) {
       if (!recursive) throw new UsageError(`'${p}' is a directory`, 'use -r to add a directory');
       scanDirectory(projectRoot, abs, true, out, rules);
-      (out.scopes ??= []).push({ rel, kind: 'dir', recursive, arg: p });
+      out.scopes ??= [];
+      out.scopes.push({ rel, kind: 'dir', recursive, arg: p });
     } else if (rel === LINK_FILE) {
       throw new UsageError(`'${p}' is the project link file and is never stored`);
     } else {
@@ -47,7 +55,10 @@ export function collectPaths(projectRoot: string, rules: IgnoreRules | undefined
     }
   }
   if (ignored.length > 0) {
-    throw new UsageError(`${ignored.length === 1 ? `'${ignored[0]}' is` : `${ignored.length} paths are`} ignored by a ${IGNORE_FILE} file: ${ignored.join(', ')}`, 'use -f to add it anyway');
+    throw new UsageError(
+      `${ignored.length === 1 ? `'${ignored[0]}' is` : `${ignored.length} paths are`} ignored by a ${IGNORE_FILE} file: ${ignored.join(', ')}`,
+      'use -f to add it anyway',
+    );
   }
   const seen = new Set<string>();
   out.files = out.files.filter((f) => !seen.has(f.rel) && seen.add(f.rel));
@@ -65,7 +76,11 @@ export function ignoredWithParents(rules: IgnoreRules, rel: string, isDir: boole
 }
 
 /** For each path, whether `.digignore` rules exclude it and which file, line and pattern decided. */
-export function checkIgnorePaths(projectRoot: string, paths: readonly string[], cwd: string): Array<{ path: string } & IgnoreVerdict> {
+export function checkIgnorePaths(
+  projectRoot: string,
+  paths: readonly string[],
+  cwd: string,
+): Array<{ path: string } & IgnoreVerdict> {
   const rules = new IgnoreRules(projectRoot);
   return paths.map((p) => {
     const abs = resolve(cwd, p);

@@ -45,14 +45,21 @@ export function createStore(dir: string, opts: InitOptions = {}): string {
       } finally {
         archive.close();
       }
-      if (opts.compression) writeFileSync(paths.config, `[core]\ncompression = "${checkCompression(opts.compression, 'init')}"\n`);
+      if (opts.compression)
+        writeFileSync(paths.config, `[core]\ncompression = "${checkCompression(opts.compression, 'init')}"\n`);
     } catch (e) {
       if (e instanceof DigstoreError) throw e;
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ExistsError(`store ${storeId} already exists in ${home}`);
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new ExistsError(`store ${storeId} already exists in ${home}`);
       throw fromSystemError(e, `cannot create the store in ${home}`);
     }
   }
-  const link = { version: LINK_VERSION, store_id: storeId, repository_name: opts.name ?? '', created_at: new Date().toISOString() };
+  const link = {
+    version: LINK_VERSION,
+    store_id: storeId,
+    repository_name: opts.name ?? '',
+    created_at: new Date().toISOString(),
+  };
   try {
     writeFileSync(linkPath, encodeLink(link), { flag: 'wx' });
   } catch (e) {
@@ -62,7 +69,10 @@ export function createStore(dir: string, opts: InitOptions = {}): string {
 }
 
 /** Recreates or extends the store an export file holds (see Store.import). */
-export async function importStore(file: string, opts: OpenOptions & { lockWaitMs?: number } = {}): Promise<ImportResult> {
+export async function importStore(
+  file: string,
+  opts: OpenOptions & { lockWaitMs?: number } = {},
+): Promise<ImportResult> {
   let header;
   try {
     const fd = openSync(file, 'r');
@@ -84,7 +94,10 @@ export async function importStore(file: string, opts: OpenOptions & { lockWaitMs
       const a = Archive.open(paths.archive);
       try {
         if (loadStaging(paths.staging, a).entries.length > 0 && a.seq < header.finalGeneration) {
-          throw new UsageError(`store ${toHex(header.storeId)} has staged changes that an import would drop`, 'commit them first');
+          throw new UsageError(
+            `store ${toHex(header.storeId)} has staged changes that an import would drop`,
+            'commit them first',
+          );
         }
       } finally {
         a.close();

@@ -23,8 +23,20 @@ import { exportArchive, type ExportResult } from '../store/transfer.js';
 import { loadStaging } from '../store/staging.js';
 import type { GetOptions, ProveOptions } from './options.js';
 import {
-  archiveSize, diffFiles, findFiles, history, inspectLayer, layers, sizeReport, statsReport,
-  type DiffEntry, type HistoryEntry, type InspectResult, type LayerInfo, type SizeReport, type StatsReport,
+  archiveSize,
+  diffFiles,
+  findFiles,
+  history,
+  inspectLayer,
+  layers,
+  sizeReport,
+  statsReport,
+  type DiffEntry,
+  type HistoryEntry,
+  type InspectResult,
+  type LayerInfo,
+  type SizeReport,
+  type StatsReport,
 } from './inspect.js';
 
 /** A committed file entry, with the generation it was read at and how many layer records that took. */
@@ -89,9 +101,20 @@ export class StoreReader {
 
   /** Generations, newest first. */
   log(limit = Infinity): LogEntry[] {
-    return this.withArchive((a) => history(a).reverse().slice(0, limit).map((h) => ({
-      generation: h.generation, root: h.root, layerRoot: h.layerRoot, timestamp: h.timestamp, message: h.message, author: h.author, files: h.files,
-    })));
+    return this.withArchive((a) =>
+      history(a)
+        .reverse()
+        .slice(0, limit)
+        .map((h) => ({
+          generation: h.generation,
+          root: h.root,
+          layerRoot: h.layerRoot,
+          timestamp: h.timestamp,
+          message: h.message,
+          author: h.author,
+          files: h.files,
+        })),
+    );
   }
 
   /** Every generation, oldest first: the root history. */
@@ -110,9 +133,15 @@ export class StoreReader {
 
   info(): StoreInfo {
     return this.withArchive((a) => ({
-      storeId: this.storeId, project: this.projectRoot || null, home: this.paths.home, archive: this.paths.archive,
-      archiveBytes: archiveSize(this.paths.archive), createdAt: new Date(a.sb.createdAt).toISOString(), generations: a.seq,
-      root: a.seq === 0 ? null : toHex(a.layerEntry(a.seq).storeRoot), files: a.seq === 0 ? 0 : a.layerView(a.seq).totalFiles,
+      storeId: this.storeId,
+      project: this.projectRoot || null,
+      home: this.paths.home,
+      archive: this.paths.archive,
+      archiveBytes: archiveSize(this.paths.archive),
+      createdAt: new Date(a.sb.createdAt).toISOString(),
+      generations: a.seq,
+      root: a.seq === 0 ? null : toHex(a.layerEntry(a.seq).storeRoot),
+      files: a.seq === 0 ? 0 : a.layerView(a.seq).totalFiles,
       staged: loadStaging(this.paths.staging, a).entries.length,
     }));
   }
@@ -129,15 +158,22 @@ export class StoreReader {
   staged(): DiffEntry[] {
     return this.withArchive((a) => {
       const head = this.headMap(a);
-      return sortByPath(loadStaging(this.paths.staging, a).entries.map((e): DiffEntry => (e.deleted
-        ? { path: e.path, change: 'deleted' }
-        : { path: e.path, change: head.has(e.path) ? 'modified' : 'added', size: e.size, hash: toHex(e.hash) })));
+      return sortByPath(
+        loadStaging(this.paths.staging, a).entries.map(
+          (e): DiffEntry =>
+            e.deleted
+              ? { path: e.path, change: 'deleted' }
+              : { path: e.path, change: head.has(e.path) ? 'modified' : 'added', size: e.size, hash: toHex(e.hash) },
+        ),
+      );
     });
   }
 
   /** Files added, modified and deleted from generation `from` to generation `to` (roots or prefixes). */
   diff(from: string, to?: string): DiffEntry[] {
-    return this.withArchive((a) => diffFiles(generationFiles(a, resolveGeneration(a, from)), generationFiles(a, resolveGeneration(a, to))));
+    return this.withArchive((a) =>
+      diffFiles(generationFiles(a, resolveGeneration(a, from)), generationFiles(a, resolveGeneration(a, to))),
+    );
   }
 
   /** Files of a generation whose path matches a gitignore-style pattern. */
@@ -152,11 +188,18 @@ export class StoreReader {
       const urn = parseTargetIn(this.storeId, target);
       const generation = resolveGeneration(a, urn.root);
       const root = toHex(a.layerEntry(generation).storeRoot);
-      if (urn.path === undefined) return { storeId: this.storeId, generation, root, urn: formatUrn({ storeId: this.storeId, root }) };
+      if (urn.path === undefined)
+        return { storeId: this.storeId, generation, root, urn: formatUrn({ storeId: this.storeId, root }) };
       const f = findFile(a, generation, urn.path);
       const range = urn.range ? resolveRange(urn.range, f.size) : undefined;
       return {
-        storeId: this.storeId, generation, root, path: f.path, size: f.size, hash: toHex(f.hash), ...(range && { range }),
+        storeId: this.storeId,
+        generation,
+        root,
+        path: f.path,
+        size: f.size,
+        hash: toHex(f.hash),
+        ...(range && { range }),
         urn: formatUrn({ storeId: this.storeId, root, path: f.path, range: urn.range }),
       };
     });
@@ -170,7 +213,12 @@ export class StoreReader {
   private lookup(a: Archive, target: string, opts: GetOptions) {
     const req = readRequest(this.storeId, target, opts);
     const generation = resolveGeneration(a, req.root);
-    const entry: StoredFile = { ...findFile(a, generation, req.path), generation, root: toHex(a.layerEntry(generation).storeRoot), layerReads: a.layerReads };
+    const entry: StoredFile = {
+      ...findFile(a, generation, req.path),
+      generation,
+      root: toHex(a.layerEntry(generation).storeRoot),
+      layerReads: a.layerReads,
+    };
     return { req, generation, entry };
   }
 
@@ -189,7 +237,11 @@ export class StoreReader {
    * `verify`, the file's entry is first proven against the generation's root and every byte is checked
    * before the first one reaches `sink`.
    */
-  async getTo(target: string, sink: (chunk: Buffer) => Promise<void> | void, opts: GetOptions = {}): Promise<StoredFile> {
+  async getTo(
+    target: string,
+    sink: (chunk: Buffer) => Promise<void> | void,
+    opts: GetOptions = {},
+  ): Promise<StoredFile> {
     const a = Archive.open(this.paths.archive);
     try {
       const found = this.lookup(a, target, opts);
@@ -200,7 +252,12 @@ export class StoreReader {
     }
   }
 
-  private async stream(a: Archive, { req, generation, entry }: ReturnType<StoreReader['lookup']>, sink: (chunk: Buffer) => Promise<void> | void, verify?: boolean): Promise<void> {
+  private async stream(
+    a: Archive,
+    { req, generation, entry }: ReturnType<StoreReader['lookup']>,
+    sink: (chunk: Buffer) => Promise<void> | void,
+    verify?: boolean,
+  ): Promise<void> {
     if (verify) {
       const v = verifyProof(proveFile(a, generation, entry.path, req.range));
       if (!v.valid) throw new IntegrityError(`${entry.path}: does not verify against root ${entry.root}: ${v.reason}`);
@@ -213,15 +270,21 @@ export class StoreReader {
    * Writes the stored files under `path` (a file or directory; the whole generation when omitted) into
    * `dest`, recreating their project-relative paths; never writes outside `dest` (retrieve/extract.ts).
    */
-  async extract(path: string | undefined, dest: string, opts: { root?: string; force?: boolean } = {}): Promise<ExtractResult> {
+  async extract(
+    path: string | undefined,
+    dest: string,
+    opts: { root?: string; force?: boolean } = {},
+  ): Promise<ExtractResult> {
     const a = Archive.open(this.paths.archive);
     try {
       const req = path === undefined ? undefined : readRequest(this.storeId, path, opts);
       if (req?.range) throw new UsageError('extract writes whole files', 'use get --bytes for a byte range');
       const g = resolveGeneration(a, req?.root ?? opts.root);
       const all = generationFiles(a, g);
-      const files = req === undefined ? all : all.filter((f) => f.path === req.path || f.path.startsWith(`${req.path}/`));
-      if (files.length === 0) throw new NotFoundError(`'${path}' matches no file in generation ${g}`, 'see `digstore find`');
+      const files =
+        req === undefined ? all : all.filter((f) => f.path === req.path || f.path.startsWith(`${req.path}/`));
+      if (files.length === 0)
+        throw new NotFoundError(`'${path}' matches no file in generation ${g}`, 'see `digstore find`');
       return await extractFiles(a, files, resolve(dest), opts.force);
     } finally {
       a.close();

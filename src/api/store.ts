@@ -17,7 +17,7 @@ import { commitStaged, type CommitResult } from '../store/commit.js';
 import { chunkingParams, loadConfig, type Config } from '../store/config.js';
 import { resolveHome, storePaths, type StorePaths } from '../store/home.js';
 import { acquireLock } from '../store/lock.js';
-import { type ImportResult } from '../store/transfer.js';
+import type { ImportResult } from '../store/transfer.js';
 import { compactArchive, planGc, type GcReport } from '../store/compact.js';
 import { findProjectRoot, readLink } from '../store/project.js';
 import { loadStaging, saveStaging } from '../store/staging.js';
@@ -63,7 +63,10 @@ export class Store extends StoreReader {
     const { storeId } = parseUrn(target);
     const paths = storePaths(resolveHome(opts.home), storeId!);
     if (!existsSync(paths.archive)) {
-      throw new NotFoundError(`no store ${storeId} in ${paths.home}`, 'set DIGSTORE_HOME to the store home that holds it');
+      throw new NotFoundError(
+        `no store ${storeId} in ${paths.home}`,
+        'set DIGSTORE_HOME to the store home that holds it',
+      );
     }
     Archive.open(paths.archive).close();
     return new Store('', storeId!, paths, loadConfig([paths.globalConfig, paths.config]));
@@ -81,7 +84,11 @@ export class Store extends StoreReader {
 
   /** Working-tree commands need the project; a store opened by URN has none. */
   private requireProject(): void {
-    if (this.projectRoot === '') throw new NoStoreError('this store was opened by its URN, without a project', 'run the command inside the project');
+    if (this.projectRoot === '')
+      throw new NoStoreError(
+        'this store was opened by its URN, without a project',
+        'run the command inside the project',
+      );
   }
 
   private rules(force?: boolean): IgnoreRules | undefined {
@@ -102,11 +109,21 @@ export class Store extends StoreReader {
 
   /** The project-relative paths `add` would consider, sorted (UTF-8 byte order), without staging anything. */
   addDryRun(paths: readonly string[] | 'all', opts: AddOptions & { cwd?: string } = {}): string[] {
-    const scan = paths === 'all' ? this.scanAll(opts.force) : this.collect(paths, opts.recursive ?? false, opts.cwd ?? process.cwd(), opts.force);
+    const scan =
+      paths === 'all'
+        ? this.scanAll(opts.force)
+        : this.collect(paths, opts.recursive ?? false, opts.cwd ?? process.cwd(), opts.force);
     // Named paths that do not exist must be tracked (their deletion would be staged); otherwise it is an error.
     const missing = (scan.scopes ?? []).filter((s) => s.kind === 'missing');
     if (missing.length > 0) {
-      this.withArchive((a) => findDeletions(this.projectRoot, trackedPaths(this.headMap(a), loadStaging(this.paths.staging, a).entries), new Set(), missing));
+      this.withArchive((a) =>
+        findDeletions(
+          this.projectRoot,
+          trackedPaths(this.headMap(a), loadStaging(this.paths.staging, a).entries),
+          new Set(),
+          missing,
+        ),
+      );
     }
     return sortByPath(scan.files.map((f) => ({ path: f.rel }))).map((f) => f.path);
   }
@@ -115,7 +132,11 @@ export class Store extends StoreReader {
     this.requireProject();
     const abs = resolve(this.projectRoot, dir);
     const rel = toRel(this.projectRoot, abs);
-    const scan: ScanResult = { files: [], skipped: [], scopes: recursive ? [{ rel, kind: 'dir', recursive, arg: dir }] : [] };
+    const scan: ScanResult = {
+      files: [],
+      skipped: [],
+      scopes: recursive ? [{ rel, kind: 'dir', recursive, arg: dir }] : [],
+    };
     scanDirectory(this.projectRoot, abs, recursive, scan, this.rules(force));
     return scan;
   }
@@ -133,10 +154,15 @@ export class Store extends StoreReader {
   private pipelineOptions(opts: AddOptions): PipelineOptions {
     const c = this.config;
     return {
-      params: chunkingParams(c), compression: c.core.compression, workers: opts.workers ?? c.performance.workers, batchSize: opts.batchSize,
-      minBatch: c.adaptive.min_batch_size, maxBatch: c.adaptive.max_batch_size,
+      params: chunkingParams(c),
+      compression: c.core.compression,
+      workers: opts.workers ?? c.performance.workers,
+      batchSize: opts.batchSize,
+      minBatch: c.adaptive.min_batch_size,
+      maxBatch: c.adaptive.max_batch_size,
       streamingThreshold: opts.streamingThreshold ?? c.large_files.streaming_threshold,
-      onProgress: opts.onProgress, signal: opts.signal,
+      onProgress: opts.onProgress,
+      signal: opts.signal,
     };
   }
 
@@ -147,11 +173,20 @@ export class Store extends StoreReader {
       const statCache = loadStatCache(this.paths.statCache);
       const head = this.headMap(archive);
       const before = loadStaging(this.paths.staging, archive);
-      const deletions = findDeletions(this.projectRoot, trackedPaths(head, before.entries), new Set(scan.files.map((f) => f.rel)), scan.scopes ?? []);
+      const deletions = findDeletions(
+        this.projectRoot,
+        trackedPaths(head, before.entries),
+        new Set(scan.files.map((f) => f.rel)),
+        scan.scopes ?? [],
+      );
       const { staging, summary, statCacheChanged } = await stageFiles(
         {
-          archivePath: this.paths.archive, committedLength: archive.sb.committedLength,
-          chunkIndex: ChunkIndex.load(this.paths.chunkIndex, archive), staging: before, head, statCache,
+          archivePath: this.paths.archive,
+          committedLength: archive.sb.committedLength,
+          chunkIndex: ChunkIndex.load(this.paths.chunkIndex, archive),
+          staging: before,
+          head,
+          statCache,
         },
         scan.files,
         this.pipelineOptions(opts),
@@ -172,7 +207,8 @@ export class Store extends StoreReader {
     if (paths.length === 0) throw new UsageError('nothing specified to remove', 'give paths');
     const names = paths.map((p) => {
       const rel = toRel(this.projectRoot, resolve(opts.cwd ?? process.cwd(), p));
-      if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) throw new UsageError(`'${p}' is outside the project ${this.projectRoot}`);
+      if (rel === '..' || rel.startsWith('../') || isAbsolute(rel))
+        throw new UsageError(`'${p}' is outside the project ${this.projectRoot}`);
       return rel === '' ? '' : normalizeUserPath(rel);
     });
     const lock = await acquireLock(this.paths.lock, opts.lockWaitMs ?? LOCK_WAIT_MS);
@@ -184,14 +220,19 @@ export class Store extends StoreReader {
       if (!opts.cached && !opts.force) {
         const unsafe = unsafeToDelete(this.projectRoot, removed, head);
         if (unsafe.length > 0) {
-          throw new UsageError(`${unsafe.length === 1 ? `'${unsafe[0]}' has` : `${unsafe.length} files have`} content that is not committed: ${unsafe.slice(0, 5).join(', ')}`,
-            'use --cached to keep the working file, or -f to delete it anyway');
+          throw new UsageError(
+            `${unsafe.length === 1 ? `'${unsafe[0]}' has` : `${unsafe.length} files have`} content that is not committed: ${unsafe.slice(0, 5).join(', ')}`,
+            'use --cached to keep the working file, or -f to delete it anyway',
+          );
         }
       }
       const entries = new Map(staging.entries.map((e) => [e.path, e]));
       stageDeletions(entries, head, removed);
       saveStaging(this.paths.staging, { ...staging, entries: [...entries.values()] });
-      return { removed: sortByPath(removed.map((path) => ({ path }))).map((e) => e.path), unlinked: opts.cached ? [] : unlinkWorkingFiles(this.projectRoot, removed) };
+      return {
+        removed: sortByPath(removed.map((path) => ({ path }))).map((e) => e.path),
+        unlinked: opts.cached ? [] : unlinkWorkingFiles(this.projectRoot, removed),
+      };
     } finally {
       archive.close();
       lock.release();
@@ -205,12 +246,17 @@ export class Store extends StoreReader {
    */
   async gc(opts: { dryRun?: boolean; keepHistory?: number; lockWaitMs?: number } = {}): Promise<GcReport> {
     const keep = opts.keepHistory;
-    if (keep !== undefined && !(Number.isInteger(keep) && keep >= 1)) throw new UsageError(`--keep-history must be a whole number >= 1, not ${keep}`);
+    if (keep !== undefined && !(Number.isInteger(keep) && keep >= 1))
+      throw new UsageError(`--keep-history must be a whole number >= 1, not ${keep}`);
     if (opts.dryRun) return this.withArchive((a) => planGc(a, keep));
     const lock = await acquireLock(this.paths.lock, opts.lockWaitMs ?? LOCK_WAIT_MS);
     try {
       const staged = this.withArchive((a) => loadStaging(this.paths.staging, a).entries.length);
-      if (staged > 0) throw new UsageError('there are staged changes: gc rewrites the archive and would drop them', 'commit them first');
+      if (staged > 0)
+        throw new UsageError(
+          'there are staged changes: gc rewrites the archive and would drop them',
+          'commit them first',
+        );
       const r = compactArchive(this.paths.archive, keep);
       // Chunk offsets moved: the chunk index cache is rebuilt on next use.
       if (r.rewritten) rmSync(this.paths.chunkIndex, { force: true });
@@ -222,11 +268,15 @@ export class Store extends StoreReader {
 
   async commit(message: string, opts: CommitOptions = {}): Promise<CommitResult> {
     if (message.trim() === '') throw new UsageError('empty commit message', 'give one with -m MESSAGE');
-    const author = opts.author ?? ([this.config.user.name, this.config.user.email && `<${this.config.user.email}>`].filter(Boolean).join(' '));
+    const author =
+      opts.author ??
+      [this.config.user.name, this.config.user.email && `<${this.config.user.email}>`].filter(Boolean).join(' ');
     const lock = await acquireLock(this.paths.lock, opts.lockWaitMs ?? LOCK_WAIT_MS);
     try {
       return commitStaged(this.paths, message, author, chunkingParams(this.config), {
-        full: opts.full, chainLimit: this.config.core.delta_chain_limit, signal: opts.signal,
+        full: opts.full,
+        chainLimit: this.config.core.delta_chain_limit,
+        signal: opts.signal,
       });
     } finally {
       lock.release();
@@ -236,7 +286,13 @@ export class Store extends StoreReader {
   status(): StatusResult {
     this.requireProject();
     return this.withArchive((a) =>
-      computeStatus(this.projectRoot, this.headMap(a), loadStaging(this.paths.staging, a).entries, loadStatCache(this.paths.statCache), new IgnoreRules(this.projectRoot)),
+      computeStatus(
+        this.projectRoot,
+        this.headMap(a),
+        loadStaging(this.paths.staging, a).entries,
+        loadStatCache(this.paths.statCache),
+        new IgnoreRules(this.projectRoot),
+      ),
     );
   }
 }

@@ -10,7 +10,17 @@ const PAGE = 65536;
 
 interface Exports {
   memory: WebAssembly.Memory;
-  cutAll: (p: number, n: number, min: number, avg: number, max: number, ms: bigint, ml: bigint, last: number, out: number) => number;
+  cutAll: (
+    p: number,
+    n: number,
+    min: number,
+    avg: number,
+    max: number,
+    ms: bigint,
+    ml: bigint,
+    last: number,
+    out: number,
+  ) => number;
 }
 
 let wasm: Exports | null | undefined;

@@ -49,10 +49,19 @@ export function prepareCdc(opts: FastCdcOptions): PreparedCdc {
   const l = splitMask(MASKS[bits - n]);
   const lLs = splitMask(MASKS[bits - n] * 2);
   return {
-    minSize, avgSize, maxSize,
-    sLo: s.lo, sHi: s.hi, sLsLo: sLs.lo, sLsHi: sLs.hi,
-    lLo: l.lo, lHi: l.hi, lLsLo: lLs.lo, lLsHi: lLs.hi,
-    maskS: BigInt(MASKS[bits + n]), maskL: BigInt(MASKS[bits - n]),
+    minSize,
+    avgSize,
+    maxSize,
+    sLo: s.lo,
+    sHi: s.hi,
+    sLsLo: sLs.lo,
+    sLsHi: sLs.hi,
+    lLo: l.lo,
+    lHi: l.hi,
+    lLsLo: lLs.lo,
+    lLsHi: lLs.hi,
+    maskS: BigInt(MASKS[bits + n]),
+    maskL: BigInt(MASKS[bits - n]),
   };
 }
 
@@ -66,8 +75,12 @@ export function findCut(src: Uint8Array, start: number, end: number, p: Prepared
   let center = p.avgSize;
   if (remaining > p.maxSize) remaining = p.maxSize;
   else if (remaining < center) center = remaining;
-  const gLo = GEAR.lo, gHi = GEAR.hi, gLsLo = GEAR.lsLo, gLsHi = GEAR.lsHi;
-  let lo = 0, hi = 0;
+  const gLo = GEAR.lo,
+    gHi = GEAR.hi,
+    gLsLo = GEAR.lsLo,
+    gLsHi = GEAR.lsHi;
+  let lo = 0,
+    hi = 0;
   let i = p.minSize >>> 1;
   const halfCenter = center >>> 1;
   const halfRemaining = remaining >>> 1;
@@ -87,7 +100,11 @@ export function findCut(src: Uint8Array, start: number, end: number, p: Prepared
     }
     if (stop === halfRemaining) return remaining;
     // Past the average size: switch to the easier mask (normalized chunking).
-    mLsLo = p.lLsLo; mLsHi = p.lLsHi; mLo = p.lLo; mHi = p.lHi; stop = halfRemaining;
+    mLsLo = p.lLsLo;
+    mLsHi = p.lLsHi;
+    mLo = p.lLo;
+    mHi = p.lHi;
+    stop = halfRemaining;
   }
 }
 

@@ -35,10 +35,35 @@ function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .configureOutput({
       // Commander's own errors (unknown command/option, missing argument) become our one-line format.
-      outputError: (str, write) => write(`${colours.red('error:')} ${str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see \`digstore --help\`)\n`),
+      outputError: (str, write) =>
+        write(
+          `${colours.red('error:')} ${str
+            .replace(/^error: /, '')
+            .trim()
+            .replace(/\s*\n\s*/g, ' ')} (see \`digstore --help\`)\n`,
+        ),
     })
     .exitOverride();
-  for (const register of [registerInit, registerAdd, registerRm, registerCommit, registerStatus, registerLog, registerHistory, registerDiff, registerLayers, registerSize, registerGet, registerExtract, registerProve, registerVerify, registerCheckIgnore, registerCheck, registerTransfer, registerGc]) {
+  for (const register of [
+    registerInit,
+    registerAdd,
+    registerRm,
+    registerCommit,
+    registerStatus,
+    registerLog,
+    registerHistory,
+    registerDiff,
+    registerLayers,
+    registerSize,
+    registerGet,
+    registerExtract,
+    registerProve,
+    registerVerify,
+    registerCheckIgnore,
+    registerCheck,
+    registerTransfer,
+    registerGc,
+  ]) {
     register(program);
   }
   for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
@@ -53,7 +78,8 @@ async function main(): Promise<number> {
     return exitStatus();
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return EXIT.OK;
       return EXIT.USAGE;
     }
     return reportError(e, json);

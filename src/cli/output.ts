@@ -21,7 +21,8 @@ export interface GlobalOptions {
   verbose: boolean;
 }
 
-const useColour = (): boolean => Boolean(process.stderr.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+const useColour = (): boolean =>
+  Boolean(process.stderr.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
 
 export const colours = pc.createColors(useColour());
 
@@ -51,18 +52,24 @@ export class Output {
 export function reportError(error: unknown, json: boolean): number {
   // A system error that reached here unwrapped (ENOSPC, EACCES, EROFS…) still gets the one-line treatment.
   const sys = error as NodeJS.ErrnoException;
-  const err = !(error instanceof DigstoreError) && typeof sys?.code === 'string' && typeof sys?.syscall === 'string'
-    ? fromSystemError(error, sys.path ?? sys.syscall)
-    : error;
+  const err =
+    !(error instanceof DigstoreError) && typeof sys?.code === 'string' && typeof sys?.syscall === 'string'
+      ? fromSystemError(error, sys.path ?? sys.syscall)
+      : error;
   if (err instanceof DigstoreError) {
-    if (json) process.stderr.write(`${JSON.stringify({ error: { code: err.code, message: err.message, hint: err.hint } })}\n`);
+    if (json)
+      process.stderr.write(`${JSON.stringify({ error: { code: err.code, message: err.message, hint: err.hint } })}\n`);
     else process.stderr.write(`${colours.red('error:')} ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
     if (process.env.DIGSTORE_DEBUG === '1') process.stderr.write(`${err.stack}\n`);
     return exitCodeFor(err.code);
   }
   const e = err as Error;
-  if (json) process.stderr.write(`${JSON.stringify({ error: { code: 'INTERNAL', message: e?.message ?? String(err) } })}\n`);
-  else process.stderr.write(`${colours.red('error:')} internal error: ${e?.message ?? String(err)} (set DIGSTORE_DEBUG=1 for details)\n`);
+  if (json)
+    process.stderr.write(`${JSON.stringify({ error: { code: 'INTERNAL', message: e?.message ?? String(err) } })}\n`);
+  else
+    process.stderr.write(
+      `${colours.red('error:')} internal error: ${e?.message ?? String(err)} (set DIGSTORE_DEBUG=1 for details)\n`,
+    );
   if (process.env.DIGSTORE_DEBUG === '1' && e?.stack) process.stderr.write(`${e.stack}\n`);
   return EXIT.FAILURE;
 }

@@ -12,8 +12,10 @@ export function formatProgress(e: ProgressEvent): string {
   const mbps = e.bytesDone / s / 1e6;
   const left = e.bytesTotal - e.bytesDone;
   const eta = e.bytesDone > 0 && left > 0 ? `ETA ${Math.ceil(left / (e.bytesDone / s))}s` : '';
-  return `${e.phase} ${e.filesDone}/${e.filesTotal} files, ${formatBytes(e.bytesDone)}/${formatBytes(e.bytesTotal)}, ` +
-    `${fps.toFixed(0)} files/s, ${mbps.toFixed(1)} MB/s ${eta}`.trimEnd();
+  return (
+    `${e.phase} ${e.filesDone}/${e.filesTotal} files, ${formatBytes(e.bytesDone)}/${formatBytes(e.bytesTotal)}, ` +
+    `${fps.toFixed(0)} files/s, ${mbps.toFixed(1)} MB/s ${eta}`.trimEnd()
+  );
 }
 
 export interface ProgressSink {
@@ -25,10 +27,14 @@ export interface ProgressSink {
 export function progressSink(mode: 'tty' | 'json' | 'off', write: (s: string) => void, clock?: Clock): ProgressSink {
   if (mode === 'off') return { onProgress: () => {}, done: () => {} };
   let shown = false;
-  const t = new Throttle<ProgressEvent>(1000 / MAX_UPDATES_PER_SECOND, (e) => {
-    shown = true;
-    write(mode === 'json' ? `${JSON.stringify(e)}\n` : `\r\x1b[2K${formatProgress(e)}`);
-  }, clock);
+  const t = new Throttle<ProgressEvent>(
+    1000 / MAX_UPDATES_PER_SECOND,
+    (e) => {
+      shown = true;
+      write(mode === 'json' ? `${JSON.stringify(e)}\n` : `\r\x1b[2K${formatProgress(e)}`);
+    },
+    clock,
+  );
   return {
     onProgress: (e) => t.push(e),
     done: () => {

@@ -120,7 +120,9 @@ export class ByteReader {
 
   need(n: number): void {
     if (!(n >= 0) || n > this.end - this.pos) {
-      throw new CorruptDataError(`${this.what}: truncated (needed ${n} bytes at offset ${this.pos}, ${this.end - this.pos} left)`);
+      throw new CorruptDataError(
+        `${this.what}: truncated (needed ${n} bytes at offset ${this.pos}, ${this.end - this.pos} left)`,
+      );
     }
   }
 
@@ -184,6 +186,7 @@ export class ByteReader {
   }
 
   expectEnd(): void {
-    if (this.pos !== this.end) throw new CorruptDataError(`${this.what}: ${this.end - this.pos} unexpected trailing bytes`);
+    if (this.pos !== this.end)
+      throw new CorruptDataError(`${this.what}: ${this.end - this.pos} unexpected trailing bytes`);
   }
 }

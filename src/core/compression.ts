@@ -32,9 +32,13 @@ export function compressionAvailable(name: string): name is CompressionName {
 
 export function checkCompression(name: string, where: string): CompressionName {
   if (name === 'zstd' && !compressionAvailable(name)) {
-    throw new UsageError(`${where}: core.compression = "zstd" needs Node 22.15 or later (this is ${process.version})`, 'use "brotli" (the default), "gzip" or "none"');
+    throw new UsageError(
+      `${where}: core.compression = "zstd" needs Node 22.15 or later (this is ${process.version})`,
+      'use "brotli" (the default), "gzip" or "none"',
+    );
   }
-  if (!compressionAvailable(name)) throw new UsageError(`${where}: core.compression must be "brotli", "gzip", "zstd" or "none", not "${name}"`);
+  if (!compressionAvailable(name))
+    throw new UsageError(`${where}: core.compression must be "brotli", "gzip", "zstd" or "none", not "${name}"`);
   return name;
 }
 
@@ -60,11 +64,16 @@ export function looksIncompressible(data: Uint8Array): boolean {
 }
 
 /** The stored form of a chunk: `undefined` means "store raw". */
-export function compressChunk(data: Uint8Array, name: CompressionName): { codec: number; bytes: Uint8Array } | undefined {
+export function compressChunk(
+  data: Uint8Array,
+  name: CompressionName,
+): { codec: number; bytes: Uint8Array } | undefined {
   if (name === 'none' || data.length < MIN_SIZE || looksIncompressible(data)) return undefined;
   let out: Buffer;
   if (name === 'brotli') {
-    out = zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 3, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } });
+    out = zlib.brotliCompressSync(data, {
+      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 3, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length },
+    });
   } else if (name === 'gzip') out = zlib.gzipSync(data, { level: 6 });
   else out = z.zstdCompressSync!(data);
   // Not worth a decompression on every read unless it saves something real.

@@ -93,7 +93,11 @@ export function fromSystemError(err: unknown, what: string): DigstoreError {
     case 'ENOSPC':
       return new DigstoreError('IO', `${what}: no space left on device`, 'free some disk space and retry');
     case 'EFBIG':
-      return new DigstoreError('IO', `${what}: file too large (file system or process file-size limit)`, 'free space or raise the limit, then retry');
+      return new DigstoreError(
+        'IO',
+        `${what}: file too large (file system or process file-size limit)`,
+        'free space or raise the limit, then retry',
+      );
     case 'EDQUOT':
       return new DigstoreError('IO', `${what}: disk quota exceeded`, 'free some space and retry');
     case 'EROFS':

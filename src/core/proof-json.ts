@@ -67,10 +67,15 @@ export function encodeProof(p: Proof): string {
     root: { type: p.root.type, hash: p.root.hash },
     proof_path: steps(p.proof_path),
     ...(p.layer_path && { layer_path: steps(p.layer_path) }),
-    ...(p.chunks && { chunks: p.chunks.map((c) => ({ offset: c.offset, size: c.size, hash: c.hash, proof_path: steps(c.proof_path) })) }),
+    ...(p.chunks && {
+      chunks: p.chunks.map((c) => ({ offset: c.offset, size: c.size, hash: c.hash, proof_path: steps(c.proof_path) })),
+    }),
     metadata: {
-      store_id: p.metadata.store_id, generation: p.metadata.generation, layer_number: p.metadata.layer_number,
-      layer_root: p.metadata.layer_root, timestamp: p.metadata.timestamp,
+      store_id: p.metadata.store_id,
+      generation: p.metadata.generation,
+      layer_number: p.metadata.layer_number,
+      layer_root: p.metadata.layer_root,
+      timestamp: p.metadata.timestamp,
     },
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
@@ -139,13 +144,16 @@ export function decodeProof(text: string): Proof {
 /** Checks a proof-shaped value field by field (the JSON and the binary decoders both end here). */
 export function validateProof(raw: unknown): Proof {
   const o = obj(raw, 'document');
-  if (o.version !== PROOF_VERSION) bad('version', `must be ${PROOF_VERSION} (this digstore reads proof version ${PROOF_VERSION})`);
+  if (o.version !== PROOF_VERSION)
+    bad('version', `must be ${PROOF_VERSION} (this digstore reads proof version ${PROOF_VERSION})`);
   const type = o.proof_type;
-  if (type !== 'file' && type !== 'byte_range' && type !== 'layer') bad('proof_type', "must be 'file', 'byte_range' or 'layer'");
+  if (type !== 'file' && type !== 'byte_range' && type !== 'layer')
+    bad('proof_type', "must be 'file', 'byte_range' or 'layer'");
   const root = obj(o.root, 'root');
   if (root.type !== 'repository') bad('root.type', "must be 'repository'");
   const m = obj(o.metadata, 'metadata');
-  if (typeof m.store_id !== 'string' || !/^[0-9a-f]{64}$/.test(m.store_id)) bad('metadata.store_id', 'must be 64 lowercase hex characters');
+  if (typeof m.store_id !== 'string' || !/^[0-9a-f]{64}$/.test(m.store_id))
+    bad('metadata.store_id', 'must be 64 lowercase hex characters');
   const proof: Proof = {
     version: PROOF_VERSION,
     proof_type: type,
@@ -153,8 +161,10 @@ export function validateProof(raw: unknown): Proof {
     root: { type: 'repository', hash: hex32(root.hash, 'root.hash') },
     proof_path: steps(o.proof_path, 'proof_path'),
     metadata: {
-      store_id: m.store_id, generation: uint(m.generation, 'metadata.generation'),
-      layer_number: uint(m.layer_number, 'metadata.layer_number'), layer_root: hex32(m.layer_root, 'metadata.layer_root'),
+      store_id: m.store_id,
+      generation: uint(m.generation, 'metadata.generation'),
+      layer_number: uint(m.layer_number, 'metadata.layer_number'),
+      layer_root: hex32(m.layer_root, 'metadata.layer_root'),
       timestamp: uint(m.timestamp, 'metadata.timestamp'),
     },
   };
@@ -165,8 +175,10 @@ export function validateProof(raw: unknown): Proof {
     proof.chunks = o.chunks.map((c: unknown, i: number) => {
       const co = obj(c, `chunks[${i}]`);
       return {
-        offset: uint(co.offset, `chunks[${i}].offset`), size: uint(co.size, `chunks[${i}].size`),
-        hash: hex32(co.hash, `chunks[${i}].hash`), proof_path: steps(co.proof_path, `chunks[${i}].proof_path`),
+        offset: uint(co.offset, `chunks[${i}].offset`),
+        size: uint(co.size, `chunks[${i}].size`),
+        hash: hex32(co.hash, `chunks[${i}].hash`),
+        proof_path: steps(co.proof_path, `chunks[${i}].proof_path`),
       };
     });
   }

@@ -27,7 +27,10 @@ export function isFullUrn(text: string): boolean {
 
 function num(s: string, text: string): number {
   if (!/^\d{1,16}$/.test(s) || !Number.isSafeInteger(Number(s))) {
-    throw new UsageError(`invalid byte range '${text}': '${s}' is not a byte offset`, 'use a-b, a- or -n (inclusive, as in HTTP)');
+    throw new UsageError(
+      `invalid byte range '${text}': '${s}' is not a byte offset`,
+      'use a-b, a- or -n (inclusive, as in HTTP)',
+    );
   }
   return Number(s);
 }
@@ -53,7 +56,8 @@ export function formatRange(r: RangeSpec): string {
 /** The inclusive bytes a range selects in a file of `size` bytes, clamped at the end as HTTP does. */
 export function resolveRange(r: RangeSpec, size: number): { start: number; end: number } {
   if ('suffix' in r) {
-    if (r.suffix === 0 || size === 0) throw new UsageError(`byte range -${r.suffix} selects nothing in a ${size}-byte file`);
+    if (r.suffix === 0 || size === 0)
+      throw new UsageError(`byte range -${r.suffix} selects nothing in a ${size}-byte file`);
     return { start: Math.max(0, size - r.suffix), end: size - 1 };
   }
   if (r.start >= size) {
@@ -66,7 +70,8 @@ function splitFragment(text: string, whole: string): [string, RangeSpec | undefi
   const i = text.indexOf('#');
   if (i < 0) return [text, undefined];
   const frag = text.slice(i + 1);
-  if (!frag.startsWith('bytes=')) throw new UsageError(`invalid fragment '#${frag}' in '${whole}'`, 'the only fragment is #bytes=a-b, a- or -n');
+  if (!frag.startsWith('bytes='))
+    throw new UsageError(`invalid fragment '#${frag}' in '${whole}'`, 'the only fragment is #bytes=a-b, a- or -n');
   return [text.slice(0, i), parseRange(frag.slice(6))];
 }
 
@@ -83,14 +88,21 @@ export function parseUrn(text: string): Urn {
   const slash = body.indexOf('/');
   const ids = slash < 0 ? body : body.slice(0, slash);
   const [storeId, root, ...rest] = ids.split(':');
-  if (!HEX64.test(storeId)) throw new UsageError(`invalid store ID '${storeId}' in '${text}': expected 64 lowercase hex characters`);
-  if (rest.length > 0) throw new UsageError(`invalid URN '${text}': too many ':' parts`, `use ${URN_PREFIX}STORE_ID[:ROOT][/PATH]`);
-  if (root !== undefined && !HEX64.test(root)) throw new UsageError(`invalid root hash '${root}' in '${text}': expected 64 lowercase hex characters`);
+  if (!HEX64.test(storeId))
+    throw new UsageError(`invalid store ID '${storeId}' in '${text}': expected 64 lowercase hex characters`);
+  if (rest.length > 0)
+    throw new UsageError(`invalid URN '${text}': too many ':' parts`, `use ${URN_PREFIX}STORE_ID[:ROOT][/PATH]`);
+  if (root !== undefined && !HEX64.test(root))
+    throw new UsageError(`invalid root hash '${root}' in '${text}': expected 64 lowercase hex characters`);
   const urn: Urn = { storeId, ...(root !== undefined && { root }) };
   if (slash >= 0) {
     let path: string;
     try {
-      path = body.slice(slash + 1).split('/').map(decodeURIComponent).join('/');
+      path = body
+        .slice(slash + 1)
+        .split('/')
+        .map(decodeURIComponent)
+        .join('/');
     } catch {
       throw new UsageError(`invalid percent-encoding in the path of '${text}'`);
     }
@@ -111,7 +123,8 @@ export function parseTarget(text: string): Urn {
 }
 
 // RFC 3986 pchar minus '%': what a path segment may hold unencoded.
-const encodeSegment = (s: string) => encodeURIComponent(s).replace(/%(2[146-9ABC]|3[ABD]|40)/g, (m) => decodeURIComponent(m));
+const encodeSegment = (s: string) =>
+  encodeURIComponent(s).replace(/%(2[146-9ABC]|3[ABD]|40)/g, (m) => decodeURIComponent(m));
 
 /** Canonical text of a URN (needs a store ID). */
 export function formatUrn(u: Urn): string {

@@ -25,7 +25,10 @@ export interface ByteSource {
   sha256(start: number, length: number): Uint8Array;
 }
 
-const memorySource = (b: Uint8Array): ByteSource => ({ size: b.length, sha256: (s, n) => sha256(b.subarray(s, s + n)) });
+const memorySource = (b: Uint8Array): ByteSource => ({
+  size: b.length,
+  sha256: (s, n) => sha256(b.subarray(s, s + n)),
+});
 
 export interface VerifyResult {
   valid: boolean;
@@ -38,7 +41,8 @@ export interface VerifyResult {
   dataChecked: boolean;
 }
 
-const toSteps = (s: readonly ProofStep[]): PathStep[] => s.map((x) => ({ hash: fromHex(x.hash), position: x.position }));
+const toSteps = (s: readonly ProofStep[]): PathStep[] =>
+  s.map((x) => ({ hash: fromHex(x.hash), position: x.position }));
 
 /** Inclusive byte span of the chunks a byte-range proof covers: what `--data` must hold. */
 export function dataRange(p: Proof): { start: number; end: number } | undefined {
@@ -49,8 +53,10 @@ export function dataRange(p: Proof): { start: number; end: number } | undefined 
 
 /** Returns the first failed check's description, or undefined when everything holds. */
 function check(p: Proof, opts: VerifyOptions): string | undefined {
-  if (opts.root !== undefined && opts.root !== p.root.hash) return `the proof is for root ${p.root.hash}, not ${opts.root}`;
-  if (opts.target !== undefined && opts.target !== p.target.hash) return `the proof is for target ${p.target.hash}, not ${opts.target}`;
+  if (opts.root !== undefined && opts.root !== p.root.hash)
+    return `the proof is for root ${p.root.hash}, not ${opts.root}`;
+  if (opts.target !== undefined && opts.target !== p.target.hash)
+    return `the proof is for target ${p.target.hash}, not ${opts.target}`;
   const root = fromHex(p.root.hash);
   if (p.proof_type === 'layer') {
     if (p.target.hash !== p.metadata.layer_root) return 'target hash differs from metadata.layer_root';
@@ -60,7 +66,8 @@ function check(p: Proof, opts: VerifyOptions): string | undefined {
   const t = p.target;
   const leaf = fileLeaf({ path: t.path!, size: t.size!, hash: fromHex(t.hash), chunkRoot: fromHex(t.chunk_root!) });
   const layerRoot = rootFromPath(leaf, toSteps(p.proof_path));
-  if (toHex(layerRoot) !== p.metadata.layer_root) return `file path leads to ${toHex(layerRoot)}, not to the layer root ${p.metadata.layer_root}`;
+  if (toHex(layerRoot) !== p.metadata.layer_root)
+    return `file path leads to ${toHex(layerRoot)}, not to the layer root ${p.metadata.layer_root}`;
   const got = rootFromPath(leafHash(layerRoot), toSteps(p.layer_path ?? []));
   if (!equalBytes(got, root)) return `layer path leads to ${toHex(got)}, not to the root ${p.root.hash}`;
   if (p.proof_type === 'byte_range') return checkRange(p, opts.data);
@@ -82,12 +89,15 @@ function checkRange(p: Proof, source: Uint8Array | ByteSource | undefined): stri
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i];
     if (c.size === 0 || c.offset + c.size > size) return `chunk ${i} (${c.offset}+${c.size}) is not inside the file`;
-    if (i > 0 && chunks[i - 1].offset + chunks[i - 1].size !== c.offset) return `chunks ${i - 1} and ${i} are not contiguous`;
+    if (i > 0 && chunks[i - 1].offset + chunks[i - 1].size !== c.offset)
+      return `chunks ${i - 1} and ${i} are not contiguous`;
     const got = rootFromPath(chunkLeaf(c.offset, c.size, fromHex(c.hash)), toSteps(c.proof_path));
-    if (!equalBytes(got, chunkRoot)) return `chunk ${i} (hash ${c.hash}) does not lead to the chunk root ${p.target.chunk_root}`;
+    if (!equalBytes(got, chunkRoot))
+      return `chunk ${i} (hash ${c.hash}) does not lead to the chunk root ${p.target.chunk_root}`;
   }
   const span = dataRange(p)!;
-  if (span.start > start || span.end < end) return `chunks cover ${span.start}-${span.end}, not the range ${start}-${end}`;
+  if (span.start > start || span.end < end)
+    return `chunks cover ${span.start}-${span.end}, not the range ${start}-${end}`;
   if (!source) return undefined;
   const data = source instanceof Uint8Array ? memorySource(source) : source;
   const want = span.end - span.start + 1;
@@ -96,7 +106,8 @@ function checkRange(p: Proof, source: Uint8Array | ByteSource | undefined): stri
   }
   for (const c of chunks) {
     const h = toHex(data.sha256(c.offset - span.start, c.size));
-    if (h !== c.hash) return `data at ${c.offset}-${c.offset + c.size - 1} hashes to ${h}, not to the chunk hash ${c.hash}`;
+    if (h !== c.hash)
+      return `data at ${c.offset}-${c.offset + c.size - 1} hashes to ${h}, not to the chunk hash ${c.hash}`;
   }
   return undefined;
 }
@@ -105,7 +116,11 @@ function checkRange(p: Proof, source: Uint8Array | ByteSource | undefined): stri
 export function verifyProof(proof: Proof, opts: VerifyOptions = {}): VerifyResult {
   const reason = check(proof, opts);
   return {
-    valid: reason === undefined, ...(reason !== undefined && { reason }), proofType: proof.proof_type,
-    root: proof.root.hash, rootTrusted: opts.root !== undefined, dataChecked: opts.data !== undefined,
+    valid: reason === undefined,
+    ...(reason !== undefined && { reason }),
+    proofType: proof.proof_type,
+    root: proof.root.hash,
+    rootTrusted: opts.root !== undefined,
+    dataChecked: opts.data !== undefined,
   };
 }

@@ -30,7 +30,10 @@ const prepared = new Map<string, PreparedCdc>();
 export function preparedFor(c: CdcParams, normalization: number): PreparedCdc {
   const key = `${c.minSize}/${c.avgSize}/${c.maxSize}/${normalization}`;
   let p = prepared.get(key);
-  if (!p) prepared.set(key, (p = prepareCdc({ ...c, normalization })));
+  if (!p) {
+    p = prepareCdc({ ...c, normalization });
+    prepared.set(key, p);
+  }
   return p;
 }
 
@@ -51,5 +54,12 @@ export function chunkContent(data: Uint8Array, params: ChunkingParams): ChunkedC
       off += len;
     }
   }
-  return { hash, chunkRoot: chunkRoot(pieces.map((x) => x.hash), pieces.map((x) => x.length)), pieces };
+  return {
+    hash,
+    chunkRoot: chunkRoot(
+      pieces.map((x) => x.hash),
+      pieces.map((x) => x.length),
+    ),
+    pieces,
+  };
 }

@@ -17,7 +17,8 @@ export interface DedupStats {
 }
 
 /** The first 48 bits of a hash as a number: a cheap map key (the full hash is compared on a hit). */
-const key48 = (h: Uint8Array): number => h[0] + h[1] * 0x100 + h[2] * 0x10000 + h[3] * 0x1000000 + h[4] * 0x100000000 + h[5] * 0x10000000000;
+const key48 = (h: Uint8Array): number =>
+  h[0] + h[1] * 0x100 + h[2] * 0x10000 + h[3] * 0x1000000 + h[4] * 0x100000000 + h[5] * 0x10000000000;
 
 export class ChunkWriter {
   readonly stats: DedupStats = { newChunks: 0, newBytes: 0, storedBytes: 0, reusedChunks: 0, reusedBytes: 0 };
@@ -57,7 +58,13 @@ export class ChunkWriter {
     }
     // Copy the hash out of the worker's result buffer so that buffer can be released.
     const data = stored?.bytes ?? bytes;
-    const ref: ChunkRef = { hash: Uint8Array.from(hash), offset: this.out.append(data), length: bytes.length, storedLength: data.length, codec: stored?.codec ?? 0 };
+    const ref: ChunkRef = {
+      hash: Uint8Array.from(hash),
+      offset: this.out.append(data),
+      length: bytes.length,
+      storedLength: data.length,
+      codec: stored?.codec ?? 0,
+    };
     this.remember(ref);
     this.newChunks.push(ref);
     this.stats.newChunks++;

@@ -27,7 +27,12 @@ export interface StoredForm {
 const sha = sha256;
 
 /** Chunks and hashes files laid out back to back in `slab`; `sizes[i]` bytes each. */
-export function processBatch(slab: Uint8Array, sizes: ArrayLike<number>, params: ChunkingParams, compression: CompressionName = 'none'): Uint8Array {
+export function processBatch(
+  slab: Uint8Array,
+  sizes: ArrayLike<number>,
+  params: ChunkingParams,
+  compression: CompressionName = 'none',
+): Uint8Array {
   const w = new ByteWriter(sizes.length * 120 + 64);
   let off = 0;
   for (let i = 0; i < sizes.length; i++) {
@@ -108,14 +113,23 @@ export class StreamChunker {
   private carried: Uint8Array = new Uint8Array(0);
   private readonly prepared;
 
-  constructor(readonly size: number, params: ChunkingParams, private readonly compression: CompressionName = 'none') {
+  constructor(
+    readonly size: number,
+    params: ChunkingParams,
+    private readonly compression: CompressionName = 'none',
+  ) {
     const cdc = cdcFor(size, params);
     if (!cdc) throw new Error('StreamChunker is for files above the chunking threshold');
     this.prepared = preparedFor(cdc, params.normalization);
   }
 
   /** `buf` holds `prefix` bytes of room, then `length` bytes of the block. Offsets are relative to the carry. */
-  push(buf: Uint8Array, prefix: number, length: number, last: boolean): { carry: number; lengths: number[]; hashes: Uint8Array[]; stored: Array<StoredForm | undefined> } {
+  push(
+    buf: Uint8Array,
+    prefix: number,
+    length: number,
+    last: boolean,
+  ): { carry: number; lengths: number[]; hashes: Uint8Array[]; stored: Array<StoredForm | undefined> } {
     const carry = this.carried.length;
     if (carry > prefix) throw new Error('carry-over larger than the block prefix');
     buf.set(this.carried, prefix - carry);

@@ -94,18 +94,24 @@ export function handleJob(job: Job, state: JobState): Reply {
   }
   if (job.kind === 'hash') {
     let h = state.hashes.get(job.fileId);
-    if (!h) state.hashes.set(job.fileId, (h = createHash('sha256')));
+    if (!h) {
+      h = createHash('sha256');
+      state.hashes.set(job.fileId, h);
+    }
     h.update(job.block);
     if (!job.last) return { kind: 'hash' };
     state.hashes.delete(job.fileId);
     return { kind: 'hash', fileHash: own(h.digest()) };
   }
   let s = state.chunkers.get(job.fileId);
-  if (!s) state.chunkers.set(job.fileId, (s = new StreamChunker(job.size, job.params, job.compression)));
+  if (!s) {
+    s = new StreamChunker(job.size, job.params, job.compression);
+    state.chunkers.set(job.fileId, s);
+  }
   const r = s.push(job.buf, job.prefix, job.length, job.last);
   if (job.last) state.chunkers.delete(job.fileId);
   const hashes = new Uint8Array(r.hashes.length * 32);
-  r.hashes.forEach((h, i) => hashes.set(h, i * 32));
+  for (const [i, h] of r.hashes.entries()) hashes.set(h, i * 32);
   const w = new ByteWriter(r.lengths.length + 64);
   for (const st of r.stored) writeStored(w, st);
   return { kind: 'stream', carry: r.carry, lengths: Uint32Array.from(r.lengths), hashes, stored: own(w.finish()) };

@@ -64,7 +64,11 @@ function workerCount(opt: number | 'auto', totalBytes: number, files: number): n
   return Math.max(1, availableParallelism());
 }
 
-export async function runPipeline(files: readonly ScannedFile[], writer: ChunkWriter, opts: PipelineOptions): Promise<PipelineResult> {
+export async function runPipeline(
+  files: readonly ScannedFile[],
+  writer: ChunkWriter,
+  opts: PipelineOptions,
+): Promise<PipelineResult> {
   const started = performance.now();
   // Files larger than one block are streamed even below the configured threshold: reading them whole gains
   // nothing and would make memory grow with the file size.
@@ -83,12 +87,22 @@ export async function runPipeline(files: readonly ScannedFile[], writer: ChunkWr
   const shared = new SlabPool(true);
   const done: IngestedFile[] = [];
   const failed: PipelineResult['failed'] = [];
-  let filesDone = 0, bytesDone = 0, inFlightBytes = 0;
+  let filesDone = 0,
+    bytesDone = 0,
+    inFlightBytes = 0;
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
 
   const progress = () =>
-    opts.onProgress?.({ type: 'progress', phase: 'add', filesDone, filesTotal: files.length, bytesDone, bytesTotal, elapsedMs: performance.now() - started });
+    opts.onProgress?.({
+      type: 'progress',
+      phase: 'add',
+      filesDone,
+      filesTotal: files.length,
+      bytesDone,
+      bytesTotal,
+      elapsedMs: performance.now() - started,
+    });
   const checkAbort = () => {
     if (failure !== undefined) throw failure;
     if (opts.signal?.aborted) throw new DigstoreError('INTERRUPTED', 'interrupted; nothing was staged');
@@ -115,32 +129,43 @@ export async function runPipeline(files: readonly ScannedFile[], writer: ChunkWr
   const sendBatch = async (batch: ScannedFile[]) => {
     const bytes = batch.reduce((a, f) => a + f.size, 0);
     await room(bytes);
-    const job = { kind: 'batch' as const, paths: batch.map((f) => f.abs), slab: slabs.get(bytes), sizes: Uint32Array.from(batch, (f) => f.size), params: opts.params, compression: opts.compression ?? 'none' };
-    track(bytes, pool.run(job).then((r) => {
-      const reply = r as BatchReply;
-      const read: Array<{ file: ScannedFile; size: number }> = [];
-      batch.forEach((f, i) => {
-        if (reply.sizes[i] < 0) {
-          failed.push({ rel: f.rel, reason: reply.errors[i] });
-          filesDone++;
-        } else read.push({ file: reply.sizes[i] === f.size ? f : { ...f, size: reply.sizes[i] }, size: reply.sizes[i] });
-      });
-      const results = unpackBatch(reply.packed, read.length);
-      let off = 0;
-      for (let i = 0; i < read.length; i++) {
-        const res = results[i];
-        const chunks = res.lengths.map((len, k) => {
-          const ref = writer.put(res.hashes[k], reply.slab.subarray(off, off + len), res.stored[k]);
-          off += len;
-          return ref;
+    const job = {
+      kind: 'batch' as const,
+      paths: batch.map((f) => f.abs),
+      slab: slabs.get(bytes),
+      sizes: Uint32Array.from(batch, (f) => f.size),
+      params: opts.params,
+      compression: opts.compression ?? 'none',
+    };
+    track(
+      bytes,
+      pool.run(job).then((r) => {
+        const reply = r as BatchReply;
+        const read: Array<{ file: ScannedFile; size: number }> = [];
+        batch.forEach((f, i) => {
+          if (reply.sizes[i] < 0) {
+            failed.push({ rel: f.rel, reason: reply.errors[i] });
+            filesDone++;
+          } else
+            read.push({ file: reply.sizes[i] === f.size ? f : { ...f, size: reply.sizes[i] }, size: reply.sizes[i] });
         });
-        done.push({ file: read[i].file, size: read[i].size, hash: res.hash, chunkRoot: res.chunkRoot, chunks });
-        filesDone++;
-        bytesDone += read[i].size;
-      }
-      slabs.release(reply.slab);
-      progress();
-    }));
+        const results = unpackBatch(reply.packed, read.length);
+        let off = 0;
+        for (let i = 0; i < read.length; i++) {
+          const res = results[i];
+          const chunks = res.lengths.map((len, k) => {
+            const ref = writer.put(res.hashes[k], reply.slab.subarray(off, off + len), res.stored[k]);
+            off += len;
+            return ref;
+          });
+          done.push({ file: read[i].file, size: read[i].size, hash: res.hash, chunkRoot: res.chunkRoot, chunks });
+          filesDone++;
+          bytesDone += read[i].size;
+        }
+        slabs.release(reply.slab);
+        progress();
+      }),
+    );
   };
 
   /**
@@ -184,33 +209,62 @@ export async function runPipeline(files: readonly ScannedFile[], writer: ChunkWr
         pos += n;
         last = n < want || pos >= f.size;
         refs.set(buf.buffer, 2);
-        const cut = pool.run({ kind: 'stream', fileId, size: f.size, buf, prefix, length: n, last, params: opts.params, compression: opts.compression ?? 'none' }, cutter).then((r) => {
-          const reply = r as StreamReply;
-          let off = prefix - reply.carry;
-          const stored = new ByteReader(reply.stored, 'worker result');
-          for (let k = 0; k < reply.lengths.length; k++) {
-            const len = reply.lengths[k];
-            const h = reply.hashes.subarray(k * 32, k * 32 + 32);
-            chunks.push(writer.put(h, buf.subarray(off, off + len), readStored(stored)));
-            hashes.push(h);
-            off += len;
-          }
-          if (prev) release(prev);
-          prev = last ? undefined : buf;
-          if (last) release(buf);
-          bytesDone += n;
-          progress();
-        });
-        const hash = pool.run({ kind: 'hash', fileId, block: buf.subarray(prefix, prefix + n), last }, hasher).then((r) => {
-          if ((r as HashReply).fileHash) fileHash = (r as HashReply).fileHash;
-          release(buf);
-        });
-        track(n, Promise.all([cut, hash]).then(() => {
-          if (last) {
-            done.push({ file: f, size: pos, hash: fileHash!, chunkRoot: chunkRoot(hashes, chunks.map((c) => c.length)), chunks });
-            filesDone++;
-          }
-        }));
+        const cut = pool
+          .run(
+            {
+              kind: 'stream',
+              fileId,
+              size: f.size,
+              buf,
+              prefix,
+              length: n,
+              last,
+              params: opts.params,
+              compression: opts.compression ?? 'none',
+            },
+            cutter,
+          )
+          .then((r) => {
+            const reply = r as StreamReply;
+            let off = prefix - reply.carry;
+            const stored = new ByteReader(reply.stored, 'worker result');
+            for (let k = 0; k < reply.lengths.length; k++) {
+              const len = reply.lengths[k];
+              const h = reply.hashes.subarray(k * 32, k * 32 + 32);
+              chunks.push(writer.put(h, buf.subarray(off, off + len), readStored(stored)));
+              hashes.push(h);
+              off += len;
+            }
+            if (prev) release(prev);
+            prev = last ? undefined : buf;
+            if (last) release(buf);
+            bytesDone += n;
+            progress();
+          });
+        const hash = pool
+          .run({ kind: 'hash', fileId, block: buf.subarray(prefix, prefix + n), last }, hasher)
+          .then((r) => {
+            if ((r as HashReply).fileHash) fileHash = (r as HashReply).fileHash;
+            release(buf);
+          });
+        track(
+          n,
+          Promise.all([cut, hash]).then(() => {
+            if (last) {
+              done.push({
+                file: f,
+                size: pos,
+                hash: fileHash!,
+                chunkRoot: chunkRoot(
+                  hashes,
+                  chunks.map((c) => c.length),
+                ),
+                chunks,
+              });
+              filesDone++;
+            }
+          }),
+        );
       }
     } finally {
       closeSync(fd);

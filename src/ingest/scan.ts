@@ -30,7 +30,15 @@ export function toRel(projectRoot: string, abs: string): string {
 }
 
 export function scannedFile(abs: string, rel: string, st: Stats): ScannedFile {
-  return { abs, rel, size: st.size, exec: (st.mode & 0o100) !== 0, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+  return {
+    abs,
+    rel,
+    size: st.size,
+    exec: (st.mode & 0o100) !== 0,
+    mtimeMs: st.mtimeMs,
+    ctimeMs: st.ctimeMs,
+    ino: st.ino,
+  };
 }
 
 /** Adds `abs` (already lstat-ed as `st`) to `out`, or records why it is skipped. */
@@ -48,7 +56,13 @@ export function addEntry(out: ScanResult, abs: string, rel: string, st: Stats): 
  * Walks `dirAbs`. With `rules`, ignored entries are left out and ignored directories are never entered
  * (which is also what makes scanning a tree with a huge ignored node_modules cheap).
  */
-export function scanDirectory(projectRoot: string, dirAbs: string, recursive: boolean, out: ScanResult, rules?: IgnoreRules): void {
+export function scanDirectory(
+  projectRoot: string,
+  dirAbs: string,
+  recursive: boolean,
+  out: ScanResult,
+  rules?: IgnoreRules,
+): void {
   const stack = [dirAbs];
   while (stack.length > 0) {
     const dir = stack.pop()!;

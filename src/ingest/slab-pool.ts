@@ -28,7 +28,7 @@ export class SlabPool {
   release(view: Uint8Array): void {
     const b = view.buffer;
     if (b.byteLength < MIN_SLAB || this.freeBytes + b.byteLength > MAX_FREE_BYTES) return;
-    if ((b instanceof SharedArrayBuffer) !== this.shared) return;
+    if (b instanceof SharedArrayBuffer !== this.shared) return;
     this.free.push(b);
     this.freeBytes += b.byteLength;
   }

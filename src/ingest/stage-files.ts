@@ -54,7 +54,10 @@ export async function stageFiles(
   const started = performance.now();
   const readStartedAt = Date.now();
   const entries = new Map<string, StagedEntry>(ctx.staging.entries.map((e) => [e.path, e]));
-  let unchanged = 0, skippedByStatCache = 0, staged = 0, statCacheChanged = false;
+  let unchanged = 0,
+    skippedByStatCache = 0,
+    staged = 0,
+    statCacheChanged = false;
   const modeOf = (f: ScannedFile) => (f.exec ? MODE_EXEC : MODE_FILE);
 
   const toRead = files.filter((f) => {
@@ -96,33 +99,65 @@ export async function stageFiles(
       entries.delete(f.rel);
       unchanged++;
       if (cacheable) {
-        ctx.statCache.set(f.rel, { path: f.rel, size: d.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs, ino: f.ino, hash: d.hash });
+        ctx.statCache.set(f.rel, {
+          path: f.rel,
+          size: d.size,
+          mtimeMs: f.mtimeMs,
+          ctimeMs: f.ctimeMs,
+          ino: f.ino,
+          hash: d.hash,
+        });
         statCacheChanged = true;
       }
       continue;
     }
     staged++;
     entries.set(f.rel, {
-      path: f.rel, mode: modeOf(f), size: d.size, hash: d.hash, chunkRoot: d.chunkRoot, chunks: d.chunks,
+      path: f.rel,
+      mode: modeOf(f),
+      size: d.size,
+      hash: d.hash,
+      chunkRoot: d.chunkRoot,
+      chunks: d.chunks,
       stat: cacheable ? { mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs, ino: f.ino } : NO_STAT,
     });
   }
   const deleted = stageDeletions(entries, ctx.head, deletions);
   const staging: Staging = { ...ctx.staging, dataEnd, entries: [...entries.values()], newChunks: writer.newChunks };
   const summary: AddSummary = {
-    files: files.length, staged, unchanged, skippedByStatCache, deleted, bytes, ...writer.stats,
-    failed: result.failed.map((f) => ({ path: f.rel, reason: f.reason })), elapsedMs: performance.now() - started,
+    files: files.length,
+    staged,
+    unchanged,
+    skippedByStatCache,
+    deleted,
+    bytes,
+    ...writer.stats,
+    failed: result.failed.map((f) => ({ path: f.rel, reason: f.reason })),
+    elapsedMs: performance.now() - started,
   };
   return { staging, summary, statCacheChanged };
 }
 
 /** A committed path gets a deletion marker; a path that was only staged is simply unstaged. */
-export function stageDeletions(entries: Map<string, StagedEntry>, head: ReadonlyMap<string, FileEntry>, paths: readonly string[]): number {
+export function stageDeletions(
+  entries: Map<string, StagedEntry>,
+  head: ReadonlyMap<string, FileEntry>,
+  paths: readonly string[],
+): number {
   let n = 0;
   for (const path of paths) {
     if (head.has(path)) {
       if (!entries.get(path)?.deleted) n++;
-      entries.set(path, { path, mode: 0, size: 0, hash: ZERO_HASH, chunkRoot: ZERO_HASH, chunks: [], deleted: true, stat: NO_STAT });
+      entries.set(path, {
+        path,
+        mode: 0,
+        size: 0,
+        hash: ZERO_HASH,
+        chunkRoot: ZERO_HASH,
+        chunks: [],
+        deleted: true,
+        stat: NO_STAT,
+      });
     } else if (entries.delete(path)) n++;
   }
   return n;

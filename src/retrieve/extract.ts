@@ -29,7 +29,8 @@ function checkDirs(dest: string, rel: string): void {
     } catch {
       return; // absent from here down: created as real directories
     }
-    if (st.isSymbolicLink()) throw new UsageError(`refusing to extract through the symbolic link ${p}`, 'remove it, or extract elsewhere');
+    if (st.isSymbolicLink())
+      throw new UsageError(`refusing to extract through the symbolic link ${p}`, 'remove it, or extract elsewhere');
     if (!st.isDirectory()) throw new ExistsError(`${p} exists and is not a directory`);
   }
 }
@@ -43,7 +44,12 @@ function existsAt(path: string): boolean {
   }
 }
 
-export async function extractFiles(archive: Archive, files: readonly FileEntry[], dest: string, force = false): Promise<ExtractResult> {
+export async function extractFiles(
+  archive: Archive,
+  files: readonly FileEntry[],
+  dest: string,
+  force = false,
+): Promise<ExtractResult> {
   const destStat = (() => {
     try {
       return lstatSync(dest);
@@ -55,7 +61,8 @@ export async function extractFiles(archive: Archive, files: readonly FileEntry[]
   for (const f of files) {
     checkDirs(dest, f.path);
     const target = join(dest, f.path);
-    if (!force && existsAt(target)) throw new ExistsError(`${target} already exists`, 'use --force to replace existing files');
+    if (!force && existsAt(target))
+      throw new ExistsError(`${target} already exists`, 'use --force to replace existing files');
     if (existsAt(target) && lstatSync(target).isDirectory()) throw new ExistsError(`${target} is a directory`);
   }
   let bytes = 0;
@@ -67,9 +74,13 @@ export async function extractFiles(archive: Archive, files: readonly FileEntry[]
       throw fromSystemError(e, `cannot create ${dirname(target)}`);
     }
     checkDirs(dest, f.path); // again, now that they exist: nothing may have been swapped for a link
-    await writeFileAtomically(target, (write) => {
-      for (const c of fileChunks(archive, f)) write(c);
-    }, f.mode === MODE_EXEC ? 0o755 : 0o644);
+    await writeFileAtomically(
+      target,
+      (write) => {
+        for (const c of fileChunks(archive, f)) write(c);
+      },
+      f.mode === MODE_EXEC ? 0o755 : 0o644,
+    );
     bytes += f.size;
   }
   return { dest, files: files.length, bytes };

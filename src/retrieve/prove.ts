@@ -25,7 +25,11 @@ function layerPath(archive: Archive, generation: number, layer: number): ProofSt
 function metadata(archive: Archive, generation: number): Proof['metadata'] {
   const e = archive.layerEntry(generation);
   return {
-    store_id: archive.storeIdHex, generation, layer_number: e.number, layer_root: toHex(e.layerRoot), timestamp: e.timestamp,
+    store_id: archive.storeIdHex,
+    generation,
+    layer_number: e.number,
+    layer_root: toHex(e.layerRoot),
+    timestamp: e.timestamp,
   };
 }
 
@@ -36,7 +40,9 @@ export function proveLayer(archive: Archive, generation: number, layer: number):
   }
   const e = archive.layerEntry(layer);
   return {
-    version: PROOF_VERSION, proof_type: 'layer', target: { layer, hash: toHex(e.layerRoot) },
+    version: PROOF_VERSION,
+    proof_type: 'layer',
+    target: { layer, hash: toHex(e.layerRoot) },
     root: { type: 'repository', hash: toHex(archive.layerEntry(generation).storeRoot) },
     proof_path: layerPath(archive, generation, layer),
     metadata: { ...metadata(archive, generation), layer_number: layer, layer_root: toHex(e.layerRoot) },
@@ -50,9 +56,13 @@ export function proveLayer(archive: Archive, generation: number, layer: number):
 export function proveFile(archive: Archive, generation: number, path: string, range?: RangeSpec): Proof {
   const { f, index, blockLeaves, blockRoots } = fileBlock(archive, generation, path);
   const block = index >>> BLOCK_BITS;
-  const filePath = [...pathFromLevels(merkleLevels(blockLeaves), index - (block << BLOCK_BITS)), ...pathFromLevels(merkleLevels(blockRoots), block)];
+  const filePath = [
+    ...pathFromLevels(merkleLevels(blockLeaves), index - (block << BLOCK_BITS)),
+    ...pathFromLevels(merkleLevels(blockRoots), block),
+  ];
   const proof: Proof = {
-    version: PROOF_VERSION, proof_type: range ? 'byte_range' : 'file',
+    version: PROOF_VERSION,
+    proof_type: range ? 'byte_range' : 'file',
     target: { path: f.path, hash: toHex(f.hash), size: f.size, chunk_root: toHex(f.chunkRoot) },
     root: { type: 'repository', hash: toHex(archive.layerEntry(generation).storeRoot) },
     proof_path: hexSteps(filePath),
@@ -62,7 +72,12 @@ export function proveFile(archive: Archive, generation: number, path: string, ra
   if (range) {
     const r = resolveRange(range, f.size);
     proof.target.byte_range = r;
-    proof.chunks = coveringChunks(f.chunks.map((c) => c.hash), f.chunks.map((c) => c.length), r.start, r.end);
+    proof.chunks = coveringChunks(
+      f.chunks.map((c) => c.hash),
+      f.chunks.map((c) => c.length),
+      r.start,
+      r.end,
+    );
   }
   return proof;
 }
@@ -105,7 +120,12 @@ function coveringChunks(hashes: Uint8Array[], lengths: number[], start: number, 
   let off = 0;
   for (let i = 0; i < hashes.length && off <= end; off += lengths[i], i++) {
     if (off + lengths[i] <= start) continue;
-    out.push({ offset: off, size: lengths[i], hash: toHex(hashes[i]), proof_path: hexSteps(pathFromLevels(levels, i)) });
+    out.push({
+      offset: off,
+      size: lengths[i],
+      hash: toHex(hashes[i]),
+      proof_path: hexSteps(pathFromLevels(levels, i)),
+    });
   }
   return out;
 }

@@ -23,14 +23,20 @@ export function parseTargetIn(storeId: string, target: string): Urn {
 }
 
 /** Combines a target with `--at`/`--bytes`-style options; a URN and an option may not disagree. */
-export function readRequest(storeId: string, target: string, opts: { root?: string; range?: RangeSpec | string } = {}): ReadRequest {
+export function readRequest(
+  storeId: string,
+  target: string,
+  opts: { root?: string; range?: RangeSpec | string } = {},
+): ReadRequest {
   const urn = parseTargetIn(storeId, target);
-  if (urn.path === undefined) throw new UsageError(`'${target}' names the whole store, not a file`, 'add /PATH to the URN');
+  if (urn.path === undefined)
+    throw new UsageError(`'${target}' names the whole store, not a file`, 'add /PATH to the URN');
   const optRange = typeof opts.range === 'string' ? parseRange(opts.range) : opts.range;
   if (urn.root && opts.root && !urn.root.startsWith(opts.root)) {
     throw new UsageError(`'${target}' names root ${urn.root}, but --at says ${opts.root}`, 'give one of them');
   }
-  if (urn.range && optRange) throw new UsageError(`'${target}' already has a byte range`, 'give #bytes= or --bytes, not both');
+  if (urn.range && optRange)
+    throw new UsageError(`'${target}' already has a byte range`, 'give #bytes= or --bytes, not both');
   return { path: urn.path, root: urn.root ?? opts.root, range: urn.range ?? optRange };
 }
 

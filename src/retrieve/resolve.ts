@@ -10,15 +10,18 @@ import { findEntry } from '../store/generations.js';
 /** The layer number of the generation `root` names; the latest when `root` is undefined. */
 export function resolveGeneration(archive: Archive, root?: string): number {
   if (root === undefined) {
-    if (archive.seq === 0) throw new NotFoundError('the store has no commits yet', 'run `digstore commit -m MESSAGE` first');
+    if (archive.seq === 0)
+      throw new NotFoundError('the store has no commits yet', 'run `digstore commit -m MESSAGE` first');
     return archive.seq;
   }
   if (!/^[0-9a-f]{8,64}$/.test(root)) {
     throw new UsageError(`invalid root '${root}': expected 8 to 64 lowercase hex characters`);
   }
   const matches = archive.layers.filter((l) => toHex(l.storeRoot).startsWith(root));
-  if (matches.length === 0) throw new NotFoundError(`no generation has root ${root}`, 'see `digstore log` for the roots');
-  if (matches.length > 1) throw new UsageError(`root prefix ${root} is ambiguous (${matches.length} generations)`, 'give more hex digits');
+  if (matches.length === 0)
+    throw new NotFoundError(`no generation has root ${root}`, 'see `digstore log` for the roots');
+  if (matches.length > 1)
+    throw new UsageError(`root prefix ${root} is ambiguous (${matches.length} generations)`, 'give more hex digits');
   if (matches[0].type === 'pruned') throw prunedError(matches[0].number);
   return matches[0].number;
 }

@@ -2,11 +2,21 @@
 // over time. Readers see exactly the generation named by the newest valid superblock and never read past
 // its committed length, so bytes a writer is appending (staged chunks, a commit in progress) are invisible.
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync } from 'node:fs';
-import { layerFromView, type Layer } from '../core/codecs/layer-codec.js';
-import { LayerView } from '../core/codecs/layer-view.js';
-import { tailMax, decodeLayerIndex, encodeLayerIndex, type IndexLocation, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
+import type { Layer } from '../core/codecs/layer-codec.js';
+import { LayerView, layerFromView } from '../core/codecs/layer-view.js';
 import {
-  ARCHIVE_HEADER_SIZE, SLOT_SIZE, encodeSuperblock, pickSuperblock, type Superblock,
+  tailMax,
+  decodeLayerIndex,
+  encodeLayerIndex,
+  type IndexLocation,
+  type LayerIndexEntry,
+} from '../core/codecs/layer-index-codec.js';
+import {
+  ARCHIVE_HEADER_SIZE,
+  SLOT_SIZE,
+  encodeSuperblock,
+  pickSuperblock,
+  type Superblock,
 } from '../core/codecs/superblock-codec.js';
 import { equalBytes, sha256, toHex } from '../core/digest.js';
 import { CorruptDataError, NotFoundError, fromSystemError } from '../core/errors.js';
@@ -15,7 +25,10 @@ import type { ChunkRef } from '../core/types.js';
 import { readAt, writeAll } from './fs-utils.js';
 
 export function prunedError(n: number): NotFoundError {
-  return new NotFoundError(`generation ${n} was removed by gc --keep-history (its root stays in the history)`, 'see `digstore history`');
+  return new NotFoundError(
+    `generation ${n} was removed by gc --keep-history (its root stays in the history)`,
+    'see `digstore history`',
+  );
 }
 
 export class Archive {
@@ -36,14 +49,24 @@ export class Archive {
 
   /** Bytes of the index records the current generation uses (the superseded ones are gc's to drop). */
   get liveIndexBytes(): number {
-    return this.sb.indexLength + (this.fullIndex.location.offset === this.sb.indexOffset ? 0 : this.fullIndex.location.length);
+    return (
+      this.sb.indexLength +
+      (this.fullIndex.location.offset === this.sb.indexOffset ? 0 : this.fullIndex.location.length)
+    );
   }
 
   /** Creates a new, empty archive; fails if the file exists. */
   static create(path: string, storeId: Uint8Array, createdAt: number): void {
     const fd = openSync(path, 'wx', 0o644);
     try {
-      const sb = encodeSuperblock({ storeId, seq: 0, committedLength: ARCHIVE_HEADER_SIZE, indexOffset: 0, indexLength: 0, createdAt });
+      const sb = encodeSuperblock({
+        storeId,
+        seq: 0,
+        committedLength: ARCHIVE_HEADER_SIZE,
+        indexOffset: 0,
+        indexLength: 0,
+        createdAt,
+      });
       writeAll(fd, Buffer.concat([sb, Buffer.alloc(SLOT_SIZE)]), 0);
       fsyncSync(fd);
     } finally {
@@ -57,7 +80,10 @@ export class Archive {
       fd = openSync(path, mode);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new NotFoundError(`store archive ${path} not found`, 'the store was deleted or DIGSTORE_HOME points elsewhere');
+        throw new NotFoundError(
+          `store archive ${path} not found`,
+          'the store was deleted or DIGSTORE_HOME points elsewhere',
+        );
       }
       throw fromSystemError(e, path);
     }
@@ -85,7 +111,8 @@ export class Archive {
   }
 
   private static withSuperblock(path: string, fd: number, sb: Superblock, slot: number): Archive {
-    if (fstatSync(fd).size < sb.committedLength) throw new CorruptDataError(`${path}: archive is shorter than its committed length`);
+    if (fstatSync(fd).size < sb.committedLength)
+      throw new CorruptDataError(`${path}: archive is shorter than its committed length`);
     let layers: LayerIndexEntry[] = [];
     let full: { location: IndexLocation; count: number } = { location: { offset: 0, length: 0 }, count: 0 };
     if (sb.indexLength > 0) {
@@ -96,21 +123,29 @@ export class Archive {
       if (rec.base) {
         // A tail: the layers before it are in the full index it names, which must lie before it.
         const b = rec.base;
-        if (b.offset < ARCHIVE_HEADER_SIZE || b.offset + b.length > sb.indexOffset) throw new CorruptDataError(`${what}: base index out of range`);
+        if (b.offset < ARCHIVE_HEADER_SIZE || b.offset + b.length > sb.indexOffset)
+          throw new CorruptDataError(`${what}: base index out of range`);
         const base = decodeLayerIndex(readAt(fd, b.offset, b.length), `${what} (base)`);
-        if (base.base || base.entries.length !== rec.first - 1) throw new CorruptDataError(`${what}: base index does not match`);
+        if (base.base || base.entries.length !== rec.first - 1)
+          throw new CorruptDataError(`${what}: base index does not match`);
         layers = [...base.entries, ...rec.entries];
         full = { location: b, count: base.entries.length };
       }
     }
-    if (layers.length !== sb.seq) throw new CorruptDataError(`${path}: layer count ${layers.length} does not match generation ${sb.seq}`);
+    if (layers.length !== sb.seq)
+      throw new CorruptDataError(`${path}: layer count ${layers.length} does not match generation ${sb.seq}`);
     // Locations come from disk: bound them before anything is allocated or read from them.
     for (const l of layers) {
       if (l.type === 'pruned') {
-        if (l.recordLength !== 0 || l.dataLength !== 0) throw new CorruptDataError(`${path}: pruned layer ${l.number} has a location`);
+        if (l.recordLength !== 0 || l.dataLength !== 0)
+          throw new CorruptDataError(`${path}: pruned layer ${l.number} has a location`);
         continue;
       }
-      if (l.dataOffset < ARCHIVE_HEADER_SIZE || l.recordOffset + l.recordLength > sb.indexOffset || l.dataOffset + l.dataLength > l.recordOffset) {
+      if (
+        l.dataOffset < ARCHIVE_HEADER_SIZE ||
+        l.recordOffset + l.recordLength > sb.indexOffset ||
+        l.dataOffset + l.dataLength > l.recordOffset
+      ) {
         throw new CorruptDataError(`${path}: layer ${l.number} location out of range`);
       }
     }
@@ -206,15 +241,20 @@ export class Archive {
       const index = [...cur.layers, full];
       // Only the entries since the last full index, pointing at it, until there are tailMax of them.
       const f = cur.fullIndex;
-      const indexBytes = f.count > 0 && index.length - f.count <= tailMax(index.length)
-        ? encodeLayerIndex(index.slice(f.count), f.location)
-        : encodeLayerIndex(index);
+      const indexBytes =
+        f.count > 0 && index.length - f.count <= tailMax(index.length)
+          ? encodeLayerIndex(index.slice(f.count), f.location)
+          : encodeLayerIndex(index);
       const indexOffset = at + record.length;
       writeAll(cur.fd, record, at);
       writeAll(cur.fd, indexBytes, indexOffset);
       fsyncSync(cur.fd);
       const sb: Superblock = {
-        ...cur.sb, seq: cur.sb.seq + 1, committedLength: indexOffset + indexBytes.length, indexOffset, indexLength: indexBytes.length,
+        ...cur.sb,
+        seq: cur.sb.seq + 1,
+        committedLength: indexOffset + indexBytes.length,
+        indexOffset,
+        indexLength: indexBytes.length,
       };
       beforeVisible();
       writeAll(cur.fd, encodeSuperblock(sb), (1 - cur.slot) * SLOT_SIZE);
@@ -227,4 +267,3 @@ export class Archive {
     return Archive.open(path);
   }
 }
-

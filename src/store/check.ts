@@ -23,7 +23,10 @@ function checkSlots(archive: Archive, problem: (layer: number, message: string) 
     try {
       decodeSuperblock(slot, `superblock slot ${i + 1}`);
     } catch (e) {
-      problem(0, `${(e as Error).message}; the store opens from slot ${archive.slot + 1} (generation ${archive.seq}), do not commit before restoring from a backup if a newer generation is missing`);
+      problem(
+        0,
+        `${(e as Error).message}; the store opens from slot ${archive.slot + 1} (generation ${archive.seq}), do not commit before restoring from a backup if a newer generation is missing`,
+      );
     }
   }
 }
@@ -46,9 +49,14 @@ export interface CheckReport {
 }
 
 /** With `proposed`, checks the generation that superblock would make visible (an import, before it is). */
-export function checkArchive(path: string, opts: { deep?: boolean; layer?: number } = {}, proposed?: Superblock): CheckReport {
+export function checkArchive(
+  path: string,
+  opts: { deep?: boolean; layer?: number } = {},
+  proposed?: Superblock,
+): CheckReport {
   const report: CheckReport = { ok: true, layers: 0, files: 0, chunksChecked: 0, bytesChecked: 0, problems: [] };
-  const problem = (layer: number, message: string, paths?: string[]) => report.problems.push({ layer, message, ...(paths?.length ? { paths } : {}) });
+  const problem = (layer: number, message: string, paths?: string[]) =>
+    report.problems.push({ layer, message, ...(paths?.length ? { paths } : {}) });
   let archive: Archive;
   try {
     archive = proposed ? Archive.openProposed(path, proposed) : Archive.open(path);
@@ -69,7 +77,8 @@ export function checkArchive(path: string, opts: { deep?: boolean; layer?: numbe
       if (e.type === 'pruned') {
         // Removed by gc --keep-history: only its roots remain; the chain of roots must still hold.
         roots.push(e.layerRoot);
-        if (!equalBytes(storeRoot(roots), e.storeRoot)) problem(n, `root hash of pruned generation ${n} does not recompute`);
+        if (!equalBytes(storeRoot(roots), e.storeRoot))
+          problem(n, `root hash of pruned generation ${n} does not recompute`);
         current = [];
         continue;
       }
@@ -83,7 +92,8 @@ export function checkArchive(path: string, opts: { deep?: boolean; layer?: numbe
         continue;
       }
       const firstStored = archive.layers[n - 2]?.type === 'pruned' || n === 1;
-      if (layer.type !== e.type || (firstStored && layer.type !== 'full')) problem(n, 'layer type does not match the layer index');
+      if (layer.type !== e.type || (firstStored && layer.type !== 'full'))
+        problem(n, 'layer type does not match the layer index');
       current = layer.type === 'full' ? layer.files : applyDelta(current, layer.files);
       // The chunk index must tile the layer's data region exactly, with nothing unaccounted for.
       let pos = layer.dataOffset;
@@ -95,7 +105,11 @@ export function checkArchive(path: string, opts: { deep?: boolean; layer?: numbe
         pos += c.storedLength;
         stored.set(c.offset, c);
       }
-      if (pos !== layer.dataOffset + layer.dataLength || e.dataOffset !== layer.dataOffset || e.recordOffset !== layer.dataOffset + layer.dataLength) {
+      if (
+        pos !== layer.dataOffset + layer.dataLength ||
+        e.dataOffset !== layer.dataOffset ||
+        e.recordOffset !== layer.dataOffset + layer.dataLength
+      ) {
         problem(n, 'data region does not match the layer index');
       }
       if (opts.deep && (opts.layer === undefined || opts.layer === n)) {
@@ -113,11 +127,14 @@ export function checkArchive(path: string, opts: { deep?: boolean; layer?: numbe
       // Every file's chunks must be stored (in this layer or an earlier one) and bind to its chunk root.
       const { root: lr, blocks } = layerTree(current);
       if (layer.totalFiles !== current.length) problem(n, 'generation file count does not match the files');
-      if (!layer.blockRoots || blocks.some((b, i) => !equalBytes(b, layer.blockRoots![i]))) problem(n, 'merkle block roots do not match the files');
-      if (!equalBytes(lr, layer.layerRoot) || !equalBytes(lr, e.layerRoot)) problem(n, 'layer root does not match its files');
+      if (!layer.blockRoots || blocks.some((b, i) => !equalBytes(b, layer.blockRoots![i])))
+        problem(n, 'merkle block roots do not match the files');
+      if (!equalBytes(lr, layer.layerRoot) || !equalBytes(lr, e.layerRoot))
+        problem(n, 'layer root does not match its files');
       roots.push(lr);
       const sr = storeRoot(roots);
-      if (!equalBytes(sr, layer.storeRoot) || !equalBytes(sr, e.storeRoot)) problem(n, `root hash of generation ${n} does not recompute`);
+      if (!equalBytes(sr, layer.storeRoot) || !equalBytes(sr, e.storeRoot))
+        problem(n, `root hash of generation ${n} does not recompute`);
       for (const f of layer.files) {
         if (f.deleted) continue;
         const missing = f.chunks.some((c) => {
@@ -125,7 +142,17 @@ export function checkArchive(path: string, opts: { deep?: boolean; layer?: numbe
           return !s || !equalBytes(s.hash, c.hash) || s.length !== c.length;
         });
         const size = f.chunks.reduce((a, c) => a + c.length, 0);
-        if (missing || size !== f.size || !equalBytes(chunkRoot(f.chunks.map((c) => c.hash), f.chunks.map((c) => c.length)), f.chunkRoot)) {
+        if (
+          missing ||
+          size !== f.size ||
+          !equalBytes(
+            chunkRoot(
+              f.chunks.map((c) => c.hash),
+              f.chunks.map((c) => c.length),
+            ),
+            f.chunkRoot,
+          )
+        ) {
           problem(n, `file index entry is inconsistent with the stored chunks`, [f.path]);
         }
       }
@@ -134,8 +161,11 @@ export function checkArchive(path: string, opts: { deep?: boolean; layer?: numbe
     // Name the files of the latest generation that a damaged chunk breaks.
     if (badChunks.size > 0 && archive.seq > 0) {
       try {
-        const affected = current.filter((f) => f.chunks.some((c) => badChunks.has(String(c.offset)))).map((f) => f.path);
-        if (affected.length) problem(archive.seq, `${affected.length} file(s) of the latest generation are affected`, affected);
+        const affected = current
+          .filter((f) => f.chunks.some((c) => badChunks.has(String(c.offset))))
+          .map((f) => f.path);
+        if (affected.length)
+          problem(archive.seq, `${affected.length} file(s) of the latest generation are affected`, affected);
       } catch {
         // the latest layer itself is damaged: already reported
       }

@@ -57,12 +57,21 @@ export class ChunkAppender {
     return at;
   }
 
+  /** One more write buffer while under the cap (MAX_BUFFERS); none means the caller must write synchronously. */
+  private newBuffer(): Buffer | undefined {
+    if (this.buffers >= MAX_BUFFERS) return undefined;
+    this.buffers++;
+    return Buffer.allocUnsafeSlow(BUFFER_SIZE);
+  }
+
   private submit(): void {
     if (this.used === 0) return;
-    const buf = this.cur, len = this.used, pos = this.submittedEnd;
+    const buf = this.cur;
+    const len = this.used;
+    const pos = this.submittedEnd;
     this.submittedEnd += len;
     this.used = 0;
-    const next = this.free.pop() ?? (this.buffers < MAX_BUFFERS ? (this.buffers++, Buffer.allocUnsafeSlow(BUFFER_SIZE)) : undefined);
+    const next = this.free.pop() ?? this.newBuffer();
     if (!next) {
       writeAll(this.fd, buf.subarray(0, len), pos); // every buffer busy: wait here (backpressure)
       return;

@@ -85,7 +85,14 @@ export class ChunkIndex {
   }
 
   save(file: string, archive: Archive): void {
-    writeFileAtomic(file, encodeChunkIndexRecords(archive.seq, archive.sb.committedLength, this.records.subarray(0, this.count * CHUNK_REF_SIZE)));
+    writeFileAtomic(
+      file,
+      encodeChunkIndexRecords(
+        archive.seq,
+        archive.sb.committedLength,
+        this.records.subarray(0, this.count * CHUNK_REF_SIZE),
+      ),
+    );
   }
 
   *entries(): Generator<ChunkRef> {

@@ -72,7 +72,10 @@ export function commitStaged(
     if (staging.entries.length === 0) throw new NothingToCommitError();
     const head = archive.latest();
     const files = new Map<string, FileEntry>(generationFiles(archive, head?.number ?? 0).map((f) => [f.path, f]));
-    let changed = 0, bytes = 0, deleted = 0, reusedChunks = 0;
+    let changed = 0,
+      bytes = 0,
+      deleted = 0,
+      reusedChunks = 0;
     const reused = new Set<number>(); // a stored chunk is identified by its offset in the archive
     const delta: FileEntry[] = []; // what a delta layer records: changed entries and deletion markers
     for (const { stat: _stat, ...e } of staging.entries) {
@@ -97,19 +100,42 @@ export function commitStaged(
     const newChunks = staging.newChunks.slice().sort((a, b) => a.offset - b.offset);
     const type = deltaAllowed(archive, archive.seq + 1, layerOpts) ? 'delta' : 'full';
     layer = {
-      type, number: archive.seq + 1, timestamp: now, dataOffset: staging.dataStart,
-      dataLength: staging.dataEnd - staging.dataStart, message, author, params, files: type === 'full' ? sorted : sortByPath(delta),
-      chunkIndex: newChunks, parentRoot: head?.storeRoot ?? ZERO_HASH, layerRoot: lr, storeRoot: sr,
-      totalFiles: sorted.length, blockRoots: blocks,
+      type,
+      number: archive.seq + 1,
+      timestamp: now,
+      dataOffset: staging.dataStart,
+      dataLength: staging.dataEnd - staging.dataStart,
+      message,
+      author,
+      params,
+      files: type === 'full' ? sorted : sortByPath(delta),
+      chunkIndex: newChunks,
+      parentRoot: head?.storeRoot ?? ZERO_HASH,
+      layerRoot: lr,
+      storeRoot: sr,
+      totalFiles: sorted.length,
+      blockRoots: blocks,
     };
     chunkIndex = ChunkIndex.load(paths.chunkIndex, archive);
     const record = encodeLayer(layer);
-    const next = Archive.commit(paths.archive, staging.dataEnd, record, {
-      number: layer.number, type: layer.type, dataOffset: layer.dataOffset, dataLength: layer.dataLength,
-      timestamp: now, layerRoot: lr, storeRoot: sr, recordChecksum: record.subarray(record.length - 32),
-    }, () => {
-      if (signal?.aborted) throw new DigstoreError('INTERRUPTED', 'interrupted; nothing was committed');
-    });
+    const next = Archive.commit(
+      paths.archive,
+      staging.dataEnd,
+      record,
+      {
+        number: layer.number,
+        type: layer.type,
+        dataOffset: layer.dataOffset,
+        dataLength: layer.dataLength,
+        timestamp: now,
+        layerRoot: lr,
+        storeRoot: sr,
+        recordChecksum: record.subarray(record.length - 32),
+      },
+      () => {
+        if (signal?.aborted) throw new DigstoreError('INTERRUPTED', 'interrupted; nothing was committed');
+      },
+    );
     try {
       chunkIndex.merged(newChunks).save(paths.chunkIndex, next);
     } finally {
@@ -118,8 +144,16 @@ export function commitStaged(
     updateStatCache(paths.statCache, staging.entries);
     clearStaging(paths.staging);
     return {
-      root: toHex(sr), layer: layer.number, type, totalFiles: sorted.length, files: changed, bytes, deleted,
-      newChunks: newChunks.length, newBytes: layer.dataLength, reusedChunks,
+      root: toHex(sr),
+      layer: layer.number,
+      type,
+      totalFiles: sorted.length,
+      files: changed,
+      bytes,
+      deleted,
+      newChunks: newChunks.length,
+      newBytes: layer.dataLength,
+      reusedChunks,
     };
   } finally {
     archive.close();

@@ -39,7 +39,6 @@ export interface GcReport {
   rewritten: boolean;
 }
 
-
 /** The first generation a gc keeping `keep` generations keeps (all when undefined). */
 export function firstKept(a: Archive, keep?: number): number {
   const firstStored = a.storedLayers[0]?.number ?? 1;
@@ -65,23 +64,40 @@ export function planGc(a: Archive, keep?: number): GcReport {
 function analyse(a: Archive, keep?: number): { report: GcReport; first: number; used: Set<number> } {
   const first = firstKept(a, keep);
   const used = referenced(a, first);
-  let unreferencedChunks = 0, unreferencedBytes = 0, layerBytes = 0, droppedRecords = 0;
+  let unreferencedChunks = 0,
+    unreferencedBytes = 0,
+    layerBytes = 0,
+    droppedRecords = 0;
   for (const e of a.storedLayers) {
     layerBytes += e.dataLength + e.recordLength;
     if (e.number < first) droppedRecords += e.recordLength;
     for (const c of a.readLayer(e.number).chunkIndex) {
-      if (!used.has(c.offset)) (unreferencedChunks++, (unreferencedBytes += c.storedLength));
+      if (used.has(c.offset)) continue;
+      unreferencedChunks++;
+      unreferencedBytes += c.storedLength;
     }
   }
   const archiveBytes = a.sb.committedLength;
   // Each dropped chunk also leaves its layer's chunk index (one chunk ref). With --keep-history the first kept
   // layer becomes full (it may grow) and the records of pruned layers go: then this is an estimate.
-  const compacted = a.seq === 0 ? archiveBytes
-    : ARCHIVE_HEADER_SIZE + layerBytes - droppedRecords - unreferencedBytes - unreferencedChunks * CHUNK_REF_SIZE + encodeLayerIndex(a.layers).length;
+  const compacted =
+    a.seq === 0
+      ? archiveBytes
+      : ARCHIVE_HEADER_SIZE +
+        layerBytes -
+        droppedRecords -
+        unreferencedBytes -
+        unreferencedChunks * CHUNK_REF_SIZE +
+        encodeLayerIndex(a.layers).length;
   const report: GcReport = {
-    layers: a.seq, pruned: first - 1, unreferencedChunks, unreferencedBytes,
+    layers: a.seq,
+    pruned: first - 1,
+    unreferencedChunks,
+    unreferencedBytes,
     deadIndexBytes: archiveBytes - ARCHIVE_HEADER_SIZE - layerBytes - (a.seq ? a.liveIndexBytes : 0),
-    archiveBytes, compactedBytes: compacted, rewritten: false,
+    archiveBytes,
+    compactedBytes: compacted,
+    rewritten: false,
   };
   return { report, first, used };
 }
@@ -109,23 +125,46 @@ export function compactArchive(archivePath: string, keep?: number): GcReport {
     let pos = ARCHIVE_HEADER_SIZE;
     for (const e of a.layers) {
       if (e.number < first) {
-        entries.push({ ...e, type: 'pruned', recordOffset: 0, recordLength: 0, dataOffset: 0, dataLength: 0, recordChecksum: ZERO_HASH });
+        entries.push({
+          ...e,
+          type: 'pruned',
+          recordOffset: 0,
+          recordLength: 0,
+          dataOffset: 0,
+          dataLength: 0,
+          recordChecksum: ZERO_HASH,
+        });
         continue;
       }
       const layer = a.readLayer(e.number);
       // The first kept layer takes the chunks of the pruned ones that later generations still name.
-      const own = e.number === first ? a.storedLayers.filter((l) => l.number <= first).flatMap((l) => a.readLayer(l.number).chunkIndex) : layer.chunkIndex;
+      const own =
+        e.number === first
+          ? a.storedLayers.filter((l) => l.number <= first).flatMap((l) => a.readLayer(l.number).chunkIndex)
+          : layer.chunkIndex;
       const kept = own.filter((c) => used.has(c.offset)).sort((x, y) => x.offset - y.offset);
       const dataOffset = pos;
       pos = copyChunks(a.fd, out, kept, pos, moved);
       const type = e.number === first ? 'full' : layer.type;
       const files = e.number === first ? generationFiles(a, first) : layer.files;
       const record = encodeLayer({
-        ...layer, type, dataOffset, dataLength: pos - dataOffset, chunkIndex: kept.map(relocate),
+        ...layer,
+        type,
+        dataOffset,
+        dataLength: pos - dataOffset,
+        chunkIndex: kept.map(relocate),
         files: files.map((f) => ({ ...f, chunks: f.chunks.map(relocate) })),
       });
       writeAll(out, record, pos);
-      entries.push({ ...e, type, dataOffset, dataLength: pos - dataOffset, recordOffset: pos, recordLength: record.length, recordChecksum: record.subarray(record.length - 32) });
+      entries.push({
+        ...e,
+        type,
+        dataOffset,
+        dataLength: pos - dataOffset,
+        recordOffset: pos,
+        recordLength: record.length,
+        recordChecksum: record.subarray(record.length - 32),
+      });
       pos += record.length;
     }
     const index = encodeLayerIndex(entries);
@@ -136,9 +175,13 @@ export function compactArchive(archivePath: string, keep?: number): GcReport {
     closeSync(out);
     fd = undefined;
     const report = checkArchive(tmp, { deep: true });
-    const same = entries.every((n, i) => equalBytes(n.storeRoot, a.layers[i].storeRoot) && equalBytes(n.layerRoot, a.layers[i].layerRoot));
+    const same = entries.every(
+      (n, i) => equalBytes(n.storeRoot, a.layers[i].storeRoot) && equalBytes(n.layerRoot, a.layers[i].layerRoot),
+    );
     if (!report.ok || !same) {
-      throw new IntegrityError(`the compacted archive does not verify (${report.problems[0]?.message ?? 'roots differ'}); the store is unchanged`);
+      throw new IntegrityError(
+        `the compacted archive does not verify (${report.problems[0]?.message ?? 'roots differ'}); the store is unchanged`,
+      );
     }
     renameSync(tmp, archivePath);
     fsyncDir(dirname(archivePath));
@@ -151,7 +194,13 @@ export function compactArchive(archivePath: string, keep?: number): GcReport {
 }
 
 /** Copies `chunks` (sorted by offset) to `out` from `pos` on, runs of adjacent ones in one go; returns the end. */
-function copyChunks(src: number, out: number, chunks: readonly ChunkRef[], pos: number, moved: Map<number, number>): number {
+function copyChunks(
+  src: number,
+  out: number,
+  chunks: readonly ChunkRef[],
+  pos: number,
+  moved: Map<number, number>,
+): number {
   for (let i = 0; i < chunks.length; ) {
     let j = i + 1;
     while (j < chunks.length && chunks[j].offset === chunks[j - 1].offset + chunks[j - 1].storedLength) j++;

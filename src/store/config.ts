@@ -9,10 +9,21 @@ import { checkCompression, type CompressionName } from '../core/compression.js';
 export interface Config {
   user: { name: string; email: string };
   core: { compression: CompressionName; delta_chain_limit: number };
-  small_files: { batch_size: number; chunk_min: number; chunk_avg: number; chunk_max: number; skip_chunking_threshold: number };
+  small_files: {
+    batch_size: number;
+    chunk_min: number;
+    chunk_avg: number;
+    chunk_max: number;
+    skip_chunking_threshold: number;
+  };
   medium_files: { chunk_min: number; chunk_avg: number; chunk_max: number };
   large_files: { streaming_threshold: number; chunk_min: number; chunk_avg: number; chunk_max: number };
-  adaptive: { small_file_threshold: number; large_file_threshold: number; min_batch_size: number; max_batch_size: number };
+  adaptive: {
+    small_file_threshold: number;
+    large_file_threshold: number;
+    min_batch_size: number;
+    max_batch_size: number;
+  };
   performance: { workers: number | 'auto' };
 }
 
@@ -41,10 +52,12 @@ function mergeInto(base: Table, over: Table, where: string, prefix = ''): void {
       if (typeof v !== 'object' || v === null) throw new UsageError(`${where}: '${key}' must be a table`);
       mergeInto(cur as Table, v as Table, where, key);
     } else if (key === 'performance.workers') {
-      if (v !== 'auto' && !(Number.isInteger(v) && (v as number) >= 0)) throw new UsageError(`${where}: '${key}' must be 'auto' or a whole number >= 0`);
+      if (v !== 'auto' && !(Number.isInteger(v) && (v as number) >= 0))
+        throw new UsageError(`${where}: '${key}' must be 'auto' or a whole number >= 0`);
       base[k] = v;
     } else if (typeof cur === 'number') {
-      if (!Number.isSafeInteger(v) || (v as number) < 0) throw new UsageError(`${where}: '${key}' must be a whole number >= 0`);
+      if (!Number.isSafeInteger(v) || (v as number) < 0)
+        throw new UsageError(`${where}: '${key}' must be a whole number >= 0`);
       base[k] = v;
     } else {
       if (typeof v !== 'string') throw new UsageError(`${where}: '${key}' must be a string`);
@@ -83,7 +96,10 @@ export function loadConfig(files: readonly string[]): Config {
 }
 
 export function chunkingParams(cfg: Config): ChunkingParams {
-  const s = cfg.small_files, m = cfg.medium_files, l = cfg.large_files, a = cfg.adaptive;
+  const s = cfg.small_files,
+    m = cfg.medium_files,
+    l = cfg.large_files,
+    a = cfg.adaptive;
   return {
     skipChunkingThreshold: s.skip_chunking_threshold,
     smallFileThreshold: a.small_file_threshold,

@@ -66,7 +66,8 @@ export function completeSetView(archive: Archive, generation: number): CompleteS
           j++; // replaced or deleted by a delta: the delta's version (if any) comes from `present`
           continue;
         }
-        if (m < present.length && (fp === undefined || comparePaths(present[m], fp) < 0)) out.push(final.get(present[m++])!);
+        if (m < present.length && (fp === undefined || comparePaths(present[m], fp) < 0))
+          out.push(final.get(present[m++])!);
         else out.push(full.fileAt(j++));
       }
       return out;

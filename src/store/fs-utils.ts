@@ -27,7 +27,10 @@ export class AtomicFile {
   readonly tmp: string;
   private fd: number | undefined;
 
-  constructor(readonly target: string, mode = 0o644) {
+  constructor(
+    readonly target: string,
+    mode = 0o644,
+  ) {
     this.tmp = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     this.fd = openSync(this.tmp, 'wx', mode);
   }

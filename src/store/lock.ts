@@ -84,7 +84,10 @@ export async function acquireLock(file: string, waitMs = 5000): Promise<Lock> {
     }
     if (Date.now() >= deadline) {
       const who = holder ? `process ${holder.pid} on ${holder.host} since ${holder.time}` : 'another process';
-      throw new LockedError(`store is locked by ${who}`, `wait for it to finish, or remove ${file} if that process is gone`);
+      throw new LockedError(
+        `store is locked by ${who}`,
+        `wait for it to finish, or remove ${file} if that process is gone`,
+      );
     }
     await sleep(50);
   }

@@ -28,7 +28,8 @@ export function decodeLink(text: string, where: string): ProjectLink {
     throw new CorruptDataError(`${where}: invalid TOML (${(e as Error).message.split('\n')[0]})`);
   }
   if (t.version !== LINK_VERSION) throw new CorruptDataError(`${where}: unsupported version ${String(t.version)}`);
-  if (typeof t.store_id !== 'string' || !isHash(t.store_id)) throw new CorruptDataError(`${where}: store_id must be 64 lowercase hex characters`);
+  if (typeof t.store_id !== 'string' || !isHash(t.store_id))
+    throw new CorruptDataError(`${where}: store_id must be 64 lowercase hex characters`);
   return {
     version: LINK_VERSION,
     store_id: t.store_id,
@@ -44,7 +45,8 @@ export function findProjectRoot(start: string): string {
     const candidate = join(dir, LINK_FILE);
     if (existsSync(candidate) && statSync(candidate).isFile()) return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new NoStoreError(`not a digstore project (no ${LINK_FILE} in ${resolve(start)} or any parent directory)`);
+    if (parent === dir)
+      throw new NoStoreError(`not a digstore project (no ${LINK_FILE} in ${resolve(start)} or any parent directory)`);
     dir = parent;
   }
 }

@@ -7,11 +7,22 @@ import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readdirSync, 
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import {
-  EXPORT_HEADER_SIZE, decodeExportHeader, encodeExportHeader, type ExportHeader,
+  EXPORT_HEADER_SIZE,
+  decodeExportHeader,
+  encodeExportHeader,
+  type ExportHeader,
 } from '../core/codecs/export-codec.js';
 import { ARCHIVE_HEADER_SIZE, SLOT_SIZE, encodeSuperblock, type Superblock } from '../core/codecs/superblock-codec.js';
 import { equalBytes, toHex, ZERO_HASH } from '../core/digest.js';
-import { CorruptDataError, DigstoreError, ExistsError, IntegrityError, NotFoundError, UsageError, fromSystemError } from '../core/errors.js';
+import {
+  CorruptDataError,
+  DigstoreError,
+  ExistsError,
+  IntegrityError,
+  NotFoundError,
+  UsageError,
+  fromSystemError,
+} from '../core/errors.js';
 import { Archive } from './archive.js';
 import { checkArchive } from './check.js';
 import { AtomicFile, fsyncDir, hashRange, readAt, readRange, writeAll } from './fs-utils.js';
@@ -55,12 +66,22 @@ export function exportArchive(archivePath: string, file: string, since: number):
     if (a.seq === 0) throw new NotFoundError('the store has no commits to export', 'commit first');
     if (since >= a.seq) throw new UsageError(`nothing to export after generation ${since}: it is the latest`);
     if (since > 0 && a.layerEntry(since + 1).type === 'pruned') {
-      throw new UsageError(`generation ${since + 1} was removed by gc --keep-history`, 'export everything (no --since), or since a later root');
+      throw new UsageError(
+        `generation ${since + 1} was removed by gc --keep-history`,
+        'export everything (no --since), or since a later root',
+      );
     }
     const header: ExportHeader = {
-      storeId: a.sb.storeId, createdAt: a.sb.createdAt, baseGeneration: since, baseLength: since === 0 ? ARCHIVE_HEADER_SIZE : a.layerEntry(since + 1).dataOffset,
-      baseRoot: since === 0 ? ZERO_HASH : a.layerEntry(since).storeRoot, finalGeneration: a.seq, finalLength: a.sb.committedLength,
-      indexOffset: a.sb.indexOffset, indexLength: a.sb.indexLength, finalRoot: a.layerEntry(a.seq).storeRoot,
+      storeId: a.sb.storeId,
+      createdAt: a.sb.createdAt,
+      baseGeneration: since,
+      baseLength: since === 0 ? ARCHIVE_HEADER_SIZE : a.layerEntry(since + 1).dataOffset,
+      baseRoot: since === 0 ? ZERO_HASH : a.layerEntry(since).storeRoot,
+      finalGeneration: a.seq,
+      finalLength: a.sb.committedLength,
+      indexOffset: a.sb.indexOffset,
+      indexLength: a.sb.indexLength,
+      finalRoot: a.layerEntry(a.seq).storeRoot,
     };
     const tail = header.finalLength - header.baseLength;
     try {
@@ -77,7 +98,14 @@ export function exportArchive(archivePath: string, file: string, since: number):
     });
     f.write(h.digest());
     f.commit(true);
-    return { file, storeId: a.storeIdHex, fromGeneration: since, toGeneration: a.seq, root: toHex(header.finalRoot), bytes: EXPORT_HEADER_SIZE + tail + 32 };
+    return {
+      file,
+      storeId: a.storeIdHex,
+      fromGeneration: since,
+      toGeneration: a.seq,
+      root: toHex(header.finalRoot),
+      bytes: EXPORT_HEADER_SIZE + tail + 32,
+    };
   } catch (e) {
     out?.abort();
     throw e instanceof DigstoreError ? e : fromSystemError(e, `cannot export to ${file}`);
@@ -106,8 +134,10 @@ export function openExport(file: string): { header: ExportHeader; fd: number } {
   try {
     const header = decodeExportHeader(readAt(fd, 0, EXPORT_HEADER_SIZE), file);
     const tail = header.finalLength - header.baseLength;
-    if (fstatSync(fd).size !== EXPORT_HEADER_SIZE + tail + 32) throw new CorruptDataError(`${file}: size does not match its header (truncated?)`);
-    if (!equalBytes(hashRange(fd, EXPORT_HEADER_SIZE, tail), readAt(fd, EXPORT_HEADER_SIZE + tail, 32))) throw new IntegrityError(`${file}: content checksum mismatch: the file is damaged`);
+    if (fstatSync(fd).size !== EXPORT_HEADER_SIZE + tail + 32)
+      throw new CorruptDataError(`${file}: size does not match its header (truncated?)`);
+    if (!equalBytes(hashRange(fd, EXPORT_HEADER_SIZE, tail), readAt(fd, EXPORT_HEADER_SIZE + tail, 32)))
+      throw new IntegrityError(`${file}: content checksum mismatch: the file is damaged`);
     return { header, fd };
   } catch (e) {
     closeSync(fd);
@@ -123,28 +153,46 @@ export function importArchive(archivePath: string, file: string): ImportResult {
   removeStaleTemps(archivePath);
   const { header: h, fd: src } = openExport(file);
   const storeId = toHex(h.storeId);
-  const result = { storeId, generation: h.finalGeneration, root: toHex(h.finalRoot), layers: h.finalGeneration - h.baseGeneration };
+  const result = {
+    storeId,
+    generation: h.finalGeneration,
+    root: toHex(h.finalRoot),
+    layers: h.finalGeneration - h.baseGeneration,
+  };
   try {
     let creating = false;
     try {
       const cur = Archive.open(archivePath);
       try {
         if (cur.seq >= h.finalGeneration) {
-          if (equalBytes(cur.layerEntry(h.finalGeneration).storeRoot, h.finalRoot)) return { ...result, changed: false };
-          throw new ExistsError(`store ${storeId} has a different generation ${h.finalGeneration}: the histories diverged`);
+          if (equalBytes(cur.layerEntry(h.finalGeneration).storeRoot, h.finalRoot))
+            return { ...result, changed: false };
+          throw new ExistsError(
+            `store ${storeId} has a different generation ${h.finalGeneration}: the histories diverged`,
+          );
         }
-        const baseOk = cur.seq === h.baseGeneration && cur.sb.committedLength === h.baseLength &&
+        const baseOk =
+          cur.seq === h.baseGeneration &&
+          cur.sb.committedLength === h.baseLength &&
           (h.baseGeneration === 0 || equalBytes(cur.layerEntry(h.baseGeneration).storeRoot, h.baseRoot));
         if (!baseOk) {
-          throw new UsageError(`this export extends generation ${h.baseGeneration} (${toHex(h.baseRoot).slice(0, 12)}); store ${storeId} is at generation ${cur.seq}`,
-            cur.seq < h.baseGeneration ? 'import the earlier layers first (an export without --since)' : 'the histories diverged');
+          throw new UsageError(
+            `this export extends generation ${h.baseGeneration} (${toHex(h.baseRoot).slice(0, 12)}); store ${storeId} is at generation ${cur.seq}`,
+            cur.seq < h.baseGeneration
+              ? 'import the earlier layers first (an export without --since)'
+              : 'the histories diverged',
+          );
         }
       } finally {
         cur.close();
       }
     } catch (e) {
       if (!(e instanceof NotFoundError)) throw e;
-      if (h.baseGeneration !== 0) throw new NotFoundError(`store ${storeId} does not exist here, and this export only holds generations after ${h.baseGeneration}`, 'import a full export first');
+      if (h.baseGeneration !== 0)
+        throw new NotFoundError(
+          `store ${storeId} does not exist here, and this export only holds generations after ${h.baseGeneration}`,
+          'import a full export first',
+        );
       creating = true;
     }
     const target = creating ? `${archivePath}.importing-${process.pid}` : archivePath;
@@ -156,10 +204,16 @@ export function importArchive(archivePath: string, file: string): ImportResult {
       copyRange(src, EXPORT_HEADER_SIZE, h.finalLength - h.baseLength, fd, h.baseLength);
       fsyncSync(fd);
       const sb: Superblock = {
-        storeId: h.storeId, seq: h.finalGeneration, committedLength: h.finalLength, indexOffset: h.indexOffset, indexLength: h.indexLength, createdAt: h.createdAt,
+        storeId: h.storeId,
+        seq: h.finalGeneration,
+        committedLength: h.finalLength,
+        indexOffset: h.indexOffset,
+        indexLength: h.indexLength,
+        createdAt: h.createdAt,
       };
       const report = checkArchive(target, { deep: true }, sb);
-      if (!report.ok) throw new IntegrityError(`${file}: the imported layers do not verify: ${report.problems[0].message}`);
+      if (!report.ok)
+        throw new IntegrityError(`${file}: the imported layers do not verify: ${report.problems[0].message}`);
       const active = Archive.open(target);
       const slot = active.slot;
       active.close();

@@ -25,14 +25,36 @@ function craftedStore(paths: string[]): { home: string; project: string } {
   const chunk = { hash: sha256(data), offset: 256, length: data.length, storedLength: data.length, codec: 0 };
   writeFileSync(archive, Buffer.concat([readFileSync(archive), data]));
   const rec = encodeLayer({
-    type: 'full', number: 1, timestamp: 1, dataOffset: 256, dataLength: data.length, message: 'evil', author: '',
+    type: 'full',
+    number: 1,
+    timestamp: 1,
+    dataOffset: 256,
+    dataLength: data.length,
+    message: 'evil',
+    author: '',
     params: chunkingParams(structuredClone(DEFAULTS)),
-    files: paths.map((p) => ({ path: p, mode: 0o100644, size: data.length, hash: sha256(data), chunkRoot: sha256(data), chunks: [chunk] })),
-    chunkIndex: [chunk], parentRoot: new Uint8Array(32), layerRoot: new Uint8Array(32), storeRoot: new Uint8Array(32),
+    files: paths.map((p) => ({
+      path: p,
+      mode: 0o100644,
+      size: data.length,
+      hash: sha256(data),
+      chunkRoot: sha256(data),
+      chunks: [chunk],
+    })),
+    chunkIndex: [chunk],
+    parentRoot: new Uint8Array(32),
+    layerRoot: new Uint8Array(32),
+    storeRoot: new Uint8Array(32),
   });
   Archive.commit(archive, 256 + data.length, rec, {
-    number: 1, type: 'full', dataOffset: 256, dataLength: data.length, timestamp: 1, layerRoot: new Uint8Array(32),
-    storeRoot: new Uint8Array(32), recordChecksum: rec.subarray(rec.length - 32),
+    number: 1,
+    type: 'full',
+    dataOffset: 256,
+    dataLength: data.length,
+    timestamp: 1,
+    layerRoot: new Uint8Array(32),
+    storeRoot: new Uint8Array(32),
+    recordChecksum: rec.subarray(rec.length - 32),
   }).close();
   writeFileSync(join(project, '.digstore'), `version = 1\nstore_id = "${id}"\n`);
   return { home, project };

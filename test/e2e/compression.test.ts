@@ -18,8 +18,10 @@ function compressibleTree(root: string): Map<string, Buffer> {
     let body = '';
     const lines = 20 + r(400);
     for (let l = 0; l < lines; l++) {
-      if (kind === 0) body += `2026-11-26T10:${String(r(60)).padStart(2, '0')}:${String(r(60)).padStart(2, '0')}Z ${words[r(10)].toUpperCase()} ${words[r(10)]} id=${r(100000)} took ${r(900)}ms\n`;
-      else if (kind === 1) body += `${JSON.stringify({ id: r(1e6), name: `${words[r(10)]} ${words[r(10)]}`, tags: [words[r(10)], words[r(10)]], score: r(1000) / 10 })},\n`;
+      if (kind === 0)
+        body += `2026-11-26T10:${String(r(60)).padStart(2, '0')}:${String(r(60)).padStart(2, '0')}Z ${words[r(10)].toUpperCase()} ${words[r(10)]} id=${r(100000)} took ${r(900)}ms\n`;
+      else if (kind === 1)
+        body += `${JSON.stringify({ id: r(1e6), name: `${words[r(10)]} ${words[r(10)]}`, tags: [words[r(10)], words[r(10)]], score: r(1000) / 10 })},\n`;
       else body += `${Array.from({ length: 12 }, () => words[r(10)]).join(' ')}.\n`;
     }
     const p = `${['logs', 'data', 'docs'][kind]}/f${i}.${['log', 'json', 'txt'][kind]}`;
@@ -30,7 +32,10 @@ function compressibleTree(root: string): Map<string, Buffer> {
   return files;
 }
 
-const archiveSize = (home: string) => readdirSync(home).filter((f) => f.endsWith('.dig')).reduce((a, f) => a + statSync(join(home, f)).size, 0);
+const archiveSize = (home: string) =>
+  readdirSync(home)
+    .filter((f) => f.endsWith('.dig'))
+    .reduce((a, f) => a + statSync(join(home, f)).size, 0);
 const bytesOf = (files: Map<string, Buffer>) => [...files.values()].reduce((a, b) => a + b.length, 0);
 
 describe('compression (spawned CLI)', () => {
@@ -59,7 +64,8 @@ describe('compression (spawned CLI)', () => {
       for (const [p, data] of files) expect(readFileSync(join(out, p)).equals(data), p).toBe(true);
       expect(run(['check', '--deep'], { cwd: project, home }).code).toBe(0);
       sizes[algo] = archiveSize(home);
-      if (algo !== 'none') expect(sizes[algo], `${algo}: ${sizes[algo]} of ${bytesOf(files)}`).toBeLessThanOrEqual(bytesOf(files) / 3);
+      if (algo !== 'none')
+        expect(sizes[algo], `${algo}: ${sizes[algo]} of ${bytesOf(files)}`).toBeLessThanOrEqual(bytesOf(files) / 3);
 
       const rhome = tempDir('dig-cz-rhome-');
       rmLink(randomProject);

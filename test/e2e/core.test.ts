@@ -99,7 +99,10 @@ describe('core store end to end (spawned CLI)', () => {
   it('re-adding unchanged content stores no new chunk', () => {
     writeFileSync(join(project, 'copies', 'copy-10.bin'), files.get('copies/copy-0.bin')!);
     const add = run(['add', 'copies', '-r', '--json'], { cwd: project, home });
-    const lines = add.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = add.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const r = lines[lines.length - 1];
     expect(r.type).toBe('summary');
     expect(r.newChunks).toBe(0);
@@ -111,7 +114,10 @@ describe('same tree → same root, whatever the order of adding', () => {
   afterAll(cleanupTempDirs);
   it('two fresh stores, files added in different orders and batches, commit the same root', () => {
     const roots: string[] = [];
-    for (const [order, batch] of [['forward', 6], ['reverse', 100]] as const) {
+    for (const [order, batch] of [
+      ['forward', 6],
+      ['reverse', 100],
+    ] as const) {
       const project = tempDir('dig-det-');
       const home = tempDir('dig-det-home-');
       const files = [...makeTree(project).keys()];

@@ -37,7 +37,13 @@ async function killAfter(ms: number, cwd: string, home: string): Promise<void> {
 }
 
 describe(`crash safety: ${RUNS} SIGKILLs during add + commit`, () => {
-  let project: string, pristine: string, v1: Map<string, string>, v2: Map<string, string>, root1: string, root2: string, duration: number;
+  let project: string,
+    pristine: string,
+    v1: Map<string, string>,
+    v2: Map<string, string>,
+    root1: string,
+    root2: string,
+    duration: number;
 
   beforeAll(() => {
     project = tempDir('dig-crash-');

@@ -21,13 +21,23 @@ describe('bad input', () => {
 
   const cases: Array<[string, string[], number, RegExp, (() => string)?]> = [
     ['missing path', ['add', 'no-such-file.txt'], 4, /'no-such-file.txt' does not exist/],
-    ['one missing among good paths (nothing is staged)', ['add', 'a.txt', 'missing.bin'], 4, /'missing.bin' does not exist/],
+    [
+      'one missing among good paths (nothing is staged)',
+      ['add', 'a.txt', 'missing.bin'],
+      4,
+      /'missing.bin' does not exist/,
+    ],
     ['a directory without -r', ['add', '.'], 2, /is a directory.*-r/],
     ['unknown command', ['frobnicate'], 2, /unknown command 'frobnicate'/],
     ['unknown flag', ['add', '--bogus', 'a.txt'], 2, /unknown option '--bogus'/],
     ['commit without a message', ['commit'], 2, /required option '-m, --message <msg>'/],
     ['get of a path not in the store', ['get', 'nope.txt'], 4, /'nope.txt' is not in generation 1/],
-    ['get at an unknown root', ['cat', 'a.txt', '--at', 'deadbeefdeadbeef'], 4, /no generation has root deadbeefdeadbeef/],
+    [
+      'get at an unknown root',
+      ['cat', 'a.txt', '--at', 'deadbeefdeadbeef'],
+      4,
+      /no generation has root deadbeefdeadbeef/,
+    ],
     ['get with a bad root', ['cat', 'a.txt', '--at', 'xyz'], 2, /invalid root 'xyz'/],
     ['path escaping the project', ['add', '../outside.txt'], 2, /outside the project/],
     ['bad -n', ['log', '-n', 'ten'], 2, /-n must be a whole number/],

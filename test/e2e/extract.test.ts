@@ -12,7 +12,11 @@ const home = tempDir('dig-ex-home-');
 const project = tempDir('dig-ex-');
 const dig = (...args: string[]) => run(args, { cwd: project, home });
 const content: Record<string, Buffer> = {
-  'a.txt': Buffer.from('a'), 'd/b.bin': rand(200_000), 'd/e/f.txt': Buffer.from('deep'), 'sp ace/ü.txt': Buffer.from('ü'), 'run.sh': Buffer.from('#!/bin/sh\n'),
+  'a.txt': Buffer.from('a'),
+  'd/b.bin': rand(200_000),
+  'd/e/f.txt': Buffer.from('deep'),
+  'sp ace/ü.txt': Buffer.from('ü'),
+  'run.sh': Buffer.from('#!/bin/sh\n'),
 };
 let root1 = '';
 

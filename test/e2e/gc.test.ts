@@ -55,7 +55,8 @@ function expectIntact(s: GarbageStore, from = 0): void {
   s.roots.forEach((root, i) => {
     if (i < from) return;
     expect(store.countFilesInCommit(root)).toBe(s.files[i].size);
-    for (const [p, data] of s.files[i]) expect(sha256hex(store.get(p, { root })), `${p} at generation ${i + 1}`).toBe(sha256hex(data));
+    for (const [p, data] of s.files[i])
+      expect(sha256hex(store.get(p, { root })), `${p} at generation ${i + 1}`).toBe(sha256hex(data));
   });
   expect(store.check({ deep: true }).problems).toEqual([]);
 }

@@ -45,7 +45,11 @@ describe('deletions', () => {
     expect(existsSync(join(project, 'd', 'c.txt'))).toBe(true);
     expect(dig('rm', 'd').code).toBe(2); // a directory needs -r
     expect(dig('rm', 'nothing-here').code).toBe(4);
-    expect(json('staged').map((e: { path: string; change: string }) => `${e.change} ${e.path}`)).toEqual(['deleted a.txt', 'deleted b.txt', 'deleted d/c.txt']);
+    expect(json('staged').map((e: { path: string; change: string }) => `${e.change} ${e.path}`)).toEqual([
+      'deleted a.txt',
+      'deleted b.txt',
+      'deleted d/c.txt',
+    ]);
     expect(dig('status', '-s').stdout).toContain('D  a.txt');
     roots.push(dig('commit', '-m', 'two').stdout.trim());
 
@@ -56,7 +60,8 @@ describe('deletions', () => {
     roots.push(dig('commit', '-m', 'three').stdout.trim());
     expect(dig('add', 'never-existed.txt').code).toBe(4);
 
-    const at = (root: string, path: string) => run(['cat', `urn:dig:chia:${storeId}:${root}/${path}`], { cwd: outside, home });
+    const at = (root: string, path: string) =>
+      run(['cat', `urn:dig:chia:${storeId}:${root}/${path}`], { cwd: outside, home });
     expect(at(roots[0], 'a.txt').stdout).toBe('a.txt\n');
     expect(at(roots[1], 'a.txt').code).toBe(4);
     expect(at(roots[0], 'b.txt').stdout).toBe('b.txt\n');
@@ -86,8 +91,16 @@ describe('history and inspection (with and without --json)', () => {
   it('layers, info, inspect', () => {
     const layers = json('layers', '--size');
     // 3: .digignore, d/big.bin, d/c.txt (re-added), keep.txt
-    expect(layers.map((l: { number: number; files: number }) => [l.number, l.files])).toEqual([[1, 6], [2, 3], [3, 4]]);
-    expect(layers.map((l: { type: string; entries: number }) => [l.type, l.entries])).toEqual([['full', 6], ['delta', 3], ['delta', 3]]);
+    expect(layers.map((l: { number: number; files: number }) => [l.number, l.files])).toEqual([
+      [1, 6],
+      [2, 3],
+      [3, 4],
+    ]);
+    expect(layers.map((l: { type: string; entries: number }) => [l.type, l.entries])).toEqual([
+      ['full', 6],
+      ['delta', 3],
+      ['delta', 3],
+    ]);
     expect(dig('layers', '--size').stdout).toMatch(/^layer 1 {2}full {3}6 entries {2}6 files .* data \d/m);
     expect(json('layers', '--delta').map((l: { number: number }) => l.number)).toEqual([2, 3]);
     expect(json('layers', '--full').map((l: { number: number }) => l.number)).toEqual([1]);
@@ -118,8 +131,16 @@ describe('history and inspection (with and without --json)', () => {
 
   it('diff and find', () => {
     const d = json('diff', roots[0], roots[2]);
-    expect(d.map((e: { change: string; path: string }) => `${e.change} ${e.path}`)).toEqual(['added .digignore', 'deleted a.txt', 'deleted b.txt', 'modified d/c.txt', 'deleted d/e.txt']);
-    expect(dig('diff', roots[0].slice(0, 8), '--name-only').stdout).toBe('.digignore\na.txt\nb.txt\nd/c.txt\nd/e.txt\n');
+    expect(d.map((e: { change: string; path: string }) => `${e.change} ${e.path}`)).toEqual([
+      'added .digignore',
+      'deleted a.txt',
+      'deleted b.txt',
+      'modified d/c.txt',
+      'deleted d/e.txt',
+    ]);
+    expect(dig('diff', roots[0].slice(0, 8), '--name-only').stdout).toBe(
+      '.digignore\na.txt\nb.txt\nd/c.txt\nd/e.txt\n',
+    );
     expect(dig('diff', roots[0].slice(0, 8), roots[1]).stdout).toBe('D  a.txt\nD  b.txt\nD  d/c.txt\n');
     writeFileSync(join(project, 'new.txt'), 'n');
     writeFileSync(join(project, 'd', 'big.bin'), rand(1000));

@@ -4,7 +4,18 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, SPAWN_TIMEOUT_MS, checkSpawn, cleanupTempDirs, prng, run, scaled, snapshot, startCli, tempDir } from '../helpers.js';
+import {
+  CLI,
+  SPAWN_TIMEOUT_MS,
+  checkSpawn,
+  cleanupTempDirs,
+  prng,
+  run,
+  scaled,
+  snapshot,
+  startCli,
+  tempDir,
+} from '../helpers.js';
 
 afterAll(cleanupTempDirs);
 
@@ -36,7 +47,11 @@ function readableCli(): { node: string; cli: string } {
 
 function runAs(args: string[], cwd: string, home: string) {
   const r = spawnSync(otherUser.node, [otherUser.cli, ...args], {
-    cwd, env: { ...process.env, DIGSTORE_HOME: home, NO_COLOR: '1' }, ...asNobody, timeout: SPAWN_TIMEOUT_MS, killSignal: 'SIGKILL',
+    cwd,
+    env: { ...process.env, DIGSTORE_HOME: home, NO_COLOR: '1' },
+    ...asNobody,
+    timeout: SPAWN_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
   });
   checkSpawn(r, otherUser.node, [otherUser.cli, ...args]);
   return { code: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
@@ -77,7 +92,10 @@ describe('hostile environment', () => {
     for (const f of spawnSync('ls', [home]).stdout.toString().trim().split('\n')) chmodSync(join(home, f), 0o444);
     chmodSync(home, 0o555);
     const before = snapshot(home);
-    for (const args of [['add', 'b.txt'], ['commit', '-m', 'two']]) {
+    for (const args of [
+      ['add', 'b.txt'],
+      ['commit', '-m', 'two'],
+    ]) {
       const r = runAs(args, project, home);
       expect(r.code, r.stderr).not.toBe(0);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -100,7 +118,10 @@ describe('hostile environment', () => {
     // ulimit -f in 1 KiB blocks; with SIGXFSZ ignored, writes past the limit fail with EFBIG.
     const script = `ulimit -f 1024; trap '' XFSZ; exec "${process.execPath}" "${CLI}" add big.bin`;
     const r = spawnSync('sh', ['-c', script], {
-      cwd: project, env: { ...process.env, DIGSTORE_HOME: home, NO_COLOR: '1' }, timeout: SPAWN_TIMEOUT_MS, killSignal: 'SIGKILL',
+      cwd: project,
+      env: { ...process.env, DIGSTORE_HOME: home, NO_COLOR: '1' },
+      timeout: SPAWN_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
     });
     checkSpawn(r, 'sh', ['-c', script]);
     expect(r.status).toBe(1);
@@ -135,7 +156,8 @@ describe('two writers at once', () => {
         // 0 = done; 11 = gave up waiting for the lock; a commit may also find its files already committed
         // by the other writer (one shared staging area, as git's index): "nothing to commit".
         expect([0, 11], `${w.who}: ${w.stderr}`).toContain(w.add);
-        if (w.add === 0 && w.commit !== 0) expect(w.commit === 11 || /nothing to commit/.test(w.stderr), w.stderr).toBe(true);
+        if (w.add === 0 && w.commit !== 0)
+          expect(w.commit === 11 || /nothing to commit/.test(w.stderr), w.stderr).toBe(true);
         // No staged file lost: every file of a successful add is committed or still staged.
         if (w.add === 0) {
           const st = JSON.parse(run(['status', '--json'], { cwd: project, home }).stdout);

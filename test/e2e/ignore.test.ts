@@ -13,7 +13,14 @@ describe('.digignore in the CLI', () => {
     mkdirSync(join(project, 'src'));
     writeFileSync(join(project, '.digignore'), '# deps\nnode_modules/\n*.log\n!important.log\n');
     writeFileSync(join(project, 'src', '.digignore'), 'generated.js\n');
-    for (const f of ['a.txt', 'debug.log', 'important.log', 'node_modules/pkg/index.js', 'src/main.js', 'src/generated.js']) {
+    for (const f of [
+      'a.txt',
+      'debug.log',
+      'important.log',
+      'node_modules/pkg/index.js',
+      'src/main.js',
+      'src/generated.js',
+    ]) {
       writeFileSync(join(project, f), f);
     }
     run(['init'], { cwd: project, home });
@@ -23,14 +30,22 @@ describe('.digignore in the CLI', () => {
   it('add -A --dry-run prints project-relative paths, one per line; ignore files themselves are included', () => {
     const r = run(['add', '-A', '--dry-run'], { cwd: join(project, 'src'), home });
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n').filter(Boolean)).toEqual(['.digignore', 'a.txt', 'important.log', 'src/.digignore', 'src/main.js']);
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+      '.digignore',
+      'a.txt',
+      'important.log',
+      'src/.digignore',
+      'src/main.js',
+    ]);
   });
 
   it('add of an ignored path fails with one line naming it and how to force it; nothing is staged', () => {
     const before = snapshot(home);
     const r = run(['add', 'a.txt', 'debug.log'], { cwd: project, home });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe("error: 'debug.log' is ignored by a .digignore file: debug.log (use -f to add it anyway)");
+    expect(r.stderr.trim()).toBe(
+      "error: 'debug.log' is ignored by a .digignore file: debug.log (use -f to add it anyway)",
+    );
     expect(snapshot(home)).toEqual(before);
     const sub = run(['add', 'node_modules/pkg/index.js'], { cwd: project, home });
     expect(sub.stderr).toMatch(/is ignored/);
@@ -49,7 +64,10 @@ describe('.digignore in the CLI', () => {
   });
 
   it('check-ignore -v names the file, line and pattern; exit 1 when nothing is ignored', () => {
-    const r = run(['check-ignore', '-v', 'debug.log', 'node_modules/pkg/index.js', 'src/generated.js', 'a.txt'], { cwd: project, home });
+    const r = run(['check-ignore', '-v', 'debug.log', 'node_modules/pkg/index.js', 'src/generated.js', 'a.txt'], {
+      cwd: project,
+      home,
+    });
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').filter(Boolean)).toEqual([
       '.digignore:3:*.log\tdebug.log',

@@ -31,7 +31,10 @@ describe('add progress', () => {
   it('--json gives NDJSON: throttled progress events, then one summary', () => {
     writeFileSync(join(project, 'd', 'f1'), 'changed too');
     const r = run(['add', '-r', 'd', '--json'], { cwd: project, home });
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const last = lines.pop();
     expect(last.type).toBe('summary');
     expect(last.staged).toBe(1);

@@ -53,7 +53,9 @@ describe('export and import', () => {
     // The imported history is the same history.
     const linked = tempDir('dig-tr-link-');
     expect(run(['init', '--store-id', storeId], { cwd: linked, home: other }).code).toBe(0);
-    expect(JSON.parse(run(['history', '--json'], { cwd: linked, home: other }).stdout).map((g: { root: string }) => g.root)).toEqual([...files.keys()]);
+    expect(
+      JSON.parse(run(['history', '--json'], { cwd: linked, home: other }).stdout).map((g: { root: string }) => g.root),
+    ).toEqual([...files.keys()]);
     expect(run(['check', '--deep'], { cwd: linked, home: other }).code).toBe(0);
     // Importing the same file again changes nothing.
     const before = snapshot(other);

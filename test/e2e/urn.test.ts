@@ -16,7 +16,8 @@ const dig = (...args: string[]) => run(args, { cwd: project, home });
 const history: Array<{ root: string; files: Map<string, Buffer> }> = [];
 let storeId = '';
 
-const urnOf = (root: string, p: string) => `urn:dig:chia:${storeId}:${root}/${p.split('/').map(encodeURIComponent).join('/')}`;
+const urnOf = (root: string, p: string) =>
+  `urn:dig:chia:${storeId}:${root}/${p.split('/').map(encodeURIComponent).join('/')}`;
 
 function commit(files: Map<string, Buffer>, changes: Record<string, Buffer>, msg: string): void {
   for (const [p, data] of Object.entries(changes)) {
@@ -49,7 +50,9 @@ describe('URNs (spawned CLI)', () => {
       const r = run(['cat', urnOf(root, byUrn)], { cwd: outside, home });
       expect(r.code, `${urnOf(root, byUrn)}: ${r.stderr}`).toBe(0);
       expect(r.stdoutBuf.equals(at.get(byUrn)!), urnOf(root, byUrn)).toBe(true);
-      expect(dig('cat', byAt, '--at', root.slice(0, 10)).stdoutBuf.equals(at.get(byAt)!), `${byAt} at ${root}`).toBe(true);
+      expect(dig('cat', byAt, '--at', root.slice(0, 10)).stdoutBuf.equals(at.get(byAt)!), `${byAt} at ${root}`).toBe(
+        true,
+      );
     }
     // A file added later is absent at the earlier root.
     const missing = run(['cat', `urn:dig:chia:${storeId}:${history[0].root}/new.txt`], { cwd: outside, home });
@@ -63,7 +66,13 @@ describe('URNs (spawned CLI)', () => {
     const big = history[2].files.get('big.bin')!;
     const r = prng(9);
     const n = big.length;
-    const forms: Array<[string, number, number]> = [['0-0', 0, 0], [`${n - 1}-`, n - 1, n - 1], ['-1', n - 1, n - 1], [`0-${n + 100}`, 0, n - 1], ['-100000', n - 100000, n - 1]];
+    const forms: Array<[string, number, number]> = [
+      ['0-0', 0, 0],
+      [`${n - 1}-`, n - 1, n - 1],
+      ['-1', n - 1, n - 1],
+      [`0-${n + 100}`, 0, n - 1],
+      ['-100000', n - 100000, n - 1],
+    ];
     for (let k = 0; k < 12; k++) {
       const a = r(4).readUInt32LE(0) % n;
       const b = a + (r(4).readUInt32LE(0) % Math.min(400_000, n - a));
@@ -72,7 +81,9 @@ describe('URNs (spawned CLI)', () => {
     // Every form through the library; the fixed forms and two random ones through the CLI, short form and URN.
     const store = Store.open(project, { home });
     for (const [spec, a, b] of forms) {
-      expect(store.get(`urn:dig:chia:${storeId}/big.bin#bytes=${spec}`).equals(big.subarray(a, b + 1)), spec).toBe(true);
+      expect(store.get(`urn:dig:chia:${storeId}/big.bin#bytes=${spec}`).equals(big.subarray(a, b + 1)), spec).toBe(
+        true,
+      );
       expect(store.get('big.bin', { range: spec }).equals(big.subarray(a, b + 1)), spec).toBe(true);
     }
     for (const [spec, a, b] of forms.slice(0, 7)) {

@@ -65,9 +65,14 @@ describe('delta layers', () => {
         const files = generationFiles(archive, g);
         const view = completeSetView(archive, g);
         expect(view.count).toBe(files.length);
-        files.forEach((f, i) => expect(view.rankOf(f.path)).toBe(i));
+        for (const [i, f] of files.entries()) expect(view.rankOf(f.path)).toBe(i);
         expect(view.rankOf('no/such/file')).toBe(-1);
-        for (const [s0, e0] of [[0, 3], [1, 5], [files.length - 2, files.length], [0, files.length]]) {
+        for (const [s0, e0] of [
+          [0, 3],
+          [1, 5],
+          [files.length - 2, files.length],
+          [0, files.length],
+        ]) {
           const [s1, e1] = [Math.max(0, s0), Math.min(files.length, e0)];
           expect(view.window(s1, e1).map((f) => f.path)).toEqual(files.slice(s1, e1).map((f) => f.path));
         }

@@ -22,16 +22,111 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const DIRS = ['a', 'b', 'build', 'sub', 'docs', 'dir with space', 'nested', 'one', 'x', 'node_modules', '.hidden', 'deep', 'logs', '[ab]', 'Foo'];
-const FILES = ['a.txt', 'b.log', 'keep.log', 'foo', 'foo ', 'x.tmp', 'f1', 'f2', '#hash', '!bang', '.hidden', '[ab]x', '*star', 'deep',
-  'z', 'c.txt', 'README.md', 'one', 'two', 'a', 'q?', 'Foo.TXT', 'build', 'e.md', 'space name.txt'];
+const DIRS = [
+  'a',
+  'b',
+  'build',
+  'sub',
+  'docs',
+  'dir with space',
+  'nested',
+  'one',
+  'x',
+  'node_modules',
+  '.hidden',
+  'deep',
+  'logs',
+  '[ab]',
+  'Foo',
+];
+const FILES = [
+  'a.txt',
+  'b.log',
+  'keep.log',
+  'foo',
+  'foo ',
+  'x.tmp',
+  'f1',
+  'f2',
+  '#hash',
+  '!bang',
+  '.hidden',
+  '[ab]x',
+  '*star',
+  'deep',
+  'z',
+  'c.txt',
+  'README.md',
+  'one',
+  'two',
+  'a',
+  'q?',
+  'Foo.TXT',
+  'build',
+  'e.md',
+  'space name.txt',
+];
 // Every syntax rule: comments, blanks, escapes, trailing spaces (plain and escaped), negation, dir-only,
 // anchoring (leading and middle slash), *, ?, classes and ranges (also negated), **/, /**, /**/.
-const PATTERNS = ['', '# comment', '\\#hash', '\\!bang', '*.log', '!keep.log', 'build/', '/build', 'a/b', 'docs/*.md', 'foo ', 'foo\\ ',
-  '?.txt', '[ab]*', '[a-c].txt', '[!a]*.txt', '**/deep', 'x/**', 'a/**/z', 'dir with space/', '*.tmp', '!*.tmp', 'sub/', '!sub/',
-  'node_modules', '*', '!*/', 'f*', '!f1', '.hidden', '.*', 'nested/one/', '/nested', 'one/', '*/two', '\\*star', '**/logs/**',
-  '!**/logs/', 'logs/', '!logs/*.log', 'a/', '/a/', '!a/b.log', 'b', '\\[ab]x', 'Foo*', '*.TXT', '**', 'deep/', '/*.txt', '*/', 'e.md   ',
-  '!e.md', 'q?', 'z/', '[z]', '/one/two'];
+const PATTERNS = [
+  '',
+  '# comment',
+  '\\#hash',
+  '\\!bang',
+  '*.log',
+  '!keep.log',
+  'build/',
+  '/build',
+  'a/b',
+  'docs/*.md',
+  'foo ',
+  'foo\\ ',
+  '?.txt',
+  '[ab]*',
+  '[a-c].txt',
+  '[!a]*.txt',
+  '**/deep',
+  'x/**',
+  'a/**/z',
+  'dir with space/',
+  '*.tmp',
+  '!*.tmp',
+  'sub/',
+  '!sub/',
+  'node_modules',
+  '*',
+  '!*/',
+  'f*',
+  '!f1',
+  '.hidden',
+  '.*',
+  'nested/one/',
+  '/nested',
+  'one/',
+  '*/two',
+  '\\*star',
+  '**/logs/**',
+  '!**/logs/',
+  'logs/',
+  '!logs/*.log',
+  'a/',
+  '/a/',
+  '!a/b.log',
+  'b',
+  '\\[ab]x',
+  'Foo*',
+  '*.TXT',
+  '**',
+  'deep/',
+  '/*.txt',
+  '*/',
+  'e.md   ',
+  '!e.md',
+  'q?',
+  'z/',
+  '[z]',
+  '/one/two',
+];
 
 function buildTree(root: string, rnd: () => number, ignoreName: string): void {
   const pick = <T>(a: readonly T[]) => a[Math.floor(rnd() * a.length)];
@@ -63,7 +158,11 @@ function gitOthers(dir: string): string[] {
   spawnSync('git', ['init', '-q'], { cwd: dir, env: gitEnv });
   const r = spawnSync('git', ['ls-files', '-z', '--others', '--exclude-standard'], { cwd: dir, env: gitEnv });
   if (r.status !== 0) throw new Error(r.stderr.toString());
-  return r.stdout.toString('utf8').split('\0').filter(Boolean).map((p) => p.replace(/(^|\/)\.gitignore$/, '$1.digignore'));
+  return r.stdout
+    .toString('utf8')
+    .split('\0')
+    .filter(Boolean)
+    .map((p) => p.replace(/(^|\/)\.gitignore$/, '$1.digignore'));
 }
 
 afterAll(cleanupTempDirs);
@@ -72,21 +171,26 @@ describe(`.digignore matches git on ${TREES} random trees`, () => {
   it('git ls-files --others --exclude-standard === add -A --dry-run', () => {
     const home = tempDir('dig-oracle-home-');
     const failures: string[] = [];
-    let treesWithIgnored = 0, ignoredFiles = 0;
+    let treesWithIgnored = 0,
+      ignoredFiles = 0;
     for (let seed = 1; seed <= TREES; seed++) {
       const ours = tempDir('dig-oracle-');
       const theirs = tempDir('dig-oracle-git-');
       buildTree(ours, mulberry32(seed), '.digignore');
       buildTree(theirs, mulberry32(seed), '.gitignore');
       const want = gitOthers(theirs).sort();
-      const all = readdirSync(theirs, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !/(^|\/)\.git(\/|$)/.test(e.parentPath ?? e.path)).length;
+      const all = readdirSync(theirs, { recursive: true, withFileTypes: true }).filter(
+        (e) => e.isFile() && !/(^|\/)\.git(\/|$)/.test(e.parentPath ?? e.path),
+      ).length;
       if (all > want.length) {
         treesWithIgnored++;
         ignoredFiles += all - want.length;
       }
       const got = Store.init(ours, { home }).addDryRun('all').slice().sort();
       if (JSON.stringify(got) !== JSON.stringify(want)) {
-        failures.push(`seed ${seed}: only digstore ${JSON.stringify(got.filter((p) => !want.includes(p)))}, only git ${JSON.stringify(want.filter((p) => !got.includes(p)))}`);
+        failures.push(
+          `seed ${seed}: only digstore ${JSON.stringify(got.filter((p) => !want.includes(p)))}, only git ${JSON.stringify(want.filter((p) => !got.includes(p)))}`,
+        );
       }
       if (seed % 50 === 0) cleanupTempDirs();
     }

@@ -11,7 +11,8 @@ import { cleanupTempDirs, prng, tempDir } from '../helpers.js';
 function makeTree(root: string): void {
   const rand = prng(11);
   for (let d = 0; d < 6; d++) mkdirSync(join(root, `d${d}`), { recursive: true });
-  for (let i = 0; i < 300; i++) writeFileSync(join(root, `d${i % 6}`, `f${i}.bin`), rand(i % 7 === 0 ? 0 : 100 + ((i * 997) % 12000)));
+  for (let i = 0; i < 300; i++)
+    writeFileSync(join(root, `d${i % 6}`, `f${i}.bin`), rand(i % 7 === 0 ? 0 : 100 + ((i * 997) % 12000)));
   writeFileSync(join(root, 'medium.bin'), rand(700_000));
   writeFileSync(join(root, 'dup-a.bin'), rand(50_000));
   writeFileSync(join(root, 'dup-b.bin'), Buffer.concat([rand(10), rand(50_000)]));
@@ -53,7 +54,12 @@ describe('streaming large files', () => {
     const store = Store.init(project, { home });
     // Threshold 64 KiB: streamed in 8 MiB blocks would be one block, so also force tiny blocks via many files.
     const events: number[] = [];
-    await store.add(['big.bin'], { cwd: project, streamingThreshold: 65_536, workers: 1, onProgress: (e) => events.push(e.bytesDone) });
+    await store.add(['big.bin'], {
+      cwd: project,
+      streamingThreshold: 65_536,
+      workers: 1,
+      onProgress: (e) => events.push(e.bytesDone),
+    });
     const { root } = await store.commit('big');
     expect(sha(store.get('big.bin'))).toBe(sha(data));
     // Same content through the whole-file path gives the same root: cut points do not depend on streaming.
@@ -72,7 +78,12 @@ describe('streaming across blocks', () => {
     const data = prng(9)(20_000_000);
     writeFileSync(join(project, 'f.bin'), data);
     const roots: string[] = [];
-    for (const [workers, streamingThreshold] of [[2, 1_000_000], [1, 1_000_000], [0, 1_000_000], [0, 100_000_000]] as const) {
+    for (const [workers, streamingThreshold] of [
+      [2, 1_000_000],
+      [1, 1_000_000],
+      [0, 1_000_000],
+      [0, 100_000_000],
+    ] as const) {
       rmSync(join(project, '.digstore'), { force: true });
       const store = Store.init(project, { home: tempDir('dig-blocks-home-') });
       const r = await store.add(['f.bin'], { cwd: project, workers, streamingThreshold });

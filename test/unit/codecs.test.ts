@@ -1,31 +1,64 @@
 import { describe, expect, it } from 'vitest';
 import { CorruptDataError } from '../../src/core/errors.js';
-import { decodeLayer, encodeLayer, type Layer } from '../../src/core/codecs/layer-codec.js';
+import { encodeLayer, type Layer } from '../../src/core/codecs/layer-codec.js';
+import { decodeLayer } from '../../src/core/codecs/layer-view.js';
 import { LayerView } from '../../src/core/codecs/layer-view.js';
 import { blockRoots, fileLeaf } from '../../src/core/roots.js';
 import { decodeLayerIndex, encodeLayerIndex, type LayerIndexEntry } from '../../src/core/codecs/layer-index-codec.js';
 import { decodeStaging, encodeStaging, type Staging } from '../../src/core/codecs/staging-codec.js';
-import { decodeSuperblock, encodeSuperblock, pickSuperblock, SLOT_SIZE } from '../../src/core/codecs/superblock-codec.js';
+import {
+  decodeSuperblock,
+  encodeSuperblock,
+  pickSuperblock,
+  SLOT_SIZE,
+} from '../../src/core/codecs/superblock-codec.js';
 import { decodeChunkIndex, encodeChunkIndex } from '../../src/core/codecs/chunk-index-codec.js';
 import { sha256 } from '../../src/core/digest.js';
 import { chunkingParams, DEFAULTS } from '../../src/store/config.js';
 import type { ChunkRef, FileEntry } from '../../src/core/types.js';
 
 const h = (s: string) => sha256(Buffer.from(s));
-const ref = (s: string, offset: number, length: number): ChunkRef => ({ hash: h(s), offset, length, storedLength: length, codec: 0 });
+const ref = (s: string, offset: number, length: number): ChunkRef => ({
+  hash: h(s),
+  offset,
+  length,
+  storedLength: length,
+  codec: 0,
+});
 const file = (path: string, chunks: ChunkRef[], extra: Partial<FileEntry> = {}): FileEntry => ({
-  path, mode: 0o100644, size: chunks.reduce((a, c) => a + c.length, 0), hash: h(`f:${path}`), chunkRoot: h(`r:${path}`), chunks, ...extra,
+  path,
+  mode: 0o100644,
+  size: chunks.reduce((a, c) => a + c.length, 0),
+  hash: h(`f:${path}`),
+  chunkRoot: h(`r:${path}`),
+  chunks,
+  ...extra,
 });
 
 const layer: Layer = {
-  type: 'full', number: 3, timestamp: 1_700_000_000_123, dataOffset: 256, dataLength: 300, message: 'third — ünïcode',
-  author: 'Ann <ann@example.org>', params: chunkingParams(structuredClone(DEFAULTS)),
-  files: [file('a b/ç.txt', [ref('x', 256, 100)]), file('empty', []), file('z', [ref('x', 256, 100), ref('y', 356, 200)], { deleted: true })],
+  type: 'full',
+  number: 3,
+  timestamp: 1_700_000_000_123,
+  dataOffset: 256,
+  dataLength: 300,
+  message: 'third — ünïcode',
+  author: 'Ann <ann@example.org>',
+  params: chunkingParams(structuredClone(DEFAULTS)),
+  files: [
+    file('a b/ç.txt', [ref('x', 256, 100)]),
+    file('empty', []),
+    file('z', [ref('x', 256, 100), ref('y', 356, 200)], { deleted: true }),
+  ],
   chunkIndex: [ref('x', 256, 100), ref('y', 356, 200)],
-  parentRoot: h('p'), layerRoot: h('l'), storeRoot: h('s'), totalFiles: 3, blockRoots: [h('block 0')],
+  parentRoot: h('p'),
+  layerRoot: h('l'),
+  storeRoot: h('s'),
+  totalFiles: 3,
+  blockRoots: [h('block 0')],
 };
 
-const normalize = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x)));
+const normalize = (v: unknown) =>
+  JSON.parse(JSON.stringify(v, (_k, x) => (x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x)));
 
 /** Every truncation and a bit flip at every position must give CorruptDataError and nothing else. */
 function expectRejectsDamage(bytes: Buffer, decode: (b: Buffer) => unknown): void {
@@ -70,17 +103,28 @@ describe('layer codec', () => {
   });
   it('rejects a stored path that escapes the project, even with a valid checksum', () => {
     for (const p of ['../x', '/etc/x', 'a/../b', 'a\\b']) {
-      expect(() => decodeLayer(encodeLayer({ ...layer, files: [file(p, [])], totalFiles: 1 }))).toThrow(/invalid stored path/);
+      expect(() => decodeLayer(encodeLayer({ ...layer, files: [file(p, [])], totalFiles: 1 }))).toThrow(
+        /invalid stored path/,
+      );
     }
   });
 });
 
 describe('layer index codec', () => {
   const entries: LayerIndexEntry[] = [1, 2].map((n) => ({
-    number: n, type: n === 1 ? 'full' : 'delta', recordOffset: 1000 * n, recordLength: 77, dataOffset: 256, dataLength: 10,
-    timestamp: 1_700_000_000_000 + n, layerRoot: h(`l${n}`), storeRoot: h(`s${n}`), recordChecksum: h(`c${n}`),
+    number: n,
+    type: n === 1 ? 'full' : 'delta',
+    recordOffset: 1000 * n,
+    recordLength: 77,
+    dataOffset: 256,
+    dataLength: 10,
+    timestamp: 1_700_000_000_000 + n,
+    layerRoot: h(`l${n}`),
+    storeRoot: h(`s${n}`),
+    recordChecksum: h(`c${n}`),
   }));
-  it('round-trips', () => expect(normalize(decodeLayerIndex(encodeLayerIndex(entries)))).toEqual(normalize({ first: 1, entries })));
+  it('round-trips', () =>
+    expect(normalize(decodeLayerIndex(encodeLayerIndex(entries)))).toEqual(normalize({ first: 1, entries })));
   it('a tail index names its base and starts after it', () => {
     const tail = entries.slice(1);
     const rec = decodeLayerIndex(encodeLayerIndex(tail, { offset: 5000, length: 300 }));
@@ -94,9 +138,16 @@ describe('layer index codec', () => {
 
 describe('staging codec', () => {
   const s: Staging = {
-    baseSeq: 4, dataStart: 5000, dataEnd: 5300,
-    entries: [{ ...file('d/e', [ref('q', 5000, 300)]), stat: { mtimeMs: 1700000000123.456, ctimeMs: 1700000000124.5, ino: 123456789 } },
-      { ...file('gone', []), deleted: true, stat: { mtimeMs: 0, ctimeMs: 0, ino: 0 } }],
+    baseSeq: 4,
+    dataStart: 5000,
+    dataEnd: 5300,
+    entries: [
+      {
+        ...file('d/e', [ref('q', 5000, 300)]),
+        stat: { mtimeMs: 1700000000123.456, ctimeMs: 1700000000124.5, ino: 123456789 },
+      },
+      { ...file('gone', []), deleted: true, stat: { mtimeMs: 0, ctimeMs: 0, ino: 0 } },
+    ],
     newChunks: [ref('q', 5000, 300)],
   };
   it('round-trips', () => expect(normalize(decodeStaging(encodeStaging(s)))).toEqual(normalize(s)));
@@ -104,7 +155,14 @@ describe('staging codec', () => {
 });
 
 describe('superblock codec', () => {
-  const sb = { storeId: h('id'), seq: 7, committedLength: 99999, indexOffset: 90000, indexLength: 500, createdAt: 1_700_000_000_000 };
+  const sb = {
+    storeId: h('id'),
+    seq: 7,
+    committedLength: 99999,
+    indexOffset: 90000,
+    indexLength: 500,
+    createdAt: 1_700_000_000_000,
+  };
   it('round-trips', () => expect(normalize(decodeSuperblock(encodeSuperblock(sb)))).toEqual(normalize(sb)));
   it('rejects damage', () => expectRejectsDamage(encodeSuperblock(sb), (b) => decodeSuperblock(b)));
   it('picks the newest valid slot and survives a torn write of the other', () => {

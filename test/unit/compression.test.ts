@@ -2,10 +2,20 @@
 // and a stored chunk can never decompress to more than its recorded length.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CODEC, compressChunk, compressionAvailable, decompressChunk, looksIncompressible } from '../../src/core/compression.js';
+import {
+  CODEC,
+  compressChunk,
+  compressionAvailable,
+  decompressChunk,
+  looksIncompressible,
+} from '../../src/core/compression.js';
 import { CorruptDataError } from '../../src/core/errors.js';
 
-const text = Buffer.from(Array.from({ length: 2000 }, (_, i) => `2026-11-26T10:${i % 60}:00Z INFO request ${i} served in ${i % 97} ms\n`).join(''));
+const text = Buffer.from(
+  Array.from({ length: 2000 }, (_, i) => `2026-11-26T10:${i % 60}:00Z INFO request ${i} served in ${i % 97} ms\n`).join(
+    '',
+  ),
+);
 const algos = (['gzip', 'brotli', 'zstd'] as const).filter((a) => compressionAvailable(a));
 
 describe('chunk compression', () => {
@@ -30,7 +40,9 @@ describe('chunk compression', () => {
     expect(looksIncompressible(text)).toBe(false);
     expect(looksIncompressible(Buffer.alloc(5000))).toBe(false);
     for (const n of [512, 4096, 1 << 20]) expect(looksIncompressible(randomBytes(n)), `random ${n}`).toBe(true);
-    const json = Buffer.from(JSON.stringify(Array.from({ length: 300 }, (_, i) => ({ id: i, name: `n${i}`, v: i * 3.7 }))));
+    const json = Buffer.from(
+      JSON.stringify(Array.from({ length: 300 }, (_, i) => ({ id: i, name: `n${i}`, v: i * 3.7 }))),
+    );
     expect(looksIncompressible(json)).toBe(false);
   });
 

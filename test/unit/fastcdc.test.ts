@@ -14,15 +14,19 @@ const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8'));
 // A deliberately naive, BigInt-based transcription of ../shared/spec/fastcdc.md, independent of the fast
 // implementation's 24/26-bit split: the two must agree on every input.
 const M64 = (1n << 64n) - 1n;
-const GEAR = Array.from({ length: 256 }, (_, i) => createHash('md5').update(Buffer.alloc(64, i)).digest().readBigUInt64BE(0));
+const GEAR = Array.from({ length: 256 }, (_, i) =>
+  createHash('md5').update(Buffer.alloc(64, i)).digest().readBigUInt64BE(0),
+);
 function referenceCuts(src: Uint8Array, minSize: number, avgSize: number, maxSize: number, n: number): number[] {
   const bits = Math.round(Math.log2(avgSize));
-  const maskS = BigInt(MASKS[bits + n]), maskL = BigInt(MASKS[bits - n]);
+  const maskS = BigInt(MASKS[bits + n]),
+    maskL = BigInt(MASKS[bits - n]);
   const lens: number[] = [];
   let start = 0;
   while (start < src.length) {
     const s = src.subarray(start);
-    let remaining = s.length, len = -1;
+    let remaining = s.length,
+      len = -1;
     if (remaining <= minSize) len = remaining;
     else {
       let center = avgSize;
@@ -30,13 +34,22 @@ function referenceCuts(src: Uint8Array, minSize: number, avgSize: number, maxSiz
       else if (remaining < center) center = remaining;
       let hash = 0n;
       let i = Math.floor(minSize / 2);
-      for (const [stop, mask] of [[Math.floor(center / 2), maskS], [Math.floor(remaining / 2), maskL]] as const) {
+      for (const [stop, mask] of [
+        [Math.floor(center / 2), maskS],
+        [Math.floor(remaining / 2), maskL],
+      ] as const) {
         for (; len < 0 && i < stop; i++) {
           const a = 2 * i;
           hash = ((hash << 2n) + ((GEAR[s[a]] << 1n) & M64)) & M64;
-          if ((hash & ((mask << 1n) & M64)) === 0n) { len = a; break; }
+          if ((hash & ((mask << 1n) & M64)) === 0n) {
+            len = a;
+            break;
+          }
           hash = (hash + GEAR[s[a + 1]]) & M64;
-          if ((hash & mask) === 0n) { len = a + 1; break; }
+          if ((hash & mask) === 0n) {
+            len = a + 1;
+            break;
+          }
         }
       }
       if (len < 0) len = remaining;
@@ -54,9 +67,13 @@ describe('fastcdc', () => {
     const opts = { minSize: expected.minSize, avgSize: expected.avgSize, maxSize: expected.maxSize };
     expect(fastcdcJs(data, opts)).toEqual(fastcdc(data, opts));
     const chunks = fastcdc(data, opts);
-    expect(chunks).toEqual(expected.chunks.map((c: { offset: number; length: number }) => ({ offset: c.offset, length: c.length })));
+    expect(chunks).toEqual(
+      expected.chunks.map((c: { offset: number; length: number }) => ({ offset: c.offset, length: c.length })),
+    );
     for (const [i, c] of chunks.entries()) {
-      const h = createHash('sha256').update(data.subarray(c.offset, c.offset + c.length)).digest('hex');
+      const h = createHash('sha256')
+        .update(data.subarray(c.offset, c.offset + c.length))
+        .digest('hex');
       expect(h).toBe(expected.chunks[i].sha256);
     }
   });
@@ -76,7 +93,8 @@ describe('fastcdc', () => {
         (length, seed, avgBits, n) => {
           const data = prng(seed)(length);
           const avgSize = 1 << avgBits;
-          const minSize = avgSize >> 2, maxSize = avgSize * 4;
+          const minSize = avgSize >> 2,
+            maxSize = avgSize * 4;
           const want = referenceCuts(data, minSize, avgSize, maxSize, n);
           const opts = { minSize, avgSize, maxSize, normalization: n };
           expect(fastcdc(data, opts).map((c) => c.length)).toEqual(want); // WebAssembly loop
@@ -105,7 +123,9 @@ describe('fastcdc', () => {
 
   it('rejects bad parameters with a usage error', () => {
     expect(() => fastcdc(new Uint8Array(10), { minSize: 10, avgSize: 5, maxSize: 20 })).toThrow(/minSize <= avgSize/);
-    expect(() => fastcdc(new Uint8Array(10), { minSize: 1, avgSize: 2, maxSize: 4, normalization: 4 })).toThrow(/normalization/);
+    expect(() => fastcdc(new Uint8Array(10), { minSize: 1, avgSize: 2, maxSize: 4, normalization: 4 })).toThrow(
+      /normalization/,
+    );
     expect(() => fastcdc(new Uint8Array(10), { minSize: 0, avgSize: 2, maxSize: 4 })).toThrow(/positive/);
   });
 });

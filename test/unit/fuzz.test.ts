@@ -19,7 +19,8 @@ describe('decoder fuzzing', () => {
         try {
           decode(mutate(valid, r, i % 2 === 1));
         } catch (e) {
-          if (!allowed.some((A: new () => Error) => e instanceof A)) throw new Error(`${name} #${i}: untyped ${(e as Error).stack}`);
+          if (!allowed.some((A: new () => Error) => e instanceof A))
+            throw new Error(`${name} #${i}: untyped ${(e as Error).stack}`);
           rejected++;
         }
       }

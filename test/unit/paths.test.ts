@@ -3,7 +3,8 @@ import { comparePaths, storedPathProblem, sortByPath } from '../../src/core/path
 
 describe('stored paths', () => {
   it('accepts ordinary relative POSIX paths, with spaces and non-ASCII', () => {
-    for (const p of ['a', 'a/b.txt', 'dir with space/ü 文件.txt', '.hidden/x', '..x', 'x..']) expect(storedPathProblem(p)).toBeUndefined();
+    for (const p of ['a', 'a/b.txt', 'dir with space/ü 文件.txt', '.hidden/x', '..x', 'x..'])
+      expect(storedPathProblem(p)).toBeUndefined();
   });
   it('rejects absolute, dot segments, empty segments, NUL and backslash', () => {
     for (const p of ['', '/etc/passwd', '../x', 'a/../b', './a', 'a/./b', 'a//b', 'a/', 'a\0b', 'a\\b']) {
@@ -12,7 +13,8 @@ describe('stored paths', () => {
   });
   it('orders by UTF-8 bytes, not UTF-16 code units', () => {
     // U+FF61 (3 bytes EF BD A1) sorts before U+1F600 (4 bytes F0 …) in UTF-8, but after it in UTF-16.
-    const a = '\uff61', b = '\u{1f600}';
+    const a = '\uff61',
+      b = '\u{1f600}';
     expect(comparePaths(a, b)).toBeLessThan(0);
     expect(sortByPath([{ path: b }, { path: a }]).map((x) => x.path)).toEqual([a, b]);
   });

@@ -2,13 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { Throttle, type ProgressEvent } from '../../src/ingest/progress.js';
 import { MAX_UPDATES_PER_SECOND, progressSink } from '../../src/cli/progress.js';
 
-const ev = (n: number): ProgressEvent => ({ type: 'progress', phase: 'add', filesDone: n, filesTotal: 1000, bytesDone: n, bytesTotal: 1000, elapsedMs: n });
+const ev = (n: number): ProgressEvent => ({
+  type: 'progress',
+  phase: 'add',
+  filesDone: n,
+  filesTotal: 1000,
+  bytesDone: n,
+  bytesTotal: 1000,
+  elapsedMs: n,
+});
 
 describe('progress throttling', () => {
   it('emits at most 10 frames per second of (fake) clock, and the final state on flush', () => {
     let now = 0;
     const frames: Array<[number, number]> = [];
-    const t = new Throttle<ProgressEvent>(1000 / MAX_UPDATES_PER_SECOND, (e) => frames.push([now, e.filesDone]), () => now);
+    const t = new Throttle<ProgressEvent>(
+      1000 / MAX_UPDATES_PER_SECOND,
+      (e) => frames.push([now, e.filesDone]),
+      () => now,
+    );
     for (let i = 1; i <= 1000; i++) {
       now += 3; // an event every 3 ms for 3 seconds
       t.push(ev(i));
@@ -23,7 +35,11 @@ describe('progress throttling', () => {
   it('in any one second window there are never more than 10 frames', () => {
     let now = 0;
     const times: number[] = [];
-    const sink = progressSink('tty', () => times.push(now), () => now);
+    const sink = progressSink(
+      'tty',
+      () => times.push(now),
+      () => now,
+    );
     for (let i = 0; i < 5000; i++) {
       now += Math.floor(Math.abs(Math.sin(i)) * 7);
       sink.onProgress(ev(i));

@@ -11,9 +11,22 @@ describe('URN parsing: the spec forms', () => {
     expect(parseUrn(`urn:dig:chia:${ID}`)).toEqual({ storeId: ID });
     expect(parseUrn(`urn:dig:chia:${ID}:${ROOT}`)).toEqual({ storeId: ID, root: ROOT });
     expect(parseUrn(`urn:dig:chia:${ID}/src/a.txt`)).toEqual({ storeId: ID, path: 'src/a.txt' });
-    expect(parseUrn(`urn:dig:chia:${ID}:${ROOT}/a.txt#bytes=0-1023`)).toEqual({ storeId: ID, root: ROOT, path: 'a.txt', range: { start: 0, end: 1023 } });
-    expect(parseUrn(`urn:dig:chia:${ID}/a.txt#bytes=1024-`)).toEqual({ storeId: ID, path: 'a.txt', range: { start: 1024 } });
-    expect(parseUrn(`urn:dig:chia:${ID}/a.txt#bytes=-4096`)).toEqual({ storeId: ID, path: 'a.txt', range: { suffix: 4096 } });
+    expect(parseUrn(`urn:dig:chia:${ID}:${ROOT}/a.txt#bytes=0-1023`)).toEqual({
+      storeId: ID,
+      root: ROOT,
+      path: 'a.txt',
+      range: { start: 0, end: 1023 },
+    });
+    expect(parseUrn(`urn:dig:chia:${ID}/a.txt#bytes=1024-`)).toEqual({
+      storeId: ID,
+      path: 'a.txt',
+      range: { start: 1024 },
+    });
+    expect(parseUrn(`urn:dig:chia:${ID}/a.txt#bytes=-4096`)).toEqual({
+      storeId: ID,
+      path: 'a.txt',
+      range: { suffix: 4096 },
+    });
   });
 
   it('the scheme and namespace are case-insensitive; the rest is not', () => {
@@ -84,25 +97,38 @@ describe('byte ranges (RFC 7233, inclusive)', () => {
   });
 });
 
-const segment = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 })
+const segment = fc
+  .string({ unit: 'grapheme', minLength: 1, maxLength: 12 })
   .filter((s) => s !== '.' && s !== '..' && !s.includes('/') && !s.includes('\\') && !s.includes('\0'));
 const hex64 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'));
 const range = fc.oneof(
-  fc.record({ start: fc.nat(), end: fc.nat() }).map(({ start, end }) => ({ start: Math.min(start, end), end: Math.max(start, end) })),
+  fc
+    .record({ start: fc.nat(), end: fc.nat() })
+    .map(({ start, end }) => ({ start: Math.min(start, end), end: Math.max(start, end) })),
   fc.record({ start: fc.nat() }),
   fc.record({ suffix: fc.nat() }),
 );
-const urn: fc.Arbitrary<Urn> = fc.record(
-  { storeId: hex64, root: hex64, path: fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => s.join('/')), range },
-  { requiredKeys: ['storeId'] },
-).filter((u) => u.range === undefined || u.path !== undefined);
+const urn: fc.Arbitrary<Urn> = fc
+  .record(
+    {
+      storeId: hex64,
+      root: hex64,
+      path: fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => s.join('/')),
+      range,
+    },
+    { requiredKeys: ['storeId'] },
+  )
+  .filter((u) => u.range === undefined || u.path !== undefined);
 
 describe('round trip', () => {
   it('parse(format(u)) = u, and format is stable (canonical)', () => {
-    fc.assert(fc.property(urn, (u) => {
-      const text = formatUrn(u);
-      expect(parseUrn(text)).toEqual(u);
-      expect(formatUrn(parseUrn(text))).toBe(text);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(urn, (u) => {
+        const text = formatUrn(u);
+        expect(parseUrn(text)).toEqual(u);
+        expect(formatUrn(parseUrn(text))).toBe(text);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

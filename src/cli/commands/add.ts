@@ -34,9 +34,20 @@ export function registerAdd(program: Command): void {
         out.result(list, { paths: list });
         return;
       }
-      const mode = out.opts.json ? 'json' : out.opts.quiet ? 'off' : process.stderr.isTTY || opts.progress ? 'tty' : 'off';
+      const mode = out.opts.json
+        ? 'json'
+        : out.opts.quiet
+          ? 'off'
+          : process.stderr.isTTY || opts.progress
+            ? 'tty'
+            : 'off';
       const sink = progressSink(mode, (s) => (mode === 'json' ? process.stdout : process.stderr).write(s));
-      const common = { onProgress: sink.onProgress, signal: interruptSignal(), force: opts.force, lockWaitMs: lockWait(opts.wait) };
+      const common = {
+        onProgress: sink.onProgress,
+        signal: interruptSignal(),
+        force: opts.force,
+        lockWaitMs: lockWait(opts.wait),
+      };
       const r = await (opts.all
         ? store.addDirectory(store.projectRoot, { recursive: true, ...common })
         : store.add(paths, { recursive: opts.recursive, ...common })
@@ -45,15 +56,20 @@ export function registerAdd(program: Command): void {
       for (const f of r.failed) out.warn(`could not read ${f.path}: ${f.reason}`);
       const secs = r.elapsedMs / 1000;
       // Like the progress line, the summary is for a person watching: not written into logs and pipes.
-      if (process.stderr.isTTY || opts.progress || out.opts.verbose) out.note(
-        `staged ${r.staged} files, ${r.unchanged} unchanged (${r.skippedByStatCache} not re-read); ` +
-          `read ${formatBytes(r.bytes)}: ${r.newChunks} new chunks (${formatBytes(r.newBytes)}, ${formatBytes(r.storedBytes)} stored), ${r.reusedChunks} reused, ` +
-          `${dedupText(r.newBytes, r.reusedBytes)}; ${secs.toFixed(2)} s, ${(r.files / Math.max(secs, 1e-3)).toFixed(0)} files/s, ` +
-          `${(r.bytes / 1e6 / Math.max(secs, 1e-3)).toFixed(1)} MB/s`,
-      );
+      if (process.stderr.isTTY || opts.progress || out.opts.verbose)
+        out.note(
+          `staged ${r.staged} files, ${r.unchanged} unchanged (${r.skippedByStatCache} not re-read); ` +
+            `read ${formatBytes(r.bytes)}: ${r.newChunks} new chunks (${formatBytes(r.newBytes)}, ${formatBytes(r.storedBytes)} stored), ${r.reusedChunks} reused, ` +
+            `${dedupText(r.newBytes, r.reusedBytes)}; ${secs.toFixed(2)} s, ${(r.files / Math.max(secs, 1e-3)).toFixed(0)} files/s, ` +
+            `${(r.bytes / 1e6 / Math.max(secs, 1e-3)).toFixed(1)} MB/s`,
+        );
       out.result([], { type: 'summary', ...r });
       if (r.failed.length > 0) {
-        throw new DigstoreError('PARTIAL', `${r.failed.length} file(s) could not be read; the rest were staged`, 'see the warnings above');
+        throw new DigstoreError(
+          'PARTIAL',
+          `${r.failed.length} file(s) could not be read; the rest were staged`,
+          'see the warnings above',
+        );
       }
     });
 }

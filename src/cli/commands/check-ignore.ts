@@ -16,7 +16,9 @@ export function registerCheckIgnore(program: Command): void {
       const results = openStore().checkIgnore(paths);
       const lines = results
         .filter((r) => r.ignored)
-        .map((r) => (verbose && r.source ? `${r.source.file}:${r.source.line}:${r.source.pattern}\t${r.path}` : r.path));
+        .map((r) =>
+          verbose && r.source ? `${r.source.file}:${r.source.line}:${r.source.pattern}\t${r.path}` : r.path,
+        );
       out.result(lines, results);
       // As git check-ignore: the answer is the exit status — 0 if some path is ignored, 1 if none is.
       if (!results.some((r) => r.ignored)) setExitStatus(EXIT.FAILURE);

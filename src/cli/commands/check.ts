@@ -6,10 +6,15 @@ import { formatBytes, type Output } from '../output.js';
 
 /** Prints a check report (problems, or the ok line) and fails with the integrity code when damaged. */
 export function checkReportLines(out: Output, r: CheckReport, deep: boolean): void {
-  const lines = r.problems.map((p) => `${p.layer === 0 ? 'archive' : `layer ${p.layer}`}: ${p.message}${p.paths ? ` (${p.paths.join(', ')})` : ''}`);
+  const lines = r.problems.map(
+    (p) =>
+      `${p.layer === 0 ? 'archive' : `layer ${p.layer}`}: ${p.message}${p.paths ? ` (${p.paths.join(', ')})` : ''}`,
+  );
   if (r.ok) {
-    lines.push(`ok: ${r.layers} layers, ${r.files} files in the latest generation` +
-      (deep ? `, ${r.chunksChecked} chunks (${formatBytes(r.bytesChecked)}) re-hashed` : ''));
+    lines.push(
+      `ok: ${r.layers} layers, ${r.files} files in the latest generation` +
+        (deep ? `, ${r.chunksChecked} chunks (${formatBytes(r.bytesChecked)}) re-hashed` : ''),
+    );
   }
   out.result(lines, r);
   if (!r.ok) throw new IntegrityError(`the store is damaged: ${r.problems.length} problem(s) found`);
@@ -22,8 +27,12 @@ export function registerCheck(program: Command): void {
     .option('--deep', 're-hash every stored chunk as well')
     .option('--layer <n>', 'with --deep, re-hash only the chunks of layer n')
     .action((opts: { deep?: boolean; layer?: string }, cmd: Command) => {
-      if (opts.layer !== undefined && !/^\d+$/.test(opts.layer)) throw new UsageError(`--layer must be a layer number, not '${opts.layer}'`);
-      const r = openStore().check({ deep: opts.deep, layer: opts.layer === undefined ? undefined : Number(opts.layer) });
+      if (opts.layer !== undefined && !/^\d+$/.test(opts.layer))
+        throw new UsageError(`--layer must be a layer number, not '${opts.layer}'`);
+      const r = openStore().check({
+        deep: opts.deep,
+        layer: opts.layer === undefined ? undefined : Number(opts.layer),
+      });
       checkReportLines(output(cmd), r, Boolean(opts.deep));
     });
 }

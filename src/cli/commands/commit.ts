@@ -13,7 +13,12 @@ export function registerCommit(program: Command): void {
     .option('--wait <seconds>', 'wait this long for another writer to finish (default 5)')
     .action(async (opts: { message: string; author?: string; full?: boolean; wait?: string }, cmd: Command) => {
       const out = output(cmd);
-      const r = await openStore().commit(opts.message, { author: opts.author, full: opts.full, lockWaitMs: lockWait(opts.wait), signal: interruptSignal() });
+      const r = await openStore().commit(opts.message, {
+        author: opts.author,
+        full: opts.full,
+        lockWaitMs: lockWait(opts.wait),
+        signal: interruptSignal(),
+      });
       out.note(
         `[generation ${r.layer}, ${r.type} layer] ${r.files} files changed (${formatBytes(r.bytes)}), ${r.deleted} deleted, ` +
           `${r.newChunks} new chunks (${formatBytes(r.newBytes)}), ${r.reusedChunks} reused; ${r.totalFiles} files in total`,

@@ -5,7 +5,8 @@ import { toHex } from '../../core/digest.js';
 import { openStore, output } from '../context.js';
 
 const CODE = { added: 'A', modified: 'M', deleted: 'D' } as const;
-const lines = (d: readonly DiffEntry[], nameOnly?: boolean) => d.map((e) => (nameOnly ? e.path : `${CODE[e.change]}  ${e.path}`));
+const lines = (d: readonly DiffEntry[], nameOnly?: boolean) =>
+  d.map((e) => (nameOnly ? e.path : `${CODE[e.change]}  ${e.path}`));
 
 export function registerDiff(program: Command): void {
   program
@@ -32,6 +33,9 @@ export function registerDiff(program: Command): void {
     .option('--at <root>', 'search this generation (root hash or a unique prefix of at least 8 hex)')
     .action((pattern: string, opts: { at?: string }, cmd: Command) => {
       const files = openStore().find(pattern, { root: opts.at });
-      output(cmd).result(files.map((f) => f.path), files.map((f) => ({ path: f.path, size: f.size, hash: toHex(f.hash) })));
+      output(cmd).result(
+        files.map((f) => f.path),
+        files.map((f) => ({ path: f.path, size: f.size, hash: toHex(f.hash) })),
+      );
     });
 }

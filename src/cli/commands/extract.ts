@@ -16,7 +16,10 @@ export function registerExtract(program: Command): void {
     .action(async (path: string, dest: string, opts: { at?: string; force?: boolean }, cmd: Command) => {
       const out = output(cmd);
       const whole = path === '.' || path === '/';
-      const r = await Store.openFor(whole ? undefined : path, process.cwd()).extract(whole ? undefined : path, dest, { root: opts.at, force: opts.force });
+      const r = await Store.openFor(whole ? undefined : path, process.cwd()).extract(whole ? undefined : path, dest, {
+        root: opts.at,
+        force: opts.force,
+      });
       out.result(`extracted ${r.files} files (${formatBytes(r.bytes)}) into ${resolve(dest)}`, r);
     });
 }

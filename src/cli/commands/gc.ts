@@ -22,7 +22,8 @@ export function registerGc(program: Command): void {
     .option('--keep-history <n>', 'also remove the generations before the last N (their roots stay in the history)')
     .option('--wait <seconds>', 'wait this long for another writer to finish (default 5)')
     .action(async (opts: { dryRun?: boolean; keepHistory?: string; wait?: string }, cmd: Command) => {
-      if (opts.keepHistory !== undefined && !/^[1-9]\d*$/.test(opts.keepHistory)) throw new UsageError(`--keep-history must be a whole number >= 1, not '${opts.keepHistory}'`);
+      if (opts.keepHistory !== undefined && !/^[1-9]\d*$/.test(opts.keepHistory))
+        throw new UsageError(`--keep-history must be a whole number >= 1, not '${opts.keepHistory}'`);
       const keepHistory = opts.keepHistory === undefined ? undefined : Number(opts.keepHistory);
       const r = await openStore().gc({ dryRun: opts.dryRun, keepHistory, lockWaitMs: lockWait(opts.wait) });
       output(cmd).result(describe(r, Boolean(opts.dryRun)), r);
@@ -47,9 +48,17 @@ export function registerGc(program: Command): void {
       } else {
         const r = await store.gc({ dryRun: true });
         const s = store.size();
-        out.result([`archive      ${store.paths.archive}`, `layers       ${r.layers}`, `size         ${formatBytes(s.archiveBytes)}`,
-          `chunk data   ${formatBytes(s.storedData)} (${formatBytes(s.chunkBytes)} uncompressed)`, `metadata     ${formatBytes(s.storedMetadata)}`,
-          `reclaimable  ${formatBytes(r.archiveBytes - r.compactedBytes)} (digstore gc)`], { ...s, ...r, archive: store.paths.archive });
+        out.result(
+          [
+            `archive      ${store.paths.archive}`,
+            `layers       ${r.layers}`,
+            `size         ${formatBytes(s.archiveBytes)}`,
+            `chunk data   ${formatBytes(s.storedData)} (${formatBytes(s.chunkBytes)} uncompressed)`,
+            `metadata     ${formatBytes(s.storedMetadata)}`,
+            `reclaimable  ${formatBytes(r.archiveBytes - r.compactedBytes)} (digstore gc)`,
+          ],
+          { ...s, ...r, archive: store.paths.archive },
+        );
       }
     });
 }

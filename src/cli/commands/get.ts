@@ -23,7 +23,13 @@ async function retrieve(out: Output, target: string, flags: GetFlags): Promise<v
   const store = Store.openFor(target, process.cwd());
   const opts: GetOptions = { root: flags.at, range: flags.bytes, verify: flags.verify };
   const meta = (e: StoredFile) => ({
-    path: e.path, size: e.size, hash: toHex(e.hash), root: e.root, generation: e.generation, layerReads: e.layerReads, ...(flags.verify && { verified: true }),
+    path: e.path,
+    size: e.size,
+    hash: toHex(e.hash),
+    root: e.root,
+    generation: e.generation,
+    layerReads: e.layerReads,
+    ...(flags.verify && { verified: true }),
   });
   if (flags.output) {
     const e = await store.getToFile(target, flags.output, opts);
@@ -37,7 +43,8 @@ async function retrieve(out: Output, target: string, flags: GetFlags): Promise<v
   }
 }
 
-const TARGET_HELP = 'a path in the project, /path#bytes=A-B, or a full URN (urn:dig:chia:STORE[:ROOT]/PATH[#bytes=A-B])';
+const TARGET_HELP =
+  'a path in the project, /path#bytes=A-B, or a full URN (urn:dig:chia:STORE[:ROOT]/PATH[#bytes=A-B])';
 const AT_HELP = 'read at this generation (root hash or a unique prefix of at least 8 hex)';
 const BYTES_HELP = 'only these bytes: A-B, A- or -N (inclusive, as HTTP ranges)';
 

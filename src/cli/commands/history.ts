@@ -19,6 +19,12 @@ export function registerHistory(program: Command): void {
     .action((_opts: unknown, cmd: Command) => {
       const out = output(cmd);
       const h = openStore().history();
-      out.result(h.map((e) => `${String(e.generation).padStart(4)}  ${e.root}  ${e.time}  layer ${e.layer} (${e.type})  ${e.message.split('\n')[0]}`), h);
+      out.result(
+        h.map(
+          (e) =>
+            `${String(e.generation).padStart(4)}  ${e.root}  ${e.time}  layer ${e.layer} (${e.type})  ${e.message.split('\n')[0]}`,
+        ),
+        h,
+      );
     });
 }

@@ -14,10 +14,17 @@ export function registerInit(program: Command): void {
     .action((opts: { name?: string; storeId?: string; compression?: string | boolean }, cmd: Command) => {
       const out = output(cmd);
       // commander: --no-compression gives false; neither flag gives its implied default, true.
-      const compression = opts.compression === false ? 'none' : typeof opts.compression === 'string' ? checkCompression(opts.compression, '--compression') : undefined;
+      const compression =
+        opts.compression === false
+          ? 'none'
+          : typeof opts.compression === 'string'
+            ? checkCompression(opts.compression, '--compression')
+            : undefined;
       const store = Store.init(process.cwd(), { name: opts.name, storeId: opts.storeId, compression });
       out.result(`initialized digstore project in ${store.projectRoot}\nstore ${store.storeId}`, {
-        storeId: store.storeId, project: store.projectRoot, archive: store.paths.archive,
+        storeId: store.storeId,
+        project: store.projectRoot,
+        archive: store.paths.archive,
       });
     });
 }

@@ -18,9 +18,20 @@ export function registerLayers(program: Command): void {
     .option('--delta', 'only delta layers')
     .action((opts: { size?: boolean; full?: boolean; delta?: boolean }, cmd: Command) => {
       const out = output(cmd);
-      const all = openStore().layers().filter((l) => (!opts.full && !opts.delta) || (opts.full && l.type === 'full') || (opts.delta && l.type === 'delta'));
-      out.result(all.map((l) => `layer ${l.number}  ${l.type.padEnd(5)}  ${l.entries} entries  ${l.files} files  ${l.chunks} new chunks` +
-        (opts.size ? `  data ${formatBytes(l.dataBytes)}  record ${formatBytes(l.recordBytes)}` : '') + `  root ${l.root.slice(0, 12)}`), all);
+      const all = openStore()
+        .layers()
+        .filter(
+          (l) => (!opts.full && !opts.delta) || (opts.full && l.type === 'full') || (opts.delta && l.type === 'delta'),
+        );
+      out.result(
+        all.map(
+          (l) =>
+            `layer ${l.number}  ${l.type.padEnd(5)}  ${l.entries} entries  ${l.files} files  ${l.chunks} new chunks` +
+            (opts.size ? `  data ${formatBytes(l.dataBytes)}  record ${formatBytes(l.recordBytes)}` : '') +
+            `  root ${l.root.slice(0, 12)}`,
+        ),
+        all,
+      );
     });
   program
     .command('info')
@@ -31,14 +42,36 @@ export function registerLayers(program: Command): void {
       const store = openStore();
       if (opts.layer !== undefined) {
         const l = store.inspect(layerNumber(opts.layer));
-        out.result([`layer ${l.number} (${l.type})`, `root       ${l.root}`, `layer root ${l.layerRoot}`, `time       ${new Date(l.timestamp).toISOString()}`,
-          `entries    ${l.entries}`, `files      ${l.files}`, `new chunks ${l.chunks} (${formatBytes(l.dataBytes)})`, `message    ${l.message.split('\n')[0]}`], l);
+        out.result(
+          [
+            `layer ${l.number} (${l.type})`,
+            `root       ${l.root}`,
+            `layer root ${l.layerRoot}`,
+            `time       ${new Date(l.timestamp).toISOString()}`,
+            `entries    ${l.entries}`,
+            `files      ${l.files}`,
+            `new chunks ${l.chunks} (${formatBytes(l.dataBytes)})`,
+            `message    ${l.message.split('\n')[0]}`,
+          ],
+          l,
+        );
         return;
       }
       const i = store.info();
-      const rows: Array<[string, string | number]> = [['store', i.storeId], ['project', i.project ?? '(none)'], ['archive', `${i.archive} (${formatBytes(i.archiveBytes)})`],
-        ['created', i.createdAt], ['generations', i.generations], ['root', i.root ?? '(no commits yet)'], ['files', i.files], ['staged', i.staged]];
-      out.result(rows.map(([k, v]) => `${k.padEnd(12)}${v}`), i);
+      const rows: Array<[string, string | number]> = [
+        ['store', i.storeId],
+        ['project', i.project ?? '(none)'],
+        ['archive', `${i.archive} (${formatBytes(i.archiveBytes)})`],
+        ['created', i.createdAt],
+        ['generations', i.generations],
+        ['root', i.root ?? '(no commits yet)'],
+        ['files', i.files],
+        ['staged', i.staged],
+      ];
+      out.result(
+        rows.map(([k, v]) => `${k.padEnd(12)}${v}`),
+        i,
+      );
     });
   program
     .command('inspect')
@@ -47,12 +80,22 @@ export function registerLayers(program: Command): void {
     .action((layer: string, _opts: unknown, cmd: Command) => {
       const out = output(cmd);
       const l = openStore().inspect(layerNumber(layer));
-      out.result([
-        `layer        ${l.number}`, `type         ${l.type}`, `timestamp    ${l.timestamp} (${new Date(l.timestamp).toISOString()})`,
-        `parent root  ${l.parentRoot}`, `layer root   ${l.layerRoot}`, `root         ${l.root}`,
-        `entries      ${l.entries} (of ${l.files} files in the generation)`, `chunks       ${l.chunks} new, data at ${l.dataOffset} (${l.dataBytes} B)`, `record       at ${l.recordOffset} (${l.recordBytes} B)`,
-        `block roots  ${l.blockRoots}`, ...l.sections.map((s) => `section      ${s.name.padEnd(12)} offset ${s.offset} length ${s.length}`),
-        `checksum     ${l.checksum}`,
-      ], l);
+      out.result(
+        [
+          `layer        ${l.number}`,
+          `type         ${l.type}`,
+          `timestamp    ${l.timestamp} (${new Date(l.timestamp).toISOString()})`,
+          `parent root  ${l.parentRoot}`,
+          `layer root   ${l.layerRoot}`,
+          `root         ${l.root}`,
+          `entries      ${l.entries} (of ${l.files} files in the generation)`,
+          `chunks       ${l.chunks} new, data at ${l.dataOffset} (${l.dataBytes} B)`,
+          `record       at ${l.recordOffset} (${l.recordBytes} B)`,
+          `block roots  ${l.blockRoots}`,
+          ...l.sections.map((s) => `section      ${s.name.padEnd(12)} offset ${s.offset} length ${s.length}`),
+          `checksum     ${l.checksum}`,
+        ],
+        l,
+      );
     });
 }

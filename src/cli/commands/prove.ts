@@ -17,16 +17,21 @@ interface ProveFlags {
 }
 
 function describe(p: Proof): string {
-  const what = p.proof_type === 'layer' ? `layer ${p.target.layer}`
-    : p.proof_type === 'byte_range' ? `bytes ${p.target.byte_range!.start}-${p.target.byte_range!.end} of '${p.target.path}' (${p.chunks!.length} chunks)`
-      : `'${p.target.path}'`;
+  const what =
+    p.proof_type === 'layer'
+      ? `layer ${p.target.layer}`
+      : p.proof_type === 'byte_range'
+        ? `bytes ${p.target.byte_range!.start}-${p.target.byte_range!.end} of '${p.target.path}' (${p.chunks!.length} chunks)`
+        : `'${p.target.path}'`;
   return `proof of ${what} in root ${p.root.hash}`;
 }
 
 export function registerProve(program: Command): void {
   program
     .command('prove')
-    .description('write a merkle proof that a file, byte range or layer is in a root (verify it with `digstore verify`)')
+    .description(
+      'write a merkle proof that a file, byte range or layer is in a root (verify it with `digstore verify`)',
+    )
     .argument('[target]', 'a path in the project, /path#bytes=A-B, or a full URN')
     .option('--bytes <range>', 'prove only these bytes: A-B, A- or -N (inclusive)')
     .option('--at <root>', 'prove against this generation (root hash or a unique prefix of at least 8 hex)')
@@ -35,17 +40,29 @@ export function registerProve(program: Command): void {
     .option('--format <format>', 'json (default) or binary (smaller; `verify` reads both)', 'json')
     .action(async (target: string | undefined, flags: ProveFlags, cmd: Command) => {
       const out = output(cmd);
-      if (flags.layer !== undefined && !/^[1-9]\d*$/.test(flags.layer)) throw new UsageError(`--layer must be a layer number, not '${flags.layer}'`);
-      if (flags.format !== 'json' && flags.format !== 'binary') throw new UsageError(`--format must be json or binary, not '${flags.format}'`);
+      if (flags.layer !== undefined && !/^[1-9]\d*$/.test(flags.layer))
+        throw new UsageError(`--layer must be a layer number, not '${flags.layer}'`);
+      if (flags.format !== 'json' && flags.format !== 'binary')
+        throw new UsageError(`--format must be json or binary, not '${flags.format}'`);
       if (flags.format === 'binary' && !flags.output && process.stdout.isTTY) {
         throw new UsageError('a binary proof is not for a terminal', 'use -o FILE, or redirect stdout');
       }
       const store = Store.openFor(target, process.cwd());
-      const proof = store.prove(target, { root: flags.at, range: flags.bytes, layer: flags.layer === undefined ? undefined : Number(flags.layer) });
+      const proof = store.prove(target, {
+        root: flags.at,
+        range: flags.bytes,
+        layer: flags.layer === undefined ? undefined : Number(flags.layer),
+      });
       const text = flags.format === 'binary' ? encodeProofBinary(proof) : encodeProof(proof);
       if (flags.output) {
-        await writeFileAtomically(resolve(flags.output), (write) => write(typeof text === 'string' ? Buffer.from(text) : text));
-        out.result(`wrote ${describe(proof)} to ${flags.output} (${text.length} bytes)`, { output: resolve(flags.output), bytes: text.length, proof });
+        await writeFileAtomically(resolve(flags.output), (write) =>
+          write(typeof text === 'string' ? Buffer.from(text) : text),
+        );
+        out.result(`wrote ${describe(proof)} to ${flags.output} (${text.length} bytes)`, {
+          output: resolve(flags.output),
+          bytes: text.length,
+          proof,
+        });
       } else if (out.opts.json && flags.format === 'json') {
         out.result([], proof);
       } else {

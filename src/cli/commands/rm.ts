@@ -11,9 +11,23 @@ export function registerRm(program: Command): void {
     .option('--cached', 'only stage the deletion; keep the working files')
     .option('-f, --force', 'delete working files even if they differ from the last commit')
     .option('--wait <seconds>', 'wait this long for another writer to finish (default 5)')
-    .action(async (paths: string[], opts: { recursive?: boolean; cached?: boolean; force?: boolean; wait?: string }, cmd: Command) => {
-      const out = output(cmd);
-      const r = await openStore().rm(paths, { recursive: opts.recursive, cached: opts.cached, force: opts.force, lockWaitMs: lockWait(opts.wait) });
-      out.result(r.removed.map((p) => `rm '${p}'`), r);
-    });
+    .action(
+      async (
+        paths: string[],
+        opts: { recursive?: boolean; cached?: boolean; force?: boolean; wait?: string },
+        cmd: Command,
+      ) => {
+        const out = output(cmd);
+        const r = await openStore().rm(paths, {
+          recursive: opts.recursive,
+          cached: opts.cached,
+          force: opts.force,
+          lockWaitMs: lockWait(opts.wait),
+        });
+        out.result(
+          r.removed.map((p) => `rm '${p}'`),
+          r,
+        );
+      },
+    );
 }

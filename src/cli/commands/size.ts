@@ -10,12 +10,18 @@ export function registerSize(program: Command): void {
     .action((_opts: unknown, cmd: Command) => {
       const out = output(cmd);
       const s = openStore().size();
-      out.result([
-        `latest generation  ${formatBytes(s.logicalLatest)}`, `all generations    ${formatBytes(s.logicalAllGenerations)}`,
-        `stored chunk data  ${formatBytes(s.storedData)}`, `stored metadata    ${formatBytes(s.storedMetadata)}`,
-        `archive            ${formatBytes(s.archiveBytes)}`, `dedup savings      ${(s.dedupSavings * 100).toFixed(1)}%`,
-        `compression saves  ${(s.compressionSavings * 100).toFixed(1)}% (chunks ${formatBytes(s.chunkBytes)} uncompressed)`,
-      ], s);
+      out.result(
+        [
+          `latest generation  ${formatBytes(s.logicalLatest)}`,
+          `all generations    ${formatBytes(s.logicalAllGenerations)}`,
+          `stored chunk data  ${formatBytes(s.storedData)}`,
+          `stored metadata    ${formatBytes(s.storedMetadata)}`,
+          `archive            ${formatBytes(s.archiveBytes)}`,
+          `dedup savings      ${(s.dedupSavings * 100).toFixed(1)}%`,
+          `compression saves  ${(s.compressionSavings * 100).toFixed(1)}% (chunks ${formatBytes(s.chunkBytes)} uncompressed)`,
+        ],
+        s,
+      );
     });
   program
     .command('stats')
@@ -23,12 +29,16 @@ export function registerSize(program: Command): void {
     .action((_opts: unknown, cmd: Command) => {
       const out = output(cmd);
       const s = openStore().stats();
-      out.result([
-        `generations  ${s.generations}`, `files        ${s.files} (${formatBytes(s.bytes)})`,
-        `chunks       ${s.chunks} distinct (${formatBytes(s.chunkBytes)})`,
-        `chunk size   min ${formatBytes(s.chunkSize.min)}, avg ${formatBytes(s.chunkSize.avg)}, max ${formatBytes(s.chunkSize.max)}`,
-        `dedup ratio  ${s.dedupRatio.toFixed(2)} (chunk references per distinct chunk, latest generation)`,
-        ...Object.entries(s.histogram).map(([bound, n]) => `  <= ${formatBytes(Number(bound)).padEnd(10)} ${n}`),
-      ], s);
+      out.result(
+        [
+          `generations  ${s.generations}`,
+          `files        ${s.files} (${formatBytes(s.bytes)})`,
+          `chunks       ${s.chunks} distinct (${formatBytes(s.chunkBytes)})`,
+          `chunk size   min ${formatBytes(s.chunkSize.min)}, avg ${formatBytes(s.chunkSize.avg)}, max ${formatBytes(s.chunkSize.max)}`,
+          `dedup ratio  ${s.dedupRatio.toFixed(2)} (chunk references per distinct chunk, latest generation)`,
+          ...Object.entries(s.histogram).map(([bound, n]) => `  <= ${formatBytes(Number(bound)).padEnd(10)} ${n}`),
+        ],
+        s,
+      );
     });
 }

@@ -22,7 +22,10 @@ export function registerStatus(program: Command): void {
           if (items.length === 0) return;
           lines.push(title, ...items.map((i) => `  ${i}`), '');
         };
-        section('Staged for commit:', s.staged.map((e) => `${e.change.padEnd(9)} ${e.path}`));
+        section(
+          'Staged for commit:',
+          s.staged.map((e) => `${e.change.padEnd(9)} ${e.path}`),
+        );
         section('Modified, not staged:', s.modified);
         section('Deleted, not staged:', s.deleted);
         section('Untracked:', s.untracked);

@@ -13,7 +13,10 @@ export function registerTransfer(program: Command): void {
     .option('--since <root>', 'only the generations after this root (hash or unique prefix of at least 8 hex)')
     .action((file: string, opts: { since?: string }, cmd: Command) => {
       const r = openStore().export(file, { since: opts.since });
-      output(cmd).result(`exported generations ${r.fromGeneration + 1}-${r.toGeneration} of store ${r.storeId} to ${resolve(file)} (${formatBytes(r.bytes)}); root ${r.root}`, r);
+      output(cmd).result(
+        `exported generations ${r.fromGeneration + 1}-${r.toGeneration} of store ${r.storeId} to ${resolve(file)} (${formatBytes(r.bytes)}); root ${r.root}`,
+        r,
+      );
     });
   program
     .command('import')
@@ -23,8 +26,11 @@ export function registerTransfer(program: Command): void {
     .option('--wait <seconds>', 'wait this long for another writer to finish (default 5)')
     .action(async (file: string, opts: { wait?: string }, cmd: Command) => {
       const r = await Store.import(file, { lockWaitMs: lockWait(opts.wait) });
-      output(cmd).result(r.changed
-        ? `imported ${r.layers} generation(s) into store ${r.storeId}; now at generation ${r.generation}, root ${r.root}`
-        : `store ${r.storeId} already holds generation ${r.generation} (root ${r.root}): nothing to do`, r);
+      output(cmd).result(
+        r.changed
+          ? `imported ${r.layers} generation(s) into store ${r.storeId}; now at generation ${r.generation}, root ${r.root}`
+          : `store ${r.storeId} already holds generation ${r.generation} (root ${r.root}): nothing to do`,
+        r,
+      );
     });
 }

@@ -15,7 +15,8 @@ function readProof(file: string): Proof {
   try {
     const fd = file === '-' ? 0 : openSync(file, 'r');
     try {
-      if (file !== '-' && fstatSync(fd).size > MAX_PROOF_BYTES) throw new UsageError(`${file} is larger than any proof (${MAX_PROOF_BYTES} bytes)`);
+      if (file !== '-' && fstatSync(fd).size > MAX_PROOF_BYTES)
+        throw new UsageError(`${file} is larger than any proof (${MAX_PROOF_BYTES} bytes)`);
       const data = readFileSync(fd);
       return isBinaryProof(data) ? decodeProofBinary(data) : decodeProof(data.toString('utf8'));
     } finally {
@@ -34,7 +35,8 @@ function fileSource(fd: number): ByteSource {
 }
 
 function hexOption(v: string | undefined, name: string): string | undefined {
-  if (v !== undefined && !HEX64.test(v)) throw new UsageError(`${name} must be 64 lowercase hex characters, not '${v}'`);
+  if (v !== undefined && !HEX64.test(v))
+    throw new UsageError(`${name} must be 64 lowercase hex characters, not '${v}'`);
   return v;
 }
 
@@ -62,13 +64,19 @@ export function registerVerify(program: Command): void {
         }
         const r = verifyProof(proof, { root, target, data: fd === undefined ? undefined : fileSource(fd) });
         const span = dataRange(proof);
-        const what = proof.proof_type === 'layer' ? `layer ${proof.target.layer}` : `'${proof.target.path}'${span ? ` bytes ${proof.target.byte_range!.start}-${proof.target.byte_range!.end}` : ''}`;
+        const what =
+          proof.proof_type === 'layer'
+            ? `layer ${proof.target.layer}`
+            : `'${proof.target.path}'${span ? ` bytes ${proof.target.byte_range!.start}-${proof.target.byte_range!.end}` : ''}`;
         if (!r.valid) {
           out.result([], r);
           throw new IntegrityError(`invalid proof of ${what}: ${r.reason}`);
         }
         out.result(`valid: ${what}${r.dataChecked ? ' (data checked)' : ''} is in root ${r.root}`, r);
-        if (!r.rootTrusted) out.note('note: checked against the root written in the proof; pass --root HASH to check against a root you trust');
+        if (!r.rootTrusted)
+          out.note(
+            'note: checked against the root written in the proof; pass --root HASH to check against a root you trust',
+          );
       } finally {
         if (fd !== undefined) closeSync(fd);
       }

@@ -15,7 +15,14 @@ import { ByteReader, ByteWriter } from '../bytes.js';
 import { CorruptDataError } from '../errors.js';
 import type { ChunkRef } from '../types.js';
 import {
-  CHUNK_REF_SIZE, finishWithChecksum, magic, readChunkRef, readPrologue, verifyChecksum, writeChunkRef, writePrologue,
+  CHUNK_REF_SIZE,
+  finishWithChecksum,
+  magic,
+  readChunkRef,
+  readPrologue,
+  verifyChecksum,
+  writeChunkRef,
+  writePrologue,
 } from './common.js';
 
 export const CHUNK_INDEX_MAGIC = magic('DIGCHIDX');
@@ -41,7 +48,10 @@ export function encodeChunkIndex(seq: number, committedLength: number, sorted: r
 export function encodeChunkIndexRecords(seq: number, committedLength: number, records: Uint8Array): Buffer {
   const w = new ByteWriter(CHUNK_INDEX_HEADER + records.length + 32);
   writePrologue(w, CHUNK_INDEX_MAGIC, CHUNK_INDEX_VERSION);
-  w.u64(seq).u64(committedLength).u32(records.length / CHUNK_REF_SIZE).bytes(records);
+  w.u64(seq)
+    .u64(committedLength)
+    .u32(records.length / CHUNK_REF_SIZE)
+    .bytes(records);
   return finishWithChecksum(w);
 }
 

@@ -1,6 +1,6 @@
 // Pieces of the binary formats that more than one codec uses: chunk refs, chunking params, and the
 // "magic + version" prologue and "SHA-256 checksum" epilogue that frame every file we write.
-import { ByteReader, ByteWriter } from '../bytes.js';
+import type { ByteReader, ByteWriter } from '../bytes.js';
 import { equalBytes, sha256, HASH_SIZE } from '../digest.js';
 import { CorruptDataError } from '../errors.js';
 import type { ChunkRef, ChunkingParams, CdcParams } from '../types.js';
@@ -18,7 +18,8 @@ export function readChunkRef(r: ByteReader): ChunkRef {
   const length = r.u32();
   const storedLength = r.u32();
   const codec = r.u8();
-  if (codec === 0 && storedLength !== length) throw new CorruptDataError(`${r.what}: raw chunk with mismatched lengths`);
+  if (codec === 0 && storedLength !== length)
+    throw new CorruptDataError(`${r.what}: raw chunk with mismatched lengths`);
   return { hash, offset, length, storedLength, codec };
 }
 
@@ -56,9 +57,11 @@ export function writePrologue(w: ByteWriter, magic: Uint8Array, version: number)
 
 /** Checks magic and version; returns a reader positioned after them. */
 export function readPrologue(r: ByteReader, magic: Uint8Array, version: number): void {
-  if (!equalBytes(r.bytes(magic.length), magic)) throw new CorruptDataError(`${r.what}: bad magic (not a digstore file of this kind)`);
+  if (!equalBytes(r.bytes(magic.length), magic))
+    throw new CorruptDataError(`${r.what}: bad magic (not a digstore file of this kind)`);
   const v = r.u16();
-  if (v !== version) throw new CorruptDataError(`${r.what}: unsupported format version ${v} (this digstore reads ${version})`);
+  if (v !== version)
+    throw new CorruptDataError(`${r.what}: unsupported format version ${v} (this digstore reads ${version})`);
 }
 
 /** Appends SHA-256 of everything written so far. */

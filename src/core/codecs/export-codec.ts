@@ -57,11 +57,24 @@ export function decodeExportHeader(data: Uint8Array, what = 'export file'): Expo
   const r = new ByteReader(data, what, 0, EXPORT_HEADER_SIZE - 32);
   readPrologue(r, EXPORT_MAGIC, EXPORT_VERSION);
   const h: ExportHeader = {
-    storeId: r.bytes(32), createdAt: r.u64(), baseGeneration: r.u64(), baseLength: r.u64(), baseRoot: r.bytes(32),
-    finalGeneration: r.u64(), finalLength: r.u64(), indexOffset: r.u64(), indexLength: r.u64(), finalRoot: r.bytes(32),
+    storeId: r.bytes(32),
+    createdAt: r.u64(),
+    baseGeneration: r.u64(),
+    baseLength: r.u64(),
+    baseRoot: r.bytes(32),
+    finalGeneration: r.u64(),
+    finalLength: r.u64(),
+    indexOffset: r.u64(),
+    indexLength: r.u64(),
+    finalRoot: r.bytes(32),
   };
-  if (h.finalGeneration <= h.baseGeneration || h.finalLength <= h.baseLength || h.baseLength < 256 ||
-    h.indexOffset < h.baseLength || h.indexOffset + h.indexLength !== h.finalLength) {
+  if (
+    h.finalGeneration <= h.baseGeneration ||
+    h.finalLength <= h.baseLength ||
+    h.baseLength < 256 ||
+    h.indexOffset < h.baseLength ||
+    h.indexOffset + h.indexLength !== h.finalLength
+  ) {
     throw new CorruptDataError(`${what}: header fields are inconsistent`);
   }
   return h;

@@ -34,7 +34,6 @@ import { ByteWriter } from '../bytes.js';
 import { blockRoots, fileLeaf } from '../roots.js';
 import type { ChunkingParams, ChunkRef, FileEntry } from '../types.js';
 import { finishWithChecksum, magic, writeChunkRef, writeChunkingParams, writePrologue } from './common.js';
-import { LayerView } from './layer-view.js';
 
 export const LAYER_MAGIC = magic('DIGLAYER');
 export const LAYER_VERSION = 2;
@@ -82,7 +81,13 @@ export function encodeLayer(l: Layer): Buffer {
   for (let i = 0; i < l.files.length; i++) w.u32(0);
   l.files.forEach((f, i) => {
     w.patchU32(fileSec + i * 4, w.length - fileSec);
-    w.str16(f.path).u8(f.deleted ? 1 : 0).u32(f.mode).u64(f.size).bytes(f.hash).bytes(f.chunkRoot).u32(f.chunks.length);
+    w.str16(f.path)
+      .u8(f.deleted ? 1 : 0)
+      .u32(f.mode)
+      .u64(f.size)
+      .bytes(f.hash)
+      .bytes(f.chunkRoot)
+      .u32(f.chunks.length);
     for (const c of f.chunks) writeChunkRef(w, c);
   });
   starts.push(w.length);
@@ -90,7 +95,9 @@ export function encodeLayer(l: Layer): Buffer {
   starts.push(w.length);
   w.bytes(l.parentRoot).bytes(l.layerRoot).bytes(l.storeRoot);
   const blocks = l.blockRoots ?? blockRoots(l.files.map(fileLeaf));
-  w.u32(l.totalFiles ?? l.files.length).u8(BLOCK_BITS).u32(blocks.length);
+  w.u32(l.totalFiles ?? l.files.length)
+    .u8(BLOCK_BITS)
+    .u32(blocks.length);
   for (const b of blocks) w.bytes(b);
   starts.push(w.length);
   for (let s = 0; s < 4; s++) {
@@ -98,18 +105,4 @@ export function encodeLayer(l: Layer): Buffer {
     w.patchU32(table + s * 8 + 4, starts[s + 1] - starts[s]);
   }
   return finishWithChecksum(w);
-}
-
-export function decodeLayer(data: Uint8Array, what = 'layer'): Layer {
-  return layerFromView(new LayerView(data, what));
-}
-
-/** Decodes everything a view holds (every entry checked to tile the file index). */
-export function layerFromView(v: LayerView): Layer {
-  const files = v.allFiles();
-  return {
-    type: v.type, number: v.number, timestamp: v.timestamp, dataOffset: v.dataOffset, dataLength: v.dataLength,
-    message: v.message, author: v.author, params: v.params, files, chunkIndex: v.chunkIndex(),
-    parentRoot: v.parentRoot, layerRoot: v.layerRoot, storeRoot: v.storeRoot, totalFiles: v.totalFiles, blockRoots: v.blockRoots,
-  };
 }

@@ -70,7 +70,9 @@ export function encodeLayerIndex(entries: readonly LayerIndexEntry[], base?: Ind
   const first = entries.length ? entries[0].number : 1;
   const w = new ByteWriter(64 + entries.length * ENTRY_SIZE);
   writePrologue(w, LAYER_INDEX_MAGIC, LAYER_INDEX_VERSION);
-  w.u32(base ? first : 1).u64(base?.offset ?? 0).u64(base?.length ?? 0);
+  w.u32(base ? first : 1)
+    .u64(base?.offset ?? 0)
+    .u64(base?.length ?? 0);
   w.u32(entries.length);
   for (const e of entries) {
     w.u32(e.number).u8(TYPE_CODE[e.type]).u64(e.recordOffset).u64(e.recordLength).u64(e.dataOffset);
@@ -85,7 +87,8 @@ export function decodeLayerIndex(data: Uint8Array, what = 'layer index'): LayerI
   readPrologue(r, LAYER_INDEX_MAGIC, LAYER_INDEX_VERSION);
   const first = r.u32();
   const base = { offset: r.u64(), length: r.u64() };
-  if (first < 1 || (first === 1) !== (base.length === 0)) throw new CorruptDataError(`${what}: bad base index reference`);
+  if (first < 1 || (first === 1) !== (base.length === 0))
+    throw new CorruptDataError(`${what}: bad base index reference`);
   const n = r.count(ENTRY_SIZE);
   const out: LayerIndexEntry[] = new Array(n);
   for (let i = 0; i < n; i++) {
@@ -95,8 +98,15 @@ export function decodeLayerIndex(data: Uint8Array, what = 'layer index'): LayerI
     if (!type) throw new CorruptDataError(`${what}: unknown layer type ${t}`);
     if (number !== first + i) throw new CorruptDataError(`${what}: layers out of sequence`);
     out[i] = {
-      number, type, recordOffset: r.u64(), recordLength: r.u64(), dataOffset: r.u64(),
-      dataLength: r.u64(), timestamp: r.u64(), layerRoot: r.bytes(HASH_SIZE), storeRoot: r.bytes(HASH_SIZE),
+      number,
+      type,
+      recordOffset: r.u64(),
+      recordLength: r.u64(),
+      dataOffset: r.u64(),
+      dataLength: r.u64(),
+      timestamp: r.u64(),
+      layerRoot: r.bytes(HASH_SIZE),
+      storeRoot: r.bytes(HASH_SIZE),
       recordChecksum: r.bytes(HASH_SIZE),
     };
   }

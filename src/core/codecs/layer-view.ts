@@ -8,7 +8,14 @@ import { CorruptDataError } from '../errors.js';
 import { checkDecodedPath } from '../paths.js';
 import type { ChunkingParams, ChunkRef, FileEntry } from '../types.js';
 import { CHUNK_REF_SIZE, readChunkRef, readChunkingParams, readPrologue, verifyChecksum } from './common.js';
-import { BLOCK_BITS, LAYER_HEADER_SIZE, LAYER_MAGIC, LAYER_VERSION, type LayerType } from './layer-codec.js';
+import {
+  BLOCK_BITS,
+  LAYER_HEADER_SIZE,
+  LAYER_MAGIC,
+  LAYER_VERSION,
+  type Layer,
+  type LayerType,
+} from './layer-codec.js';
 
 const MIN_FILE_ENTRY = 2 + 1 + 4 + 8 + 32 + 32 + 4;
 
@@ -35,7 +42,10 @@ export class LayerView {
   private readonly chunkSec: [number, number];
   private readonly keys: Buffer;
 
-  constructor(private readonly data: Uint8Array, readonly what = 'layer') {
+  constructor(
+    private readonly data: Uint8Array,
+    readonly what = 'layer',
+  ) {
     const bodyLen = verifyChecksum(data, what, LAYER_HEADER_SIZE);
     const r = new ByteReader(data, what, 0, bodyLen);
     readPrologue(r, LAYER_MAGIC, LAYER_VERSION);
@@ -66,7 +76,8 @@ export class LayerView {
     this.params = readChunkingParams(m);
     m.expectEnd();
 
-    if (this.fileCount * (4 + MIN_FILE_ENTRY) > fileSec[1] - fileSec[0]) throw new CorruptDataError(`${what}: file count exceeds the index`);
+    if (this.fileCount * (4 + MIN_FILE_ENTRY) > fileSec[1] - fileSec[0])
+      throw new CorruptDataError(`${what}: file count exceeds the index`);
     this.keys = Buffer.from(data.buffer, data.byteOffset + fileSec[0], this.fileCount * 4);
 
     const mr = new ByteReader(data, `${what} merkle section`, merkleSec[0], merkleSec[1]);
@@ -74,10 +85,12 @@ export class LayerView {
     this.layerRoot = mr.bytes(HASH_SIZE);
     this.storeRoot = mr.bytes(HASH_SIZE);
     this.totalFiles = mr.u32();
-    if (type === 'full' && this.totalFiles !== this.fileCount) throw new CorruptDataError(`${what}: full layer file count mismatch`);
+    if (type === 'full' && this.totalFiles !== this.fileCount)
+      throw new CorruptDataError(`${what}: full layer file count mismatch`);
     if (mr.u8() !== BLOCK_BITS) throw new CorruptDataError(`${what}: unsupported merkle block size`);
     const blocks = mr.count(HASH_SIZE);
-    if (blocks !== Math.ceil(this.totalFiles / 2 ** BLOCK_BITS)) throw new CorruptDataError(`${what}: block root count does not match the file count`);
+    if (blocks !== Math.ceil(this.totalFiles / 2 ** BLOCK_BITS))
+      throw new CorruptDataError(`${what}: block root count does not match the file count`);
     this.blockRoots = new Array(blocks);
     for (let i = 0; i < blocks; i++) this.blockRoots[i] = mr.bytes(HASH_SIZE);
     mr.expectEnd();
@@ -88,7 +101,8 @@ export class LayerView {
     if (!(i >= 0 && i < this.fileCount)) throw new RangeError(`entry ${i} of ${this.fileCount}`);
     const off = this.keys.readUInt32LE(i * 4);
     const start = this.fileSec[0] + off;
-    if (off < this.fileCount * 4 || start >= this.fileSec[1]) throw new CorruptDataError(`${this.what}: file entry ${i} offset out of range`);
+    if (off < this.fileCount * 4 || start >= this.fileSec[1])
+      throw new CorruptDataError(`${this.what}: file entry ${i} offset out of range`);
     return new ByteReader(this.data, `${this.what} file index`, start, this.fileSec[1]);
   }
 
@@ -137,7 +151,8 @@ export class LayerView {
 
   chunkIndex(): ChunkRef[] {
     const cr = new ByteReader(this.data, `${this.what} chunk index`, this.chunkSec[0], this.chunkSec[1]);
-    if (this.chunkCount * CHUNK_REF_SIZE !== cr.remaining) throw new CorruptDataError(`${this.what}: chunk index size mismatch`);
+    if (this.chunkCount * CHUNK_REF_SIZE !== cr.remaining)
+      throw new CorruptDataError(`${this.what}: chunk index size mismatch`);
     const out: ChunkRef[] = new Array(this.chunkCount);
     for (let i = 0; i < this.chunkCount; i++) out[i] = readChunkRef(cr);
     return out;
@@ -170,4 +185,31 @@ function sections(r: ByteReader, bodyLen: number): Array<[number, number]> {
   }
   if (expected !== bodyLen) throw new CorruptDataError(`${r.what}: sections do not fill the record`);
   return out;
+}
+
+/** Decodes a whole layer record (the encoder is in layer-codec.ts, which holds the byte layout). */
+export function decodeLayer(data: Uint8Array, what = 'layer'): Layer {
+  return layerFromView(new LayerView(data, what));
+}
+
+/** Decodes everything a view holds (every entry checked to tile the file index). */
+export function layerFromView(v: LayerView): Layer {
+  const files = v.allFiles();
+  return {
+    type: v.type,
+    number: v.number,
+    timestamp: v.timestamp,
+    dataOffset: v.dataOffset,
+    dataLength: v.dataLength,
+    message: v.message,
+    author: v.author,
+    params: v.params,
+    files,
+    chunkIndex: v.chunkIndex(),
+    parentRoot: v.parentRoot,
+    layerRoot: v.layerRoot,
+    storeRoot: v.storeRoot,
+    totalFiles: v.totalFiles,
+    blockRoots: v.blockRoots,
+  };
 }

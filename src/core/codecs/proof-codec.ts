@@ -48,7 +48,9 @@ function readSteps(r: ByteReader): ProofStep[] {
 export function encodeProofBinary(p: Proof): Buffer {
   const w = new ByteWriter(1024);
   writePrologue(w, PROOF_MAGIC, PROOF_VERSION);
-  w.u8(TYPES.indexOf(p.proof_type) + 1).bytes(fromHex(p.root.hash)).bytes(fromHex(p.target.hash));
+  w.u8(TYPES.indexOf(p.proof_type) + 1)
+    .bytes(fromHex(p.root.hash))
+    .bytes(fromHex(p.target.hash));
   const m = p.metadata;
   w.bytes(fromHex(m.store_id)).bytes(fromHex(m.layer_root)).u32(m.generation).u32(m.layer_number).u64(m.timestamp);
   if (p.proof_type === 'layer') {
@@ -81,8 +83,19 @@ export function decodeProofBinary(data: Uint8Array, what = 'proof'): Proof {
   if (!type) throw new CorruptDataError(`${what}: unknown proof type`);
   const root = toHex(r.bytes(32));
   const hash = toHex(r.bytes(32));
-  const metadata = { store_id: toHex(r.bytes(32)), layer_root: toHex(r.bytes(32)), generation: r.u32(), layer_number: r.u32(), timestamp: r.u64() };
-  const raw: Record<string, unknown> = { version: PROOF_VERSION, proof_type: type, root: { type: 'repository', hash: root }, metadata };
+  const metadata = {
+    store_id: toHex(r.bytes(32)),
+    layer_root: toHex(r.bytes(32)),
+    generation: r.u32(),
+    layer_number: r.u32(),
+    timestamp: r.u64(),
+  };
+  const raw: Record<string, unknown> = {
+    version: PROOF_VERSION,
+    proof_type: type,
+    root: { type: 'repository', hash: root },
+    metadata,
+  };
   if (type === 'layer') {
     raw.target = { layer: r.u32(), hash };
     raw.proof_path = readSteps(r);
@@ -95,7 +108,8 @@ export function decodeProofBinary(data: Uint8Array, what = 'proof'): Proof {
       target.byte_range = { start: r.u64(), end: r.u64() };
       const n = r.count(8 + 4 + 32 + 1);
       const chunks = [];
-      for (let i = 0; i < n; i++) chunks.push({ offset: r.u64(), size: r.u32(), hash: toHex(r.bytes(32)), proof_path: readSteps(r) });
+      for (let i = 0; i < n; i++)
+        chunks.push({ offset: r.u64(), size: r.u32(), hash: toHex(r.bytes(32)), proof_path: readSteps(r) });
       raw.chunks = chunks;
     }
   }

@@ -20,7 +20,14 @@ import { CorruptDataError } from '../errors.js';
 import { checkDecodedPath } from '../paths.js';
 import type { ChunkRef, FileEntry } from '../types.js';
 import {
-  CHUNK_REF_SIZE, finishWithChecksum, magic, readChunkRef, readPrologue, verifyChecksum, writeChunkRef, writePrologue,
+  CHUNK_REF_SIZE,
+  finishWithChecksum,
+  magic,
+  readChunkRef,
+  readPrologue,
+  verifyChecksum,
+  writeChunkRef,
+  writePrologue,
 } from './common.js';
 
 export const STAGING_MAGIC = magic('DIGSTAGE');
@@ -50,7 +57,10 @@ export function encodeStaging(s: Staging): Buffer {
   writePrologue(w, STAGING_MAGIC, STAGING_VERSION);
   w.u64(s.baseSeq).u64(s.dataStart).u64(s.dataEnd).u32(s.entries.length);
   for (const e of s.entries) {
-    w.str16(e.path).u8(e.deleted ? 1 : 0).u32(e.mode).u64(e.size);
+    w.str16(e.path)
+      .u8(e.deleted ? 1 : 0)
+      .u32(e.mode)
+      .u64(e.size);
     w.f64(e.stat.mtimeMs).f64(e.stat.ctimeMs).f64(e.stat.ino);
     w.bytes(e.hash).bytes(e.chunkRoot).u32(e.chunks.length);
     for (const c of e.chunks) writeChunkRef(w, c);

@@ -39,7 +39,14 @@ export function decodeStatCache(data: Uint8Array, what = 'stat cache'): StatCach
   const n = r.count(2 + 8 + 24 + HASH_SIZE);
   const out: StatCacheEntry[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    out[i] = { path: checkDecodedPath(r.str16(), what), size: r.u64(), mtimeMs: r.f64(), ctimeMs: r.f64(), ino: r.f64(), hash: r.bytes(HASH_SIZE) };
+    out[i] = {
+      path: checkDecodedPath(r.str16(), what),
+      size: r.u64(),
+      mtimeMs: r.f64(),
+      ctimeMs: r.f64(),
+      ino: r.f64(),
+      hash: r.bytes(HASH_SIZE),
+    };
   }
   r.expectEnd();
   return out;

@@ -47,7 +47,8 @@ export function encodeSuperblock(s: Superblock): Buffer {
 export function decodeSuperblock(slot: Uint8Array, what = 'archive superblock'): Superblock {
   if (slot.length !== SLOT_SIZE) throw new CorruptDataError(`${what}: truncated`);
   const body = slot.subarray(0, SLOT_SIZE - HASH_SIZE);
-  if (!equalBytes(sha256(body), slot.subarray(SLOT_SIZE - HASH_SIZE))) throw new CorruptDataError(`${what}: checksum mismatch`);
+  if (!equalBytes(sha256(body), slot.subarray(SLOT_SIZE - HASH_SIZE)))
+    throw new CorruptDataError(`${what}: checksum mismatch`);
   const r = new ByteReader(body, what);
   readPrologue(r, SUPERBLOCK_MAGIC, SUPERBLOCK_VERSION);
   r.u16();
@@ -70,7 +71,10 @@ export function pickSuperblock(header: Uint8Array): { sb: Superblock; slot: numb
   const errors: string[] = [];
   for (let slot = 0; slot < 2; slot++) {
     try {
-      found.push({ sb: decodeSuperblock(header.subarray(slot * SLOT_SIZE, (slot + 1) * SLOT_SIZE), `superblock slot ${slot}`), slot });
+      found.push({
+        sb: decodeSuperblock(header.subarray(slot * SLOT_SIZE, (slot + 1) * SLOT_SIZE), `superblock slot ${slot}`),
+        slot,
+      });
     } catch (e) {
       errors.push((e as Error).message);
     }
