@@ -10,5 +10,6 @@ export default defineConfig({
     hookTimeout: 600_000,
     pool: 'forks',
     maxWorkers: 2,
+    isolate: false,
   },
 });

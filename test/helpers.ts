@@ -2,7 +2,7 @@
 // Every spawned process has an explicit, generous timeout: a hang fails the test with the command's name
 // instead of the runner's bare per-test timeout. Nothing here measures time.
 import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createCipheriv, createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -175,17 +175,12 @@ export function dirSize(dir: string): number {
 
 export const sha256hex = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
-/** Deterministic pseudo-random bytes (xorshift32), so tests are reproducible without fixtures. */
+/**
+ * Deterministic pseudo-random bytes: an AES-128-CTR keystream keyed by the seed (fast: OpenSSL, not a JS loop),
+ * so tests are reproducible without fixtures. Successive calls continue the same stream.
+ */
 export function prng(seed: number): (n: number) => Buffer {
-  let x = seed | 0 || 1;
-  return (n: number) => {
-    const b = Buffer.allocUnsafe(n);
-    for (let i = 0; i < n; i++) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      b[i] = x & 0xff;
-    }
-    return b;
-  };
+  const key = createHash('sha256').update(`digstore-test-seed:${seed}`).digest().subarray(0, 16);
+  const stream = createCipheriv('aes-128-ctr', key, Buffer.alloc(16));
+  return (n: number) => stream.update(Buffer.alloc(n));
 }

@@ -101,8 +101,8 @@ describe('interrupts', () => {
     const project = tempDir('dig-int-');
     const rand = prng(8);
     mkdirSync(join(project, 'd'));
-    for (let i = 0; i < 3000; i++) writeFileSync(join(project, 'd', `f${i}`), rand(3000));
-    writeFileSync(join(project, 'big.bin'), rand(60_000_000));
+    for (let i = 0; i < 1000; i++) writeFileSync(join(project, 'd', `f${i}`), rand(3000));
+    writeFileSync(join(project, 'big.bin'), rand(20_000_000));
     run(['init'], { cwd: project, home });
     const before = snapshot(home);
     // Signal only once the add is really at work (its first progress line), never while Node is starting up.

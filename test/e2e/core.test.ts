@@ -56,6 +56,7 @@ describe('core store end to end (spawned CLI)', () => {
       const cat = run(['cat', rel], { cwd: project, home });
       expect(cat.code, `${rel}: ${cat.stderr}`).toBe(0);
       expect(sha(cat.stdoutBuf), rel).toBe(sha(data));
+      if (!/empty|4097|3mb|ファイル/.test(rel)) continue; // get -o: the edge sizes and a non-ASCII name
       const target = join(out, 'f.out');
       const g = run(['get', rel, '-o', target], { cwd: join(project, 'a'), home });
       expect(g.code, g.stderr).toBe(0);

@@ -22,7 +22,7 @@ function writeTree(root: string, version: number): Map<string, string> {
   };
   for (let i = 0; i < 150; i++) put(`small/d${i % 10}/f${i}.txt`, rand(100 + ((i * 37) % 6000)));
   for (let i = 0; i < 2; i++) put(`medium/m${i}.bin`, rand(1_000_000));
-  put('large/big.bin', rand(12_000_000)); // streamed in blocks
+  put('large/big.bin', rand(3_000_000)); // many chunks: a kill can land between any two
   if (version === 2) put('new/added.txt', Buffer.from('only in version 2\n'));
   return files;
 }
@@ -67,14 +67,20 @@ describe(`crash safety: ${RUNS} SIGKILLs during add + commit`, () => {
   it('every kill leaves a valid store at the old or the new generation, and the next writer recovers', async () => {
     const rand = prng(2024);
     const seen = { old: 0, new: 0 };
-    // Kill moment of run i: in the i-th of RUNS slices of [0, 1.1 × duration); extra runs (at most RUNS more)
-    // go to the first slice if no kill left the old generation, to the last if none left the new one.
-    const slice = (i: number) => (i < RUNS ? i : seen.old === 0 ? 0 : RUNS - 1);
+    // Kill moment of run i: in the i-th of RUNS slices of [0, 1.1 × duration). On a machine busier than during
+    // the probe, the last slice may still fall before the commit: then extra runs (at most RUNS more) kill later
+    // and later (+25% of the duration each) until one leaves the new generation; likewise early for the old one.
+    const killAt = (i: number) => {
+      const jitter = rand(2).readUInt16LE(0) / 65536;
+      if (i < RUNS) return ((i + jitter) / RUNS) * duration * 1.1;
+      if (seen.old === 0) return (jitter / RUNS) * duration;
+      return duration * (1.1 + 0.25 * (i - RUNS + 1));
+    };
     for (let i = 0; i < 2 * RUNS && (i < RUNS || seen.old === 0 || seen.new === 0); i++) {
       const home = join(pristine, '..', `dig-crash-run-${process.pid}-${i}`);
       rmSync(home, { recursive: true, force: true });
       cpSync(pristine, home, { recursive: true });
-      const at = Math.floor(((slice(i) + rand(2).readUInt16LE(0) / 65536) / RUNS) * duration * 1.1);
+      const at = Math.floor(killAt(i));
       await killAfter(at, project, home);
 
       const store = Store.open(project, { home });
