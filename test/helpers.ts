@@ -75,6 +75,17 @@ export function checkSpawn(r: SpawnSyncReturns<Buffer>, cmd: string, args: strin
   throw new Error(`\`${describeCommand(cmd, args)}\` ${what}`);
 }
 
+/** Runs any program to completion (synchronously) under the spawn timeout; fails naming it if it cannot run or hangs. */
+export function runTool(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; uid?: number; gid?: number },
+) {
+  const r = spawnSync(cmd, args, { ...opts, timeout: SPAWN_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 1 << 30 });
+  checkSpawn(r, cmd, args);
+  return { code: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+}
+
 /** Runs the CLI to completion (synchronously). */
 export function run(args: string[], opts: RunOptions): RunResult {
   const argv = [CLI, ...args];

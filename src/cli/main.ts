@@ -21,9 +21,10 @@ import { registerLayers } from './commands/layers.js';
 import { registerSize } from './commands/size.js';
 import { registerDiff } from './commands/diff.js';
 import { EXIT } from './exit-codes.js';
+import { VERSION } from './version.generated.js';
 import { colours, exitStatus, reportError } from './output.js';
 
-const VERSION = '0.1.0';
+
 
 function buildProgram(): Command {
   const program = new Command('digstore')

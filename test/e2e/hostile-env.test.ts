@@ -1,21 +1,9 @@
 // Unreadable input, a read-only store, a write limit, and two writers at once: one clear line, the
 // documented exit code, and a store that is still valid (and unchanged where nothing could be done).
-import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  CLI,
-  SPAWN_TIMEOUT_MS,
-  checkSpawn,
-  cleanupTempDirs,
-  prng,
-  run,
-  scaled,
-  snapshot,
-  startCli,
-  tempDir,
-} from '../helpers.js';
+import { CLI, cleanupTempDirs, prng, run, runTool, scaled, snapshot, startCli, tempDir } from '../helpers.js';
 
 afterAll(cleanupTempDirs);
 
@@ -34,28 +22,22 @@ function readableCli(): { node: string; cli: string } {
   cpSync(dirname(CLI), join(dir, 'bin'), { recursive: true });
   chmodSync(join(dir, 'bin'), 0o755);
   let node = process.execPath;
-  if (spawnSync(node, ['-e', '0'], { ...asNobody, cwd: '/' }).status !== 0) {
+  if (runTool(node, ['-e', '0'], { ...asNobody, cwd: '/' }).code !== 0) {
     node = join(dir, 'node');
     copyFileSync(process.execPath, node);
     chmodSync(node, 0o755);
   }
   const cli = join(dir, 'bin', basename(CLI));
-  const probe = spawnSync(node, [cli, '--version'], { ...asNobody, cwd: '/' });
-  if (probe.status !== 0) throw new Error(`cannot run the CLI as uid ${NOBODY} (${node} ${cli}): ${probe.stderr}`);
+  const probe = runTool(node, [cli, '--version'], { ...asNobody, cwd: '/' });
+  if (probe.code !== 0) throw new Error(`cannot run the CLI as uid ${NOBODY} (${node} ${cli}): ${probe.stderr}`);
   return { node, cli };
 }
 
 function runAs(args: string[], cwd: string, home: string) {
-  const r = spawnSync(otherUser.node, [otherUser.cli, ...args], {
-    cwd,
-    env: { ...process.env, DIGSTORE_HOME: home, NO_COLOR: '1' },
-    ...asNobody,
-    timeout: SPAWN_TIMEOUT_MS,
-    killSignal: 'SIGKILL',
-  });
-  checkSpawn(r, otherUser.node, [otherUser.cli, ...args]);
-  return { code: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+  const env = { ...process.env, DIGSTORE_HOME: home, NO_COLOR: '1' };
+  return runTool(otherUser.node, [otherUser.cli, ...args], { cwd, env, ...asNobody });
 }
+
 function openDirs(...dirs: string[]) {
   for (const d of dirs) chmodSync(d, 0o777);
 }
@@ -89,7 +71,7 @@ describe('hostile environment', () => {
     expect(runAs(['add', 'a.txt'], project, home).code).toBe(0);
     expect(runAs(['commit', '-m', 'one'], project, home).code).toBe(0);
     writeFileSync(join(project, 'b.txt'), 'b');
-    for (const f of spawnSync('ls', [home]).stdout.toString().trim().split('\n')) chmodSync(join(home, f), 0o444);
+    for (const f of readdirSync(home)) chmodSync(join(home, f), 0o444);
     chmodSync(home, 0o555);
     const before = snapshot(home);
     for (const args of [
@@ -117,16 +99,13 @@ describe('hostile environment', () => {
     const before = snapshot(home);
     // ulimit -f in 1 KiB blocks; with SIGXFSZ ignored, writes past the limit fail with EFBIG.
     const script = `ulimit -f 1024; trap '' XFSZ; exec "${process.execPath}" "${CLI}" add big.bin`;
-    const r = spawnSync('sh', ['-c', script], {
+    const r = runTool('sh', ['-c', script], {
       cwd: project,
       env: { ...process.env, DIGSTORE_HOME: home, NO_COLOR: '1' },
-      timeout: SPAWN_TIMEOUT_MS,
-      killSignal: 'SIGKILL',
     });
-    checkSpawn(r, 'sh', ['-c', script]);
-    expect(r.status).toBe(1);
-    expect(r.stderr.toString().trim().split('\n')).toHaveLength(1);
-    expect(r.stderr.toString()).toMatch(/file too large/);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/file too large/);
     expect(snapshot(home)).toEqual(before);
     expect(run(['check', '--deep'], { cwd: project, home }).code).toBe(0);
   });

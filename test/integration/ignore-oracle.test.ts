@@ -2,12 +2,11 @@
 // random ignore files at several depths, built twice — once with .digignore, once with .gitignore — and
 // `git ls-files --others --exclude-standard` must equal what `add -A --dry-run` would stage.
 // 40 trees by default, 40 × DIGSTORE_TEST_SCALE otherwise; DIGSTORE_ORACLE_TREES=5000 runs a given number.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../dist/index.js';
-import { cleanupTempDirs, scaled, tempDir } from '../helpers.js';
+import { cleanupTempDirs, runTool, scaled, tempDir } from '../helpers.js';
 
 const TREES = process.env.DIGSTORE_ORACLE_TREES ? Number(process.env.DIGSTORE_ORACLE_TREES) : scaled(40);
 
@@ -155,11 +154,10 @@ function buildTree(root: string, rnd: () => number, ignoreName: string): void {
 const gitEnv = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
 
 function gitOthers(dir: string): string[] {
-  spawnSync('git', ['init', '-q'], { cwd: dir, env: gitEnv });
-  const r = spawnSync('git', ['ls-files', '-z', '--others', '--exclude-standard'], { cwd: dir, env: gitEnv });
-  if (r.status !== 0) throw new Error(r.stderr.toString());
+  runTool('git', ['init', '-q'], { cwd: dir, env: gitEnv });
+  const r = runTool('git', ['ls-files', '-z', '--others', '--exclude-standard'], { cwd: dir, env: gitEnv });
+  if (r.code !== 0) throw new Error(`git ls-files failed: ${r.stderr}`);
   return r.stdout
-    .toString('utf8')
     .split('\0')
     .filter(Boolean)
     .map((p) => p.replace(/(^|\/)\.gitignore$/, '$1.digignore'));

@@ -1,11 +1,10 @@
 // Each .gitignore syntax rule, with the examples of git's documentation (gitignore(5)). Every expectation
 // is also checked against git itself, so the expectations cannot drift from git's behaviour.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../dist/index.js';
-import { cleanupTempDirs, tempDir } from '../helpers.js';
+import { cleanupTempDirs, runTool, tempDir } from '../helpers.js';
 
 afterAll(cleanupTempDirs);
 const gitEnv = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
@@ -27,14 +26,9 @@ function both(ignores: Record<string, string>, files: string[]): [string[], stri
           .filter((p) => !p.endsWith('.digignore')),
       );
     else {
-      spawnSync('git', ['init', '-q'], { cwd: root, env: gitEnv });
-      const r = spawnSync('git', ['ls-files', '-z', '--others', '--exclude-standard'], { cwd: root, env: gitEnv });
-      out.push(
-        r.stdout
-          .toString()
-          .split('\0')
-          .filter((p) => p && !p.endsWith('.gitignore')),
-      );
+      runTool('git', ['init', '-q'], { cwd: root, env: gitEnv });
+      const r = runTool('git', ['ls-files', '-z', '--others', '--exclude-standard'], { cwd: root, env: gitEnv });
+      out.push(r.stdout.split('\0').filter((p) => p && !p.endsWith('.gitignore')));
     }
   }
   return [out[0].sort(), out[1].sort()];
