@@ -24,8 +24,6 @@ import { EXIT } from './exit-codes.js';
 import { VERSION } from './version.generated.js';
 import { colours, exitStatus, reportError } from './output.js';
 
-
-
 function buildProgram(): Command {
   const program = new Command('digstore')
     .description('content-addressable storage with Git-like semantics, merkle proofs and permanent URNs')
