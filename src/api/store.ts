@@ -158,6 +158,7 @@ export class Store extends StoreReader {
       compression: c.core.compression,
       workers: opts.workers ?? c.performance.workers,
       batchSize: opts.batchSize,
+      targetBatchBytes: c.small_files.batch_size * c.small_files.chunk_avg,
       minBatch: c.adaptive.min_batch_size,
       maxBatch: c.adaptive.max_batch_size,
       streamingThreshold: opts.streamingThreshold ?? c.large_files.streaming_threshold,

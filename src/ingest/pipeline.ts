@@ -25,6 +25,8 @@ export interface PipelineOptions {
   workers: number | 'auto';
   /** Files per batch; adaptive (from the average file size) when undefined. */
   batchSize?: number;
+  /** Bytes an adaptive batch aims at (config: small_files.batch_size × small_files.chunk_avg). */
+  targetBatchBytes: number;
   minBatch: number;
   maxBatch: number;
   /** Files above this size are streamed in blocks and never held whole. */
@@ -48,13 +50,21 @@ export interface PipelineResult {
   failed: Array<{ rel: string; reason: string }>;
 }
 
-const TARGET_BATCH_BYTES = 1 << 20;
 const MAX_BATCH_BYTES = 8 << 20;
 
-export function adaptiveBatchSize(files: readonly ScannedFile[], min: number, max: number): number {
+/**
+ * Files per batch: as many as make `targetBytes` at the average size of the small files, between min and max.
+ * A batch is one message to a worker and one back, so tiny files go in big batches and larger ones in small.
+ */
+export function adaptiveBatchSize(
+  files: readonly ScannedFile[],
+  targetBytes: number,
+  min: number,
+  max: number,
+): number {
   if (files.length === 0) return min;
   const avg = Math.max(1, files.reduce((a, f) => a + f.size, 0) / files.length);
-  return Math.min(max, Math.max(min, Math.round(TARGET_BATCH_BYTES / avg)));
+  return Math.min(max, Math.max(min, Math.round(targetBytes / avg)));
 }
 
 /** Starting workers costs ~30 ms each: tiny adds run in-process (the result is identical either way). */
@@ -77,7 +87,7 @@ export async function runPipeline(
   const small = files.filter((f) => f.size <= streamAbove);
   const large = files.filter((f) => f.size > streamAbove);
   const bytesTotal = files.reduce((a, f) => a + f.size, 0);
-  const batchSize = opts.batchSize ?? adaptiveBatchSize(small, opts.minBatch, opts.maxBatch);
+  const batchSize = opts.batchSize ?? adaptiveBatchSize(small, opts.targetBatchBytes, opts.minBatch, opts.maxBatch);
   // Room before each block for the bytes carried over from the previous one (always < maxSize, and a block
   // is at least maxSize, so the carry never spans more than the one previous block).
   const prefix = Math.max(opts.params.large.maxSize, opts.params.medium.maxSize);
