@@ -2,7 +2,7 @@
 // After each kill the store must pass `check --deep`, its latest generation must be the old one or the new
 // one, complete and byte-identical, and the next writer must recover and commit the expected root.
 // Kill moments are stratified over the measured duration of one add + commit; if by chance no kill left one of
-// the two outcomes, more runs follow in the slice that lacks it. 5 runs by default; DIGSTORE_TEST_SCALE=100
+// the two outcomes, more runs follow in the slice that lacks it. 4 runs by default; DIGSTORE_TEST_SCALE=125
 // (or DIGSTORE_CRASH_RUNS=500) for the long run.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../dist/index.js';
 import { CLI, cleanupTempDirs, prng, run, scaled, sha256hex as sha, start, tempDir } from '../helpers.js';
 
-const RUNS = process.env.DIGSTORE_CRASH_RUNS ? Number(process.env.DIGSTORE_CRASH_RUNS) : scaled(5);
+const RUNS = process.env.DIGSTORE_CRASH_RUNS ? Number(process.env.DIGSTORE_CRASH_RUNS) : scaled(4);
 
 function writeTree(root: string, version: number): Map<string, string> {
   const rand = prng(100 + version);

@@ -131,7 +131,7 @@ describe('gc', () => {
   });
 
   it('SIGKILL at spread-out moments of gc / gc --keep-history / archive --compact: always a valid store with the same roots and files', async () => {
-    const s = await storeWithGarbage(12);
+    const s = await storeWithGarbage(6);
     const pristine = tempDir('dig-gc-pristine-');
     cpSync(s.home, pristine, { recursive: true });
     // How long one gc takes on this machine now (the kill moments are fractions of it).
@@ -140,7 +140,7 @@ describe('gc', () => {
     const t = performance.now();
     run(['gc'], { cwd: s.project, home: probe });
     const duration = performance.now() - t;
-    const runs = scaled(4);
+    const runs = scaled(3);
     const r = prng(7);
     let rewritten = 0;
     for (let i = 0; i < runs; i++) {
