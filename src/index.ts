@@ -19,6 +19,8 @@ export { fastcdc, type Chunk, type FastCdcOptions } from './chunking/index.js';
 export { DEFAULTS, type Config } from './store/config.js';
 export {
   DigstoreError,
+  InternalError,
+  type ErrorData,
   UsageError,
   NotFoundError,
   CorruptDataError,

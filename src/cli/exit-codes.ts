@@ -26,6 +26,7 @@ const BY_CODE: Record<ErrorCode, number> = {
   IO: EXIT.FAILURE,
   PARTIAL: EXIT.PARTIAL,
   INTERRUPTED: EXIT.INTERRUPTED,
+  INTERNAL: EXIT.FAILURE,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

@@ -1,7 +1,7 @@
 // Output rules: results on stdout (human text, or one JSON document with --json); messages for people on
 // stderr, coloured only on a TTY and never when NO_COLOR is set; -q silences everything but errors.
 import pc from 'picocolors';
-import { DigstoreError, fromSystemError } from '../core/errors.js';
+import { asDigstoreError, DigstoreError, fromSystemError } from '../core/errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 
 let requestedStatus: number = EXIT.OK;
@@ -50,28 +50,20 @@ export class Output {
 
 /** Reports an error in one line (JSON with --json) and returns the exit status to use. */
 export function reportError(error: unknown, json: boolean): number {
-  // A system error that reached here unwrapped (ENOSPC, EACCES, EROFS…) still gets the one-line treatment.
+  // A system error that reached here unwrapped (ENOSPC, EACCES, EROFS…) still gets the one-line treatment;
+  // anything else unexpected is an InternalError (code INTERNAL).
   const sys = error as NodeJS.ErrnoException;
-  const err =
-    !(error instanceof DigstoreError) && typeof sys?.code === 'string' && typeof sys?.syscall === 'string'
-      ? fromSystemError(error, sys.path ?? sys.syscall)
-      : error;
-  if (err instanceof DigstoreError) {
-    if (json)
-      process.stderr.write(`${JSON.stringify({ error: { code: err.code, message: err.message, hint: err.hint } })}\n`);
-    else process.stderr.write(`${colours.red('error:')} ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
-    if (process.env.DIGSTORE_DEBUG === '1') process.stderr.write(`${err.stack}\n`);
-    return exitCodeFor(err.code);
+  const isSystem =
+    !(error instanceof DigstoreError) && typeof sys?.code === 'string' && typeof sys?.syscall === 'string';
+  const err = isSystem ? fromSystemError(error, sys.path ?? sys.syscall!) : asDigstoreError(error);
+  const { code, message, hint, data } = err;
+  if (json) process.stderr.write(`${JSON.stringify({ error: { code, message, hint, data } })}\n`);
+  else {
+    const what = code === 'INTERNAL' ? `internal error: ${message}` : message;
+    process.stderr.write(`${colours.red('error:')} ${what}${hint ? ` (${hint})` : ''}\n`);
   }
-  const e = err as Error;
-  if (json)
-    process.stderr.write(`${JSON.stringify({ error: { code: 'INTERNAL', message: e?.message ?? String(err) } })}\n`);
-  else
-    process.stderr.write(
-      `${colours.red('error:')} internal error: ${e?.message ?? String(err)} (set DIGSTORE_DEBUG=1 for details)\n`,
-    );
-  if (process.env.DIGSTORE_DEBUG === '1' && e?.stack) process.stderr.write(`${e.stack}\n`);
-  return EXIT.FAILURE;
+  if (process.env.DIGSTORE_DEBUG === '1' && err.stack) process.stderr.write(`${err.stack}\n`);
+  return exitCodeFor(code);
 }
 
 export function formatBytes(n: number): string {

@@ -12,32 +12,74 @@ export type ErrorCode =
   | 'EXISTS'
   | 'IO'
   | 'PARTIAL'
-  | 'INTERRUPTED';
+  | 'INTERRUPTED'
+  | 'INTERNAL';
+
+/** Structured facts about an error (paths, hashes, counts) for programs: `--json` prints them as `data`. */
+export type ErrorData = Readonly<Record<string, string | number | boolean | null>>;
 
 export class DigstoreError extends Error {
   readonly code: ErrorCode;
   /** A short hint shown after the message, telling the user what to do next. */
   readonly hint?: string;
+  readonly data?: ErrorData;
 
-  constructor(code: ErrorCode, message: string, hint?: string) {
+  constructor(code: ErrorCode, message: string, hint?: string, data?: ErrorData) {
     super(message);
     this.name = new.target.name;
     this.code = code;
     this.hint = hint;
+    if (data) this.data = data;
   }
+}
+
+/** A bug: something digstore did not expect (never bad input, which has its own class). */
+export class InternalError extends DigstoreError {
+  constructor(message: string, data?: ErrorData) {
+    super('INTERNAL', message, 'set DIGSTORE_DEBUG=1 for the stack trace, and please report it', data);
+  }
+}
+
+/** `e` as a DigstoreError: itself, or an InternalError carrying its message and class name. */
+export function asDigstoreError(e: unknown): DigstoreError {
+  if (e instanceof DigstoreError) return e;
+  const err = e instanceof Error ? e : new Error(String(e));
+  const wrapped = new InternalError(err.message, { name: err.name });
+  if (err.stack) wrapped.stack = err.stack;
+  return wrapped;
+}
+
+/** What crosses a thread boundary (postMessage keeps no class): enough to rebuild the same typed error. */
+export interface SerializedError {
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+  data?: ErrorData;
+  stack?: string;
+}
+
+export function serializeError(e: unknown): SerializedError {
+  const d = asDigstoreError(e);
+  return { code: d.code, message: d.message, hint: d.hint, data: d.data, stack: d.stack };
+}
+
+export function deserializeError(s: SerializedError): DigstoreError {
+  const e = new DigstoreError(s.code, s.message, s.hint, s.data);
+  if (s.stack) e.stack = s.stack;
+  return e;
 }
 
 /** Wrong arguments, options or input syntax from the user. */
 export class UsageError extends DigstoreError {
-  constructor(message: string, hint?: string) {
-    super('USAGE', message, hint);
+  constructor(message: string, hint?: string, data?: ErrorData) {
+    super('USAGE', message, hint, data);
   }
 }
 
 /** A path, root, layer or store that does not exist. */
 export class NotFoundError extends DigstoreError {
-  constructor(message: string, hint?: string) {
-    super('NOT_FOUND', message, hint);
+  constructor(message: string, hint?: string, data?: ErrorData) {
+    super('NOT_FOUND', message, hint, data);
   }
 }
 
@@ -50,8 +92,8 @@ export class CorruptDataError extends DigstoreError {
 
 /** A hash that does not match what it should (chunk, file, proof, root). */
 export class IntegrityError extends DigstoreError {
-  constructor(message: string) {
-    super('INTEGRITY', message);
+  constructor(message: string, data?: ErrorData) {
+    super('INTEGRITY', message, undefined, data);
   }
 }
 
@@ -63,8 +105,8 @@ export class NoStoreError extends DigstoreError {
 }
 
 export class LockedError extends DigstoreError {
-  constructor(message: string, hint?: string) {
-    super('LOCKED', message, hint);
+  constructor(message: string, hint?: string, data?: ErrorData) {
+    super('LOCKED', message, hint, data);
   }
 }
 

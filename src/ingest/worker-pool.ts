@@ -2,6 +2,7 @@
 // must stay on one thread, which holds its carry-over bytes); others go to the least-loaded worker.
 // With size 0 every job runs in-process, synchronously, through the very same handler.
 import { Worker } from 'node:worker_threads';
+import { deserializeError, InternalError, type SerializedError } from '../core/errors.js';
 import { handleJob, newJobState, transferables, type Job, type JobState, type Reply } from './jobs.js';
 
 interface Pending {
@@ -20,19 +21,19 @@ export class WorkerPool {
   constructor(readonly size: number) {
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL('./worker-entry.js', import.meta.url));
-      w.on('message', (m: { id: number; reply?: Reply; error?: string }) => this.settle(m));
-      w.on('error', (e) => this.fail(e));
+      w.on('message', (m: { id: number; reply?: Reply; error?: SerializedError }) => this.settle(m));
+      w.on('error', (e) => this.fail(new InternalError(`worker thread ${i} failed: ${e.message}`)));
       this.workers.push(w);
       this.load.push(0);
     }
   }
 
-  private settle(m: { id: number; reply?: Reply; error?: string }): void {
+  private settle(m: { id: number; reply?: Reply; error?: SerializedError }): void {
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
     this.load[p.worker]--;
-    if (m.error !== undefined) p.reject(new Error(`worker: ${m.error}`));
+    if (m.error !== undefined) p.reject(deserializeError(m.error));
     else p.resolve(m.reply!);
   }
 

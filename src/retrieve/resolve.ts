@@ -32,7 +32,10 @@ export function normalizeUserPath(p: string): string {
 }
 
 export function notInGeneration(path: string, generation: number): NotFoundError {
-  return new NotFoundError(`'${path}' is not in generation ${generation}`, 'see `digstore status` or `digstore log`');
+  return new NotFoundError(`'${path}' is not in generation ${generation}`, 'see `digstore status` or `digstore log`', {
+    path,
+    generation,
+  });
 }
 
 export function findFile(archive: Archive, generation: number, path: string): FileEntry {

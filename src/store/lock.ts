@@ -87,6 +87,7 @@ export async function acquireLock(file: string, waitMs = 5000): Promise<Lock> {
       throw new LockedError(
         `store is locked by ${who}`,
         `wait for it to finish, or remove ${file} if that process is gone`,
+        { lockFile: file, pid: holder?.pid ?? null, host: holder?.host ?? null, since: holder?.time ?? null },
       );
     }
     await sleep(50);

@@ -79,10 +79,22 @@ describe('bad input', () => {
     expect(snapshot(h2)).toEqual(before);
   });
 
-  it('--json errors are one JSON line with the code', () => {
+  it('--json errors are one JSON line: code, message, hint and structured data', () => {
     const r = run(['cat', 'nope.txt', '--json'], { cwd: project, home });
     expect(r.code).toBe(4);
-    expect(JSON.parse(r.stderr).error.code).toBe('NOT_FOUND');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(r.stderr)).toEqual({
+      error: {
+        code: 'NOT_FOUND',
+        message: "'nope.txt' is not in generation 1",
+        hint: 'see `digstore status` or `digstore log`',
+        data: { path: 'nope.txt', generation: 1 },
+      },
+    });
+    // A usage error has no data: the key is simply absent.
+    expect(JSON.parse(run(['log', '-n', 'ten', '--json'], { cwd: project, home }).stderr).error).toMatchObject({
+      code: 'USAGE',
+    });
   });
 
   it('the staged file survived all of the above and commits', () => {

@@ -17,7 +17,10 @@ export function checkReportLines(out: Output, r: CheckReport, deep: boolean): vo
     );
   }
   out.result(lines, r);
-  if (!r.ok) throw new IntegrityError(`the store is damaged: ${r.problems.length} problem(s) found`);
+  if (!r.ok)
+    throw new IntegrityError(`the store is damaged: ${r.problems.length} problem(s) found`, {
+      problems: r.problems.length,
+    });
 }
 
 export function registerCheck(program: Command): void {
