@@ -13,7 +13,7 @@ export interface HistoryEntry {
   generation: number;
   root: string;
   layerRoot: string;
-  /** The layer that records this generation (every layer is full: generation n is layer n). */
+  /** The layer that records this generation (generation n is layer n; full, delta or pruned: see `type`). */
   layer: number;
   type: 'full' | 'delta' | 'pruned';
   timestamp: number;

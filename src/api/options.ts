@@ -61,4 +61,4 @@ export interface ProveOptions {
   layer?: number;
 }
 
-export const LOCK_WAIT_MS = 5000;
+export { LOCK_WAIT_MS } from '../store/lock.js';

@@ -1,5 +1,6 @@
 // Creating a store (or linking to an existing one) and importing one: the parts of Store.init and Store.import
 // that set up files in the store home; the Store class is about using a store.
+import { withLock, withReader } from '../store/access.js';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,13 +10,12 @@ import { checkCompression } from '../core/compression.js';
 import { Archive } from '../store/archive.js';
 import { ChunkIndex } from '../store/chunk-index.js';
 import { resolveHome, storePaths } from '../store/home.js';
-import { acquireLock } from '../store/lock.js';
 import { readAt } from '../store/fs-utils.js';
 import { EXPORT_HINT, importArchive, type ImportResult } from '../store/transfer.js';
 import { EXPORT_HEADER_SIZE, decodeExportHeader } from '../core/codecs/export-codec.js';
 import { LINK_FILE, LINK_VERSION, encodeLink } from '../store/project.js';
 import { loadStaging } from '../store/staging.js';
-import { LOCK_WAIT_MS, type InitOptions, type OpenOptions } from './options.js';
+import type { InitOptions, OpenOptions } from './options.js';
 
 /** Creates the store (or, given the ID of an existing one, links to it) and the `.digstore` link. */
 export function createStore(dir: string, opts: InitOptions = {}): string {
@@ -33,18 +33,13 @@ export function createStore(dir: string, opts: InitOptions = {}): string {
   const paths = storePaths(home, storeId);
   // Naming an existing store (one made by `import`, or used by another project) links this directory to it.
   const linkOnly = opts.storeId !== undefined && existsSync(paths.archive);
-  if (linkOnly) Archive.open(paths.archive).close();
+  if (linkOnly) withReader(paths, () => undefined); // it must open: fail now, clearly, if it does not
   if (!linkOnly) {
     try {
       mkdirSync(home, { recursive: true });
       Archive.create(paths.archive, fromHex(storeId), Date.now());
       // Write the (empty) chunk-index cache now, so a store's files do not change until something is stored.
-      const archive = Archive.open(paths.archive);
-      try {
-        ChunkIndex.load(paths.chunkIndex, archive);
-      } finally {
-        archive.close();
-      }
+      withReader(paths, (archive) => ChunkIndex.load(paths.chunkIndex, archive));
       if (opts.compression)
         writeFileSync(paths.config, `[core]\ncompression = "${checkCompression(opts.compression, 'init')}"\n`);
     } catch (e) {
@@ -88,23 +83,16 @@ export async function importStore(
   const home = resolveHome(opts.home);
   mkdirSync(home, { recursive: true });
   const paths = storePaths(home, toHex(header.storeId));
-  const lock = await acquireLock(paths.lock, opts.lockWaitMs ?? LOCK_WAIT_MS);
-  try {
-    if (existsSync(paths.archive)) {
-      const a = Archive.open(paths.archive);
-      try {
-        if (loadStaging(paths.staging, a).entries.length > 0 && a.seq < header.finalGeneration) {
-          throw new UsageError(
-            `store ${toHex(header.storeId)} has staged changes that an import would drop`,
-            'commit them first',
-          );
-        }
-      } finally {
-        a.close();
-      }
+  return withLock(paths, { wait: opts.lockWaitMs }, () => {
+    const dropsStaged =
+      existsSync(paths.archive) &&
+      withReader(paths, (a) => loadStaging(paths.staging, a).entries.length > 0 && a.seq < header.finalGeneration);
+    if (dropsStaged) {
+      throw new UsageError(
+        `store ${toHex(header.storeId)} has staged changes that an import would drop`,
+        'commit them first',
+      );
     }
     return importArchive(paths.archive, file);
-  } finally {
-    lock.release();
-  }
+  });
 }

@@ -1,6 +1,7 @@
 // The read side of the public library: everything that looks at committed generations (history, files,
 // byte ranges, proofs, checks, exports). Readers open the archive at its latest committed generation and never
 // take the lock. Store (store.ts) adds the writers and the working tree on top.
+import { withReader } from '../store/access.js';
 import { resolve } from 'node:path';
 import { toHex } from '../core/digest.js';
 import { IntegrityError, UsageError, NotFoundError } from '../core/errors.js';
@@ -14,7 +15,7 @@ import { writeFileAtomically } from '../retrieve/atomic-file.js';
 import type { FileEntry } from '../core/types.js';
 import { sortByPath } from '../core/paths.js';
 import { findFile, resolveGeneration } from '../retrieve/resolve.js';
-import { Archive } from '../store/archive.js';
+import type { Archive } from '../store/archive.js';
 import { generationFiles } from '../store/generations.js';
 import { checkArchive, type CheckReport } from '../store/check.js';
 import type { Config } from '../store/config.js';
@@ -87,12 +88,7 @@ export class StoreReader {
   ) {}
 
   protected withArchive<T>(fn: (a: Archive) => T): T {
-    const a = Archive.open(this.paths.archive);
-    try {
-      return fn(a);
-    } finally {
-      a.close();
-    }
+    return withReader(this.paths, fn);
   }
 
   protected headMap(a: Archive): Map<string, FileEntry> {
@@ -242,14 +238,11 @@ export class StoreReader {
     sink: (chunk: Buffer) => Promise<void> | void,
     opts: GetOptions = {},
   ): Promise<StoredFile> {
-    const a = Archive.open(this.paths.archive);
-    try {
+    return withReader(this.paths, async (a) => {
       const found = this.lookup(a, target, opts);
       await this.stream(a, found, sink, opts.verify);
       return found.entry;
-    } finally {
-      a.close();
-    }
+    });
   }
 
   private async stream(
@@ -275,8 +268,7 @@ export class StoreReader {
     dest: string,
     opts: { root?: string; force?: boolean } = {},
   ): Promise<ExtractResult> {
-    const a = Archive.open(this.paths.archive);
-    try {
+    return withReader(this.paths, async (a) => {
       const req = path === undefined ? undefined : readRequest(this.storeId, path, opts);
       if (req?.range) throw new UsageError('extract writes whole files', 'use get --bytes for a byte range');
       const g = resolveGeneration(a, req?.root ?? opts.root);
@@ -286,21 +278,16 @@ export class StoreReader {
       if (files.length === 0)
         throw new NotFoundError(`'${path}' matches no file in generation ${g}`, 'see `digstore find`');
       return await extractFiles(a, files, resolve(dest), opts.force);
-    } finally {
-      a.close();
-    }
+    });
   }
 
   /** Writes what `target` names (a file or byte range) to `file`, atomically (retrieve/atomic-file.ts). */
   async getToFile(target: string, file: string, opts: GetOptions = {}): Promise<StoredFile> {
-    const a = Archive.open(this.paths.archive);
-    try {
+    return withReader(this.paths, async (a) => {
       const found = this.lookup(a, target, opts); // a missing file is reported before FILE is touched
       await writeFileAtomically(resolve(file), (write) => this.stream(a, found, write, opts.verify));
       return found.entry;
-    } finally {
-      a.close();
-    }
+    });
   }
 
   /** Writes the generations after `since` (a root or prefix; all when omitted) to one file (store/transfer.ts). */

@@ -1,6 +1,7 @@
 // The public library. Every CLI command is a thin layer over these methods; they return data and never
 // print. This file holds opening/creating stores and the writers (add, rm, commit, import: they take the
 // store lock) and the working tree (status, ignore rules); what only reads is in store-reader.ts.
+import { withLock, withReader, withWriter } from '../store/access.js';
 import { existsSync, rmSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { NoStoreError, UsageError, NotFoundError } from '../core/errors.js';
@@ -11,18 +12,16 @@ import { sortByPath } from '../core/paths.js';
 import { stageDeletions, stageFiles, type AddSummary } from '../ingest/stage-files.js';
 import type { PipelineOptions } from '../ingest/pipeline.js';
 import { normalizeUserPath } from '../retrieve/resolve.js';
-import { Archive } from '../store/archive.js';
 import { ChunkIndex } from '../store/chunk-index.js';
 import { commitStaged, type CommitResult } from '../store/commit.js';
 import { chunkingParams, loadConfig, type Config } from '../store/config.js';
 import { resolveHome, storePaths, type StorePaths } from '../store/home.js';
-import { acquireLock } from '../store/lock.js';
 import type { ImportResult } from '../store/transfer.js';
 import { compactArchive, planGc, type GcReport } from '../store/compact.js';
 import { findProjectRoot, readLink } from '../store/project.js';
 import { loadStaging, saveStaging } from '../store/staging.js';
 import { loadStatCache, saveStatCache } from '../store/stat-cache.js';
-import { LOCK_WAIT_MS, type AddOptions, type CommitOptions, type InitOptions, type OpenOptions } from './options.js';
+import type { AddOptions, CommitOptions, InitOptions, OpenOptions } from './options.js';
 import { computeStatus, type StatusResult } from './status.js';
 import { findDeletions, trackedPaths } from './deletions.js';
 import { selectTracked, unlinkWorkingFiles, unsafeToDelete, type RmOptions, type RmResult } from './remove.js';
@@ -68,7 +67,7 @@ export class Store extends StoreReader {
         'set DIGSTORE_HOME to the store home that holds it',
       );
     }
-    Archive.open(paths.archive).close();
+    withReader(paths, () => undefined);
     return new Store('', storeId!, paths, loadConfig([paths.globalConfig, paths.config]));
   }
 
@@ -78,7 +77,7 @@ export class Store extends StoreReader {
     const link = readLink(projectRoot);
     const paths = storePaths(resolveHome(opts.home), link.store_id);
     const config = loadConfig([paths.globalConfig, paths.config]);
-    Archive.open(paths.archive).close(); // fail now, clearly, if the store is missing or unreadable
+    withReader(paths, () => undefined); // fail now, clearly, if the store is missing or unreadable
     return new Store(projectRoot, link.store_id, paths, config);
   }
 
@@ -167,10 +166,8 @@ export class Store extends StoreReader {
     };
   }
 
-  private async stage(scan: ScanResult, opts: AddOptions): Promise<AddResult> {
-    const lock = await acquireLock(this.paths.lock, opts.lockWaitMs ?? LOCK_WAIT_MS);
-    const archive = Archive.open(this.paths.archive);
-    try {
+  private stage(scan: ScanResult, opts: AddOptions): Promise<AddResult> {
+    return withWriter(this.paths, { wait: opts.lockWaitMs }, async (archive) => {
       const statCache = loadStatCache(this.paths.statCache);
       const head = this.headMap(archive);
       const before = loadStaging(this.paths.staging, archive);
@@ -196,10 +193,7 @@ export class Store extends StoreReader {
       saveStaging(this.paths.staging, staging);
       if (statCacheChanged) saveStatCache(this.paths.statCache, statCache.values());
       return { ...summary, skipped: scan.skipped.map((s) => ({ path: s.rel, reason: s.reason })) };
-    } finally {
-      archive.close();
-      lock.release();
-    }
+    });
   }
 
   /** Stages the deletion of tracked files (see api/remove.ts); paths are relative to `opts.cwd`. */
@@ -212,9 +206,7 @@ export class Store extends StoreReader {
         throw new UsageError(`'${p}' is outside the project ${this.projectRoot}`);
       return rel === '' ? '' : normalizeUserPath(rel);
     });
-    const lock = await acquireLock(this.paths.lock, opts.lockWaitMs ?? LOCK_WAIT_MS);
-    const archive = Archive.open(this.paths.archive);
-    try {
+    return withWriter(this.paths, { wait: opts.lockWaitMs }, (archive) => {
       const head = this.headMap(archive);
       const staging = loadStaging(this.paths.staging, archive);
       const removed = selectTracked(names, trackedPaths(head, staging.entries), opts.recursive ?? false);
@@ -234,10 +226,7 @@ export class Store extends StoreReader {
         removed: sortByPath(removed.map((path) => ({ path }))).map((e) => e.path),
         unlinked: opts.cached ? [] : unlinkWorkingFiles(this.projectRoot, removed),
       };
-    } finally {
-      archive.close();
-      lock.release();
-    }
+    });
   }
 
   /**
@@ -250,8 +239,7 @@ export class Store extends StoreReader {
     if (keep !== undefined && !(Number.isInteger(keep) && keep >= 1))
       throw new UsageError(`--keep-history must be a whole number >= 1, not ${keep}`);
     if (opts.dryRun) return this.withArchive((a) => planGc(a, keep));
-    const lock = await acquireLock(this.paths.lock, opts.lockWaitMs ?? LOCK_WAIT_MS);
-    try {
+    return withLock(this.paths, { wait: opts.lockWaitMs }, () => {
       const staged = this.withArchive((a) => loadStaging(this.paths.staging, a).entries.length);
       if (staged > 0)
         throw new UsageError(
@@ -262,9 +250,7 @@ export class Store extends StoreReader {
       // Chunk offsets moved: the chunk index cache is rebuilt on next use.
       if (r.rewritten) rmSync(this.paths.chunkIndex, { force: true });
       return r;
-    } finally {
-      lock.release();
-    }
+    });
   }
 
   async commit(message: string, opts: CommitOptions = {}): Promise<CommitResult> {
@@ -272,16 +258,13 @@ export class Store extends StoreReader {
     const author =
       opts.author ??
       [this.config.user.name, this.config.user.email && `<${this.config.user.email}>`].filter(Boolean).join(' ');
-    const lock = await acquireLock(this.paths.lock, opts.lockWaitMs ?? LOCK_WAIT_MS);
-    try {
-      return commitStaged(this.paths, message, author, chunkingParams(this.config), {
+    return withLock(this.paths, { wait: opts.lockWaitMs }, () =>
+      commitStaged(this.paths, message, author, chunkingParams(this.config), {
         full: opts.full,
         chainLimit: this.config.core.delta_chain_limit,
         signal: opts.signal,
-      });
-    } finally {
-      lock.release();
-    }
+      }),
+    );
   }
 
   status(): StatusResult {

@@ -1,5 +1,6 @@
 // Shared plumbing for command actions: global options, opening the project's store.
 import type { Command } from 'commander';
+import { LOCK_WAIT_MS } from '../api/options.js';
 import { Store } from '../api/store.js';
 import { UsageError } from '../core/errors.js';
 import { Output, type GlobalOptions } from './output.js';
@@ -19,7 +20,7 @@ export function openStore(): Store {
 
 /** `--wait SECONDS` of writer commands: how long to wait for another writer's lock (default 5). */
 export function lockWait(value: string | undefined): number {
-  if (value === undefined) return 5000;
+  if (value === undefined) return LOCK_WAIT_MS;
   if (!/^\d+(\.\d+)?$/.test(value)) throw new UsageError(`--wait must be a number of seconds, not '${value}'`);
   return Math.round(Number(value) * 1000);
 }

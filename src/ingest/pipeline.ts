@@ -1,5 +1,6 @@
-// The ingest pipeline: batches of files → read (main thread) → FastCDC + SHA-256 (worker pool) → dedup
-// and append (main thread, the single writer). Backpressure is by bytes in flight, not by job count, so
+// The ingest pipeline: batches of small files → read + FastCDC + SHA-256 + compression in the worker pool
+// (each worker opens and reads the files of its batch); large files → read in blocks on the main thread,
+// cut and hashed in the workers → dedup and append (main thread, the single writer). Backpressure is by bytes in flight, not by job count, so
 // memory stays flat whether the input is 100k tiny files or one 5 GiB file.
 import { availableParallelism } from 'node:os';
 import { closeSync, openSync } from 'node:fs';

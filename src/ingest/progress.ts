@@ -3,7 +3,7 @@
 
 export interface ProgressEvent {
   type: 'progress';
-  phase: 'scan' | 'add';
+  phase: 'add';
   filesDone: number;
   filesTotal: number;
   bytesDone: number;

@@ -1,4 +1,4 @@
-// Appends staged chunk data to the archive past its committed length. Chunks are copied into 8 MiB
+// Appends staged chunk data to the archive past its committed length. Chunks are copied into 4 MiB
 // buffers that are written with positional writes on libuv's thread pool, so the main thread keeps reading
 // and dispatching while the kernel writes back (a blocking write of a large file spends most of its time
 // throttled by dirty-page writeback). When every buffer is still being written, the next write is done

@@ -66,8 +66,11 @@ export interface Lock {
   release(): void;
 }
 
+/** How long a writer waits for another writer's lock by default (the CLI's `--wait`, the api's `lockWaitMs`). */
+export const LOCK_WAIT_MS = 5000;
+
 /** Acquires the store's write lock, waiting up to `waitMs`. */
-export async function acquireLock(file: string, waitMs = 5000): Promise<Lock> {
+export async function acquireLock(file: string, waitMs = LOCK_WAIT_MS): Promise<Lock> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     if (tryCreate(file)) return { release: () => rmSync(file, { force: true }) };
