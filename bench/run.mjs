@@ -47,6 +47,21 @@ function makeInput(name, args) {
   return target;
 }
 
+/** Scenario b's input (also h's): n files of 0-2 KiB in n/100 directories. */
+function tinyInput(n) {
+  return makeInput(`tiny-${n}`, [
+    'small',
+    '--files',
+    String(n),
+    '--dirs',
+    String(n / 100),
+    '--min',
+    '0',
+    '--max',
+    '2048',
+  ]);
+}
+
 const rows = [];
 function row(scenario, tool, m, { files = null, bytes = null, extra = {} } = {}) {
   const r = { scenario, tool, seconds: m.seconds, rssMB: m.rssMB, files, bytes, ...extra };
@@ -85,17 +100,7 @@ if (only.includes('a') || only.includes('e')) {
 }
 if (only.includes('b')) {
   const n = quick ? 10000 : 100000;
-  const dir = makeInput(`tiny-${n}`, [
-    'small',
-    '--files',
-    String(n),
-    '--dirs',
-    String(n / 100),
-    '--min',
-    '0',
-    '--max',
-    '2048',
-  ]);
+  const dir = tinyInput(n);
   compare('b', dir, n, n * 1024);
 }
 if (only.includes('c')) {
@@ -168,17 +173,7 @@ if (only.includes('g')) {
 if (only.includes('h')) {
   // Proofs and byte-range reads on the stores of (b) and (c 1 GiB), made here if those did not run.
   const n = quick ? 10000 : 100000;
-  const tiny = makeInput(`tiny-${n}`, [
-    'small',
-    '--files',
-    String(n),
-    '--dirs',
-    String(n / 100),
-    '--min',
-    '0',
-    '--max',
-    '2048',
-  ]);
+  const tiny = tinyInput(n);
   const mb = quick ? 256 : 1024;
   const big = makeInput(`big-${mb}`, ['big', '--mb', String(mb)]);
   const cLabel = `c ${mb >= 1024 ? `${mb / 1024} GiB` : `${mb} MiB`}`;

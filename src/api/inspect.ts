@@ -25,21 +25,8 @@ export interface HistoryEntry {
 
 export function history(a: Archive): HistoryEntry[] {
   return a.layers.map((e) => {
-    if (e.type === 'pruned') {
-      return {
-        generation: e.number,
-        root: toHex(e.storeRoot),
-        layerRoot: toHex(e.layerRoot),
-        layer: e.number,
-        type: e.type,
-        timestamp: e.timestamp,
-        time: new Date(e.timestamp).toISOString(),
-        message: '',
-        author: '',
-        files: 0,
-      };
-    }
-    const v = a.layerView(e.number);
+    // A pruned generation keeps its roots but no layer record: no message, author or file count to read.
+    const v = e.type === 'pruned' ? undefined : a.layerView(e.number);
     return {
       generation: e.number,
       root: toHex(e.storeRoot),
@@ -48,9 +35,9 @@ export function history(a: Archive): HistoryEntry[] {
       type: e.type,
       timestamp: e.timestamp,
       time: new Date(e.timestamp).toISOString(),
-      message: v.message,
-      author: v.author,
-      files: v.totalFiles,
+      message: v?.message ?? '',
+      author: v?.author ?? '',
+      files: v?.totalFiles ?? 0,
     };
   });
 }
