@@ -13,6 +13,7 @@ export type { ExportResult, ImportResult } from './store/transfer.js';
 export type { ExtractResult } from './retrieve/extract.js';
 export type { AddOptions, CommitOptions, GetOptions, InitOptions, OpenOptions, ProveOptions } from './api/options.js';
 export type { StatusResult } from './api/status.js';
+export { MAX_PROOF_BYTES, readProof, verifyProofFile, writeProof } from './api/proof-files.js';
 export type { RmOptions, RmResult } from './api/remove.js';
 export type { CommitResult } from './store/commit.js';
 export { fastcdc, type Chunk, type FastCdcOptions } from './chunking/index.js';
@@ -41,7 +42,10 @@ export {
   type ProofStep,
   type ChunkProof,
   type ProofType,
-} from './core/proof-json.js';
+  type ProofFormat,
+  encodeProofAs,
+  decodeProofBytes,
+} from './core/codecs/proof-codec.js';
 export {
   parseUrn,
   parseTarget,

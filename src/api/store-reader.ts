@@ -5,7 +5,7 @@ import { withReader } from '../store/access.js';
 import { resolve } from 'node:path';
 import { toHex } from '../core/digest.js';
 import { IntegrityError, UsageError, NotFoundError } from '../core/errors.js';
-import type { Proof } from '../core/proof-json.js';
+import type { Proof } from '../core/codecs/proof-codec.js';
 import { formatUrn, resolveRange } from '../core/urn.js';
 import { verifyProof } from '../core/verify-proof.js';
 import { proveFile, proveLayer } from '../retrieve/prove.js';

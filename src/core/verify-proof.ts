@@ -7,7 +7,7 @@
 import { equalBytes, fromHex, sha256, toHex } from './digest.js';
 import { leafHash } from './merkle.js';
 import { rootFromPath, type PathStep } from './merkle-path.js';
-import type { Proof, ProofStep } from './proof-json.js';
+import type { Proof, ProofStep } from './codecs/proof-codec.js';
 import { chunkLeaf, fileLeaf } from './roots.js';
 
 export interface VerifyOptions {

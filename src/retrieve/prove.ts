@@ -6,7 +6,7 @@ import { NotFoundError } from '../core/errors.js';
 import { leafHash } from '../core/merkle.js';
 import { merkleLevels, pathFromLevels, type PathStep } from '../core/merkle-path.js';
 import { BLOCK_BITS } from '../core/codecs/layer-codec.js';
-import { PROOF_VERSION, type ChunkProof, type Proof, type ProofStep } from '../core/proof-json.js';
+import { PROOF_VERSION, type ChunkProof, type Proof, type ProofStep } from '../core/codecs/proof-codec.js';
 import { chunkLeaves, fileLeaf } from '../core/roots.js';
 import { resolveRange, type RangeSpec } from '../core/urn.js';
 import type { Archive } from '../store/archive.js';

@@ -16,7 +16,7 @@ import { decodeStatCache, encodeStatCache } from '../../dist/core/codecs/stat-ca
 import { decodeLink, encodeLink } from '../../dist/store/project.js';
 import { applyToml, chunkingParams, DEFAULTS } from '../../dist/store/config.js';
 import { Archive } from '../../dist/store/archive.js';
-import { decodeProof, encodeProof } from '../../dist/core/proof-json.js';
+import { decodeProof, encodeProof } from '../../dist/core/codecs/proof-codec.js';
 import { verifyProof } from '../../dist/core/verify-proof.js';
 import { decodeProofBinary, encodeProofBinary } from '../../dist/core/codecs/proof-codec.js';
 import { parseTarget } from '../../dist/core/urn.js';

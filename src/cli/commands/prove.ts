@@ -1,11 +1,10 @@
 // `prove`: a proof that a file, a byte range or a layer is part of a generation's root (docs/proofs.md).
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { writeProof } from '../../api/proof-files.js';
 import { Store } from '../../api/store.js';
+import { encodeProofAs, type Proof } from '../../core/codecs/proof-codec.js';
 import { UsageError } from '../../core/errors.js';
-import { writeFileAtomically } from '../../retrieve/atomic-file.js';
-import { encodeProofBinary } from '../../core/codecs/proof-codec.js';
-import { encodeProof, type Proof } from '../../core/proof-json.js';
 import { output } from '../context.js';
 
 interface ProveFlags {
@@ -53,20 +52,19 @@ export function registerProve(program: Command): void {
         range: flags.bytes,
         layer: flags.layer === undefined ? undefined : Number(flags.layer),
       });
-      const text = flags.format === 'binary' ? encodeProofBinary(proof) : encodeProof(proof);
+      const format = flags.format;
       if (flags.output) {
-        await writeFileAtomically(resolve(flags.output), (write) =>
-          write(typeof text === 'string' ? Buffer.from(text) : text),
-        );
-        out.result(`wrote ${describe(proof)} to ${flags.output} (${text.length} bytes)`, {
+        await writeProof(proof, flags.output, format);
+        const bytes = encodeProofAs(proof, format).length;
+        out.result(`wrote ${describe(proof)} to ${flags.output} (${bytes} bytes)`, {
           output: resolve(flags.output),
-          bytes: text.length,
+          bytes,
           proof,
         });
-      } else if (out.opts.json && flags.format === 'json') {
+      } else if (out.opts.json && format === 'json') {
         out.result([], proof);
       } else {
-        process.stdout.write(text);
+        process.stdout.write(encodeProofAs(proof, format));
       }
     });
 }

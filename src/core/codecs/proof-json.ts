@@ -1,8 +1,8 @@
 // Proof documents (docs/proofs.md): the shape, canonical JSON encoding, and a strict decoder that treats a
 // proof as hostile input — every field type-checked and bounded before anything is hashed, so a forged proof
 // gets a CorruptDataError, never a crash, a hang or a huge allocation.
-import { CorruptDataError } from './errors.js';
-import { checkDecodedPath } from './paths.js';
+import { CorruptDataError } from '../errors.js';
+import { checkDecodedPath } from '../paths.js';
 
 export const PROOF_VERSION = 1;
 /** Deeper than any tree we can build (2^64 leaves); bounds the work a forged path can ask for. */

@@ -1,0 +1,75 @@
+// Proof files for people and programs: read one (JSON or binary, a file or stdin), write one atomically, and
+// verify one against data on disk without loading it. The CLI's `prove` and `verify` are built on these; no
+// store is needed for reading or verifying.
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  decodeProofBytes,
+  encodeProofAs,
+  PROOF_HINT,
+  type Proof,
+  type ProofFormat,
+} from '../core/codecs/proof-codec.js';
+import { CorruptDataError, DigstoreError, fromSystemError, UsageError } from '../core/errors.js';
+import { type VerifyResult, verifyProof } from '../core/verify-proof.js';
+import { writeFileAtomically } from '../retrieve/atomic-file.js';
+import { hashRange } from '../store/fs-utils.js';
+
+/** No proof is this large (a byte-range proof of a whole 1 TiB file is a few MB): refuse before reading. */
+export const MAX_PROOF_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Reads a proof file in either form (`-` reads standard input).
+ * @throws CorruptDataError (exit 5) when it is not a valid proof; NotFoundError when the file is missing.
+ * @example const proof = readProof('p.json'); verifyProof(proof, { root }).valid
+ */
+export function readProof(file: string): Proof {
+  try {
+    const fd = file === '-' ? 0 : openSync(file, 'r');
+    try {
+      if (file !== '-' && fstatSync(fd).size > MAX_PROOF_BYTES)
+        throw new UsageError(`${file} is larger than any proof (${MAX_PROOF_BYTES} bytes)`);
+      return decodeProofBytes(readFileSync(fd));
+    } finally {
+      if (file !== '-') closeSync(fd);
+    }
+  } catch (e) {
+    if (e instanceof CorruptDataError) throw new CorruptDataError(e.message, PROOF_HINT);
+    if (e instanceof DigstoreError) throw e;
+    throw fromSystemError(e, `cannot read the proof ${file}`);
+  }
+}
+
+/**
+ * Writes `proof` to `file` in `format` (default json), replacing it atomically: a reader never sees half a
+ * proof, and a symlink at `file` is replaced, not written through.
+ * @example await writeProof(store.prove('a.txt'), 'a.proof', 'binary')
+ */
+export async function writeProof(proof: Proof, file: string, format: ProofFormat = 'json'): Promise<void> {
+  const bytes = encodeProofAs(proof, format);
+  await writeFileAtomically(resolve(file), (write) => write(bytes));
+}
+
+/**
+ * Verifies `proof` offline, optionally against the bytes of `dataFile` (the whole file, or for a byte-range
+ * proof the covering chunks), hashed span by span from disk: a 5 GiB file is never held in memory.
+ * Never throws for an invalid proof: `valid` is false and `reason` names the failed hash.
+ */
+export function verifyProofFile(
+  proof: Proof,
+  opts: { root?: string; target?: string; dataFile?: string } = {},
+): VerifyResult {
+  if (opts.dataFile === undefined) return verifyProof(proof, { root: opts.root, target: opts.target });
+  let fd: number;
+  try {
+    fd = openSync(opts.dataFile, 'r');
+  } catch (e) {
+    throw fromSystemError(e, `cannot read ${opts.dataFile}`);
+  }
+  try {
+    const data = { size: fstatSync(fd).size, sha256: (start: number, length: number) => hashRange(fd, start, length) };
+    return verifyProof(proof, { root: opts.root, target: opts.target, data });
+  } finally {
+    closeSync(fd);
+  }
+}
