@@ -66,7 +66,7 @@ export function createStore(dir: string, opts: InitOptions = {}): string {
 /** Recreates or extends the store an export file holds (see Store.import). */
 export async function importStore(
   file: string,
-  opts: OpenOptions & { lockWaitMs?: number } = {},
+  opts: OpenOptions & { lockWaitMs?: number; signal?: AbortSignal } = {},
 ): Promise<ImportResult> {
   let header;
   try {
@@ -93,6 +93,6 @@ export async function importStore(
         'commit them first',
       );
     }
-    return importArchive(paths.archive, file);
+    return importArchive(paths.archive, file, opts.signal);
   });
 }

@@ -17,7 +17,7 @@ import { sortByPath } from '../core/paths.js';
 import { findFile, resolveGeneration } from '../retrieve/resolve.js';
 import type { Archive } from '../store/archive.js';
 import { generationFiles } from '../store/generations.js';
-import { checkArchive, type CheckReport } from '../store/check.js';
+import { type CheckOptions, checkArchive, type CheckReport } from '../store/check.js';
 import type { Config } from '../store/config.js';
 import type { StorePaths } from '../store/home.js';
 import { exportArchive, type ExportResult } from '../store/transfer.js';
@@ -290,10 +290,14 @@ export class StoreReader {
     });
   }
 
-  /** Writes the generations after `since` (a root or prefix; all when omitted) to one file (store/transfer.ts). */
-  export(file: string, opts: { since?: string } = {}): ExportResult {
+  /**
+   * Writes the generations after `since` (a root or prefix; all when omitted) to one file, atomically
+   * (store/transfer.ts). `signal` stops it between 64 MiB blocks; the file is then not written.
+   * @example await store.export('backup.dig', { since: lastRoot })
+   */
+  export(file: string, opts: { since?: string; signal?: AbortSignal } = {}): Promise<ExportResult> {
     const since = opts.since === undefined ? 0 : this.withArchive((a) => resolveGeneration(a, opts.since));
-    return exportArchive(this.paths.archive, resolve(file), since);
+    return exportArchive(this.paths.archive, resolve(file), since, opts.signal);
   }
 
   /** A proof of the file or byte range `target` names, or with `opts.layer` of a layer (docs/proofs.md). */
@@ -309,8 +313,13 @@ export class StoreReader {
     });
   }
 
-  /** Verifies the store (see store/check.ts); `deep` re-hashes every chunk. Never throws for damage: reports it. */
-  check(opts: { deep?: boolean; layer?: number } = {}): CheckReport {
+  /**
+   * Verifies the store (see store/check.ts): checksums, indexes, every root recomputed; `deep` re-hashes every
+   * chunk (`layer`: only that layer's). Never throws for damage: reports it. `signal` stops it between chunks
+   * (an INTERRUPTED error; a check never writes); `onProgress` hears after each layer and every ~64 MiB.
+   * @example const { ok, problems } = await store.check({ deep: true });
+   */
+  check(opts: CheckOptions = {}): Promise<CheckReport> {
     return checkArchive(this.paths.archive, opts);
   }
 

@@ -49,7 +49,10 @@ export class Store extends StoreReader {
    * Recreates or extends a store from an export file (store/transfer.ts), verifying every hash first;
    * importing the same file again changes nothing. Needs no project: the store is found by its ID.
    */
-  static import(file: string, opts: OpenOptions & { lockWaitMs?: number } = {}): Promise<ImportResult> {
+  static import(
+    file: string,
+    opts: OpenOptions & { lockWaitMs?: number; signal?: AbortSignal } = {},
+  ): Promise<ImportResult> {
     return importStore(file, opts);
   }
 
@@ -234,19 +237,21 @@ export class Store extends StoreReader {
    * layer indexes; with `keepHistory` N, the data of generations before the last N (their roots stay).
    * Every root is kept. `dryRun` only reports.
    */
-  async gc(opts: { dryRun?: boolean; keepHistory?: number; lockWaitMs?: number } = {}): Promise<GcReport> {
+  async gc(
+    opts: { dryRun?: boolean; keepHistory?: number; lockWaitMs?: number; signal?: AbortSignal } = {},
+  ): Promise<GcReport> {
     const keep = opts.keepHistory;
     if (keep !== undefined && !(Number.isInteger(keep) && keep >= 1))
       throw new UsageError(`--keep-history must be a whole number >= 1, not ${keep}`);
     if (opts.dryRun) return this.withArchive((a) => planGc(a, keep));
-    return withLock(this.paths, { wait: opts.lockWaitMs }, () => {
+    return withLock(this.paths, { wait: opts.lockWaitMs }, async () => {
       const staged = this.withArchive((a) => loadStaging(this.paths.staging, a).entries.length);
       if (staged > 0)
         throw new UsageError(
           'there are staged changes: gc rewrites the archive and would drop them',
           'commit them first',
         );
-      const r = compactArchive(this.paths.archive, keep);
+      const r = await compactArchive(this.paths.archive, keep, opts.signal);
       // Chunk offsets moved: the chunk index cache is rebuilt on next use.
       if (r.rewritten) rmSync(this.paths.chunkIndex, { force: true });
       return r;

@@ -107,7 +107,7 @@ function analyse(a: Archive, keep?: number): { report: GcReport; first: number; 
  * `keep`, generations before the last `keep` are pruned: their index entries keep only the roots (so every
  * later root is unchanged), and the first kept generation is written as a full layer.
  */
-export function compactArchive(archivePath: string, keep?: number): GcReport {
+export async function compactArchive(archivePath: string, keep?: number, signal?: AbortSignal): Promise<GcReport> {
   removeStaleTemps(archivePath);
   const a = Archive.open(archivePath);
   const tmp = `${archivePath}${TMP_MARK}${process.pid}`;
@@ -174,7 +174,7 @@ export function compactArchive(archivePath: string, keep?: number): GcReport {
     fsyncSync(out);
     closeSync(out);
     fd = undefined;
-    const report = checkArchive(tmp, { deep: true });
+    const report = await checkArchive(tmp, { deep: true, signal });
     const same = entries.every(
       (n, i) => equalBytes(n.storeRoot, a.layers[i].storeRoot) && equalBytes(n.layerRoot, a.layers[i].layerRoot),
     );

@@ -26,6 +26,7 @@ import {
 import { Archive } from './archive.js';
 import { checkArchive } from './check.js';
 import { AtomicFile, fsyncDir, hashRange, readAt, readRange, writeAll } from './fs-utils.js';
+import { CHECKPOINT_BYTES, checkpoint } from './interrupt.js';
 
 /** Marks the temporary archive a gc writes beside the real one. */
 export const TMP_MARK = '.compact-';
@@ -59,7 +60,12 @@ export interface ExportResult {
 }
 
 /** Writes generation `since`+1 … latest (all of them when `since` is 0) to `file`, atomically. */
-export function exportArchive(archivePath: string, file: string, since: number): ExportResult {
+export async function exportArchive(
+  archivePath: string,
+  file: string,
+  since: number,
+  signal?: AbortSignal,
+): Promise<ExportResult> {
   const a = Archive.open(archivePath);
   let out: AtomicFile | undefined;
   try {
@@ -92,10 +98,13 @@ export function exportArchive(archivePath: string, file: string, since: number):
     const f = out;
     f.write(encodeExportHeader(header));
     const h = createHash('sha256');
-    readRange(a.fd, header.baseLength, tail, (b) => {
-      h.update(b);
-      f.write(b);
-    });
+    for (let done = 0; done < tail; done += CHECKPOINT_BYTES) {
+      readRange(a.fd, header.baseLength + done, Math.min(CHECKPOINT_BYTES, tail - done), (b) => {
+        h.update(b);
+        f.write(b);
+      });
+      await checkpoint(signal, `nothing was exported (${file} was not written)`);
+    }
     f.write(h.digest());
     f.commit(true);
     return {
@@ -149,7 +158,7 @@ export function openExport(file: string): { header: ExportHeader; fd: number } {
  * Appends the export's tail to the archive at `archivePath` (created when missing), verifies the proposed
  * generation in full, then makes it visible. The caller holds the store lock.
  */
-export function importArchive(archivePath: string, file: string): ImportResult {
+export async function importArchive(archivePath: string, file: string, signal?: AbortSignal): Promise<ImportResult> {
   removeStaleTemps(archivePath);
   const { header: h, fd: src } = openExport(file);
   const storeId = toHex(h.storeId);
@@ -211,7 +220,7 @@ export function importArchive(archivePath: string, file: string): ImportResult {
         indexLength: h.indexLength,
         createdAt: h.createdAt,
       };
-      const report = checkArchive(target, { deep: true }, sb);
+      const report = await checkArchive(target, { deep: true, signal }, sb);
       if (!report.ok)
         throw new IntegrityError(`${file}: the imported layers do not verify: ${report.problems[0].message}`);
       const active = Archive.open(target);

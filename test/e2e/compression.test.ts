@@ -63,7 +63,7 @@ describe('compression (spawned CLI)', () => {
       expect(run(['commit', '-m', algo], { cwd: project, home }).code).toBe(0);
       const store = Store.open(project, { home });
       for (const [p, data] of files) expect(store.get(p).equals(data), p).toBe(true);
-      expect(store.check({ deep: true }).problems).toEqual([]);
+      expect((await store.check({ deep: true })).problems).toEqual([]);
       sizes[algo] = archiveSize(home);
       if (algo !== 'none')
         expect(sizes[algo], `${algo}: ${sizes[algo]} of ${bytesOf(files)}`).toBeLessThanOrEqual(bytesOf(files) / 3);

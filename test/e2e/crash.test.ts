@@ -84,7 +84,7 @@ describe(`crash safety: ${RUNS} SIGKILLs during add + commit`, () => {
       await killAfter(at, project, home);
 
       const store = Store.open(project, { home });
-      const check = store.check({ deep: true });
+      const check = await store.check({ deep: true });
       expect(check.problems, `run ${i} (kill at ${at} ms)`).toEqual([]);
       const root = store.root();
       expect([root1, root2], `run ${i}`).toContain(root);
@@ -100,7 +100,7 @@ describe(`crash safety: ${RUNS} SIGKILLs during add + commit`, () => {
         const c = run(['commit', '-m', 'v2'], { cwd: project, home });
         expect(c.code, c.stderr).toBe(0);
         expect(c.stdout.trim()).toBe(root2);
-        expect(store.check({ deep: true }).problems).toEqual([]);
+        expect((await store.check({ deep: true })).problems).toEqual([]);
       }
       rmSync(home, { recursive: true, force: true });
     }

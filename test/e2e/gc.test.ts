@@ -49,7 +49,7 @@ async function storeWithGarbage(mb: number): Promise<GarbageStore> {
 }
 
 /** Every root still in the history; the generations from `from` on readable and byte-identical; check --deep clean. */
-function expectIntact(s: GarbageStore, from = 0): void {
+async function expectIntact(s: GarbageStore, from = 0): Promise<void> {
   const store = Store.open(s.project, { home: s.home });
   expect(store.history().map((g) => g.root)).toEqual(s.roots);
   s.roots.forEach((root, i) => {
@@ -58,7 +58,7 @@ function expectIntact(s: GarbageStore, from = 0): void {
     for (const [p, data] of s.files[i])
       expect(sha256hex(store.get(p, { root })), `${p} at generation ${i + 1}`).toBe(sha256hex(data));
   });
-  expect(store.check({ deep: true }).problems).toEqual([]);
+  expect((await store.check({ deep: true })).problems).toEqual([]);
 }
 
 describe('gc', () => {
@@ -83,7 +83,7 @@ describe('gc', () => {
     expect(r.rewritten).toBe(true);
     expect(archiveSize(s.home)).toBe(r.compactedBytes);
     expect(archiveSize(s.home)).toBeLessThan(before * 0.6);
-    expectIntact(s);
+    await expectIntact(s);
     expect(JSON.parse(cli(['gc', '--json']).stdout).rewritten).toBe(false);
     expect(cli(['archive', '--stats']).stdout).toMatch(/reclaimable +0 B/);
     expect(cli(['archive', '--verify']).code).toBe(0);
@@ -109,7 +109,7 @@ describe('gc', () => {
     const r = JSON.parse(cli(['gc', '--keep-history', '2', '--json']).stdout);
     expect(r).toMatchObject({ layers: 6, pruned: 4, rewritten: true });
     expect(archiveSize(s.home)).toBeLessThan(before);
-    expectIntact(s, 4);
+    await expectIntact(s, 4);
     const h = JSON.parse(cli(['history', '--json']).stdout);
     expect(h.map((g: { type: string }) => g.type)).toEqual(['pruned', 'pruned', 'pruned', 'pruned', 'full', 'delta']);
     const old = cli(['cat', 'g0/f0.bin', '--at', s.roots[0]]);
@@ -157,7 +157,7 @@ describe('gc', () => {
       clearTimeout(timer);
       const done = archiveSize(home) < before;
       if (done) rewritten++;
-      expectIntact({ ...s, home }, keep && done ? s.roots.length - 1 : 0);
+      await expectIntact({ ...s, home }, keep && done ? s.roots.length - 1 : 0);
       // The next gc finishes the job and removes any temporary file the killed one left.
       expect(run(['gc'], { cwd: s.project, home }).code).toBe(0);
       expect(readdirSync(home).filter((f) => f.includes('.compact-'))).toEqual([]);
@@ -182,6 +182,6 @@ describe('readers during a rewrite', () => {
     expect(gcCode).toBe(0);
     expect(parts.length).toBeGreaterThan(1);
     expect(Buffer.concat(parts).equals(want)).toBe(true);
-    expectIntact(s); // and the rewritten store is whole
+    await expectIntact(s); // and the rewritten store is whole
   });
 });

@@ -57,7 +57,7 @@ describe('delta layers', () => {
         expect(verifyProof(p, { root: h.root, data: a.store.get(f.path, { root: h.root }) }).valid).toBe(true);
       }
     }
-    expect(a.store.check({ deep: true }).ok).toBe(true);
+    expect((await a.store.check({ deep: true })).ok).toBe(true);
     // The windowed view of a delta generation (used by proofs) agrees with the assembled file set everywhere.
     const archive = Archive.open(a.store.paths.archive);
     try {

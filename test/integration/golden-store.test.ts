@@ -34,7 +34,7 @@ for (const name of readdirSync(fixtures)) {
       expect(sha(readFileSync(join(dir, m.archive.file)))).toBe(m.archive.sha256);
     });
 
-    it('every root, every generation type, every file at every readable generation; check --deep recomputes them all', () => {
+    it('every root, every generation type, every file at every readable generation; check --deep recomputes them all', async () => {
       // A copy: opening a store may write sidecar caches next to it, and the fixture must never change.
       const home = tempDir('dig-golden-home-');
       cpSync(join(dir, 'home'), home, { recursive: true });
@@ -50,7 +50,7 @@ for (const name of readdirSync(fixtures)) {
         for (const [path, hash] of Object.entries(g.files))
           expect(sha(store.get(path, { root: g.root })), `${path} at ${g.root}`).toBe(hash);
       }
-      expect(store.check({ deep: true }).problems).toEqual([]);
+      expect((await store.check({ deep: true })).problems).toEqual([]);
       // Proofs made now from the old archive are the very proofs pinned then.
       const { file, range, layer } = m.proofs;
       const fileProof = decodeProof(readFileSync(join(dir, file.file), 'utf8'));

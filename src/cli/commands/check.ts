@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CheckReport } from '../../store/check.js';
 import { IntegrityError, UsageError } from '../../core/errors.js';
 import { openStore, output } from '../context.js';
+import { interruptSignal } from '../interrupt.js';
 import { formatBytes, type Output } from '../output.js';
 
 /** Prints a check report (problems, or the ok line) and fails with the integrity code when damaged. */
@@ -29,12 +30,13 @@ export function registerCheck(program: Command): void {
     .description('verify the store: checksums, indexes, every root in the history (exit 5 if damaged)')
     .option('--deep', 're-hash every stored chunk as well')
     .option('--layer <n>', 'with --deep, re-hash only the chunks of layer n')
-    .action((opts: { deep?: boolean; layer?: string }, cmd: Command) => {
+    .action(async (opts: { deep?: boolean; layer?: string }, cmd: Command) => {
       if (opts.layer !== undefined && !/^\d+$/.test(opts.layer))
         throw new UsageError(`--layer must be a layer number, not '${opts.layer}'`);
-      const r = openStore().check({
+      const r = await openStore().check({
         deep: opts.deep,
         layer: opts.layer === undefined ? undefined : Number(opts.layer),
+        signal: interruptSignal(), // Ctrl-C stops a long --deep check cleanly: exit 130
       });
       checkReportLines(output(cmd), r, Boolean(opts.deep));
     });

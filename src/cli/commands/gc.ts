@@ -4,6 +4,7 @@ import type { GcReport } from '../../store/compact.js';
 import { UsageError } from '../../core/errors.js';
 import { lockWait, openStore, output } from '../context.js';
 import { formatBytes } from '../output.js';
+import { interruptSignal } from '../interrupt.js';
 import { checkReportLines } from './check.js';
 
 const describe = (r: GcReport, dry: boolean) => [
@@ -25,7 +26,12 @@ export function registerGc(program: Command): void {
       if (opts.keepHistory !== undefined && !/^[1-9]\d*$/.test(opts.keepHistory))
         throw new UsageError(`--keep-history must be a whole number >= 1, not '${opts.keepHistory}'`);
       const keepHistory = opts.keepHistory === undefined ? undefined : Number(opts.keepHistory);
-      const r = await openStore().gc({ dryRun: opts.dryRun, keepHistory, lockWaitMs: lockWait(opts.wait) });
+      const r = await openStore().gc({
+        dryRun: opts.dryRun,
+        keepHistory,
+        lockWaitMs: lockWait(opts.wait),
+        signal: interruptSignal(),
+      });
       output(cmd).result(describe(r, Boolean(opts.dryRun)), r);
     });
   program
@@ -41,10 +47,10 @@ export function registerGc(program: Command): void {
       if (n !== 1) throw new UsageError('give exactly one of --stats, --verify, --compact');
       const store = openStore();
       if (opts.compact) {
-        const r = await store.gc({ lockWaitMs: lockWait(opts.wait) });
+        const r = await store.gc({ lockWaitMs: lockWait(opts.wait), signal: interruptSignal() });
         out.result(describe(r, false), r);
       } else if (opts.verify) {
-        checkReportLines(out, store.check({ deep: true }), true);
+        checkReportLines(out, await store.check({ deep: true, signal: interruptSignal() }), true);
       } else {
         const r = await store.gc({ dryRun: true });
         const s = store.size();

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Store } from '../../api/store.js';
 import { lockWait, openStore, output } from '../context.js';
+import { interruptSignal } from '../interrupt.js';
 import { formatBytes } from '../output.js';
 
 export function registerTransfer(program: Command): void {
@@ -11,8 +12,8 @@ export function registerTransfer(program: Command): void {
     .description('write the store (or the generations after --since) to one self-contained file')
     .argument('<file>', 'the export file to write (replaced atomically)')
     .option('--since <root>', 'only the generations after this root (hash or unique prefix of at least 8 hex)')
-    .action((file: string, opts: { since?: string }, cmd: Command) => {
-      const r = openStore().export(file, { since: opts.since });
+    .action(async (file: string, opts: { since?: string }, cmd: Command) => {
+      const r = await openStore().export(file, { since: opts.since, signal: interruptSignal() });
       output(cmd).result(
         `exported generations ${r.fromGeneration + 1}-${r.toGeneration} of store ${r.storeId} to ${resolve(file)} (${formatBytes(r.bytes)}); root ${r.root}`,
         r,
@@ -25,7 +26,7 @@ export function registerTransfer(program: Command): void {
     .option('--verify', 'accepted for clarity: every import is fully verified before it becomes visible')
     .option('--wait <seconds>', 'wait this long for another writer to finish (default 5)')
     .action(async (file: string, opts: { wait?: string }, cmd: Command) => {
-      const r = await Store.import(file, { lockWaitMs: lockWait(opts.wait) });
+      const r = await Store.import(file, { lockWaitMs: lockWait(opts.wait), signal: interruptSignal() });
       output(cmd).result(
         r.changed
           ? `imported ${r.layers} generation(s) into store ${r.storeId}; now at generation ${r.generation}, root ${r.root}`

@@ -1,0 +1,172 @@
+// One layer's part of `check` (store/check.ts): its record against the layer index, its chunk index against
+// its data region, with `deep` every chunk re-hashed, and the generation it completes: every root recomputed
+// from the files, every file entry against the stored chunks. Problems are reported, never thrown.
+import { equalBytes, toHex } from '../core/digest.js';
+import { chunkRoot, layerTree, storeRoot } from '../core/roots.js';
+import type { Layer } from '../core/codecs/layer-codec.js';
+import type { LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
+import type { ChunkRef, FileEntry } from '../core/types.js';
+import type { Archive } from './archive.js';
+import { applyDelta } from './generations.js';
+import { CHECKPOINT_BYTES, checkpoint } from './interrupt.js';
+
+type Problem = (layer: number, message: string, paths?: string[]) => void;
+
+export interface CheckProblem {
+  /** Layer number, or 0 for the archive header and layer index. */
+  layer: number;
+  message: string;
+  /** Files whose content is affected, when known. */
+  paths?: string[];
+}
+
+export interface CheckReport {
+  ok: boolean;
+  layers: number;
+  files: number;
+  chunksChecked: number;
+  bytesChecked: number;
+  problems: CheckProblem[];
+}
+
+export interface CheckOptions {
+  /** Re-hash every chunk (reads all stored data). */
+  deep?: boolean;
+  /** Re-hash only this layer's chunks. */
+  layer?: number;
+  /** Aborting stops the check between chunks with an INTERRUPTED error (nothing is ever written). */
+  signal?: AbortSignal;
+  /** Called after each layer and every ~64 MiB of chunk data re-hashed. */
+  onProgress?: (p: { layersDone: number; layers: number; bytesChecked: number }) => void;
+}
+
+const STOPPED = 'the check did not finish (it never changes anything)';
+
+/** Re-hashes `chunks`, reporting each that fails; looks at the abort signal every CHECKPOINT_BYTES. */
+export async function checkChunks(
+  archive: Archive,
+  chunks: readonly ChunkRef[],
+  report: CheckReport,
+  opts: CheckOptions,
+  failed: (c: ChunkRef) => void,
+): Promise<void> {
+  let sinceYield = 0;
+  for (const c of chunks) {
+    report.chunksChecked++;
+    report.bytesChecked += c.storedLength;
+    sinceYield += c.storedLength;
+    try {
+      archive.readChunk(c);
+    } catch {
+      failed(c);
+    }
+    if (sinceYield >= CHECKPOINT_BYTES) {
+      sinceYield = 0;
+      opts.onProgress?.({ layersDone: 0, layers: archive.layers.length, bytesChecked: report.bytesChecked });
+      await checkpoint(opts.signal, STOPPED);
+    }
+  }
+}
+
+/** What the check carries from one layer to the next. */
+export interface LayerCheckState {
+  /** Layer roots so far (the store root of generation n is over the first n). */
+  roots: Uint8Array[];
+  /** Offsets of chunks that failed to re-hash, to name the files they break. */
+  badChunks: Set<number>;
+  /** Every chunk stored so far, by offset. */
+  stored: Map<number, ChunkRef>;
+  /** The complete file set of the generation being checked. */
+  current: FileEntry[];
+}
+
+export async function checkLayer(
+  archive: Archive,
+  e: LayerIndexEntry,
+  state: LayerCheckState,
+  report: CheckReport,
+  opts: CheckOptions,
+  problem: Problem,
+): Promise<void> {
+  const n = e.number;
+  if (e.type === 'pruned') {
+    // Removed by gc --keep-history: only its roots remain; the chain of roots must still hold.
+    state.roots.push(e.layerRoot);
+    if (!equalBytes(storeRoot(state.roots), e.storeRoot))
+      problem(n, `root hash of pruned generation ${n} does not recompute`);
+    state.current = [];
+    return;
+  }
+  let layer: Layer;
+  try {
+    layer = archive.readLayer(n);
+  } catch (err) {
+    problem(n, (err as Error).message);
+    state.roots.push(e.layerRoot);
+    if (e.type === 'full') state.current = [];
+    return;
+  }
+  const firstStored = archive.layers[n - 2]?.type === 'pruned' || n === 1;
+  if (layer.type !== e.type || (firstStored && layer.type !== 'full'))
+    problem(n, 'layer type does not match the layer index');
+  state.current = layer.type === 'full' ? layer.files : applyDelta(state.current, layer.files);
+  checkDataRegion(layer, e, state, problem);
+  if (opts.deep && (opts.layer === undefined || opts.layer === n)) {
+    await checkChunks(archive, layer.chunkIndex, report, opts, (c) => {
+      state.badChunks.add(c.offset);
+      problem(n, `chunk ${toHex(c.hash)} at offset ${c.offset} does not match its hash`);
+    });
+  }
+  checkRoots(layer, e, state, problem);
+  checkFileEntries(layer, state, problem);
+  report.files = state.current.length;
+}
+
+/** The chunk index must tile the layer's data region exactly, with nothing unaccounted for. */
+function checkDataRegion(layer: Layer, e: LayerIndexEntry, state: LayerCheckState, problem: Problem): void {
+  let pos = layer.dataOffset;
+  for (const c of layer.chunkIndex) {
+    if (c.offset !== pos) {
+      problem(e.number, `chunk index does not cover the data region at offset ${pos}`);
+      break;
+    }
+    pos += c.storedLength;
+    state.stored.set(c.offset, c);
+  }
+  const end = layer.dataOffset + layer.dataLength;
+  if (pos !== end || e.dataOffset !== layer.dataOffset || e.recordOffset !== end)
+    problem(e.number, 'data region does not match the layer index');
+}
+
+/** The generation's merkle tree recomputed from its files: block roots, layer root, store root. */
+function checkRoots(layer: Layer, e: LayerIndexEntry, state: LayerCheckState, problem: Problem): void {
+  const n = e.number;
+  const { root: lr, blocks } = layerTree(state.current);
+  if (layer.totalFiles !== state.current.length) problem(n, 'generation file count does not match the files');
+  if (!layer.blockRoots || blocks.some((b, i) => !equalBytes(b, layer.blockRoots![i])))
+    problem(n, 'merkle block roots do not match the files');
+  if (!equalBytes(lr, layer.layerRoot) || !equalBytes(lr, e.layerRoot))
+    problem(n, 'layer root does not match its files');
+  state.roots.push(lr);
+  const sr = storeRoot(state.roots);
+  if (!equalBytes(sr, layer.storeRoot) || !equalBytes(sr, e.storeRoot))
+    problem(n, `root hash of generation ${n} does not recompute`);
+}
+
+/** Every file's chunks must be stored (in this layer or an earlier one) and bind to its chunk root. */
+function checkFileEntries(layer: Layer, state: LayerCheckState, problem: Problem): void {
+  for (const f of layer.files) {
+    if (f.deleted) continue;
+    const missing = f.chunks.some((c) => {
+      const s = state.stored.get(c.offset);
+      return !s || !equalBytes(s.hash, c.hash) || s.length !== c.length;
+    });
+    const size = f.chunks.reduce((a, c) => a + c.length, 0);
+    const root = chunkRoot(
+      f.chunks.map((c) => c.hash),
+      f.chunks.map((c) => c.length),
+    );
+    if (missing || size !== f.size || !equalBytes(root, f.chunkRoot))
+      problem(layer.number, 'file index entry is inconsistent with the stored chunks', [f.path]);
+  }
+}
