@@ -70,6 +70,14 @@ export interface HashReply {
 
 export type Reply = BatchReply | StreamReply | HashReply;
 
+/** The reply each kind of job gets: `pool.run(job)` is typed by it, so no caller casts. */
+export interface ReplyByKind {
+  batch: BatchReply;
+  stream: StreamReply;
+  hash: HashReply;
+}
+export type ReplyFor<J extends Job> = ReplyByKind[J['kind']];
+
 /** Per-thread state: the open streams of large files routed to this thread. */
 export interface JobState {
   chunkers: Map<number, StreamChunker>;

@@ -3,7 +3,7 @@
 // With size 0 every job runs in-process, synchronously, through the very same handler.
 import { Worker } from 'node:worker_threads';
 import { deserializeError, InternalError, type SerializedError } from '../core/errors.js';
-import { handleJob, newJobState, transferables, type Job, type JobState, type Reply } from './jobs.js';
+import { handleJob, newJobState, transferables, type Job, type JobState, type Reply, type ReplyFor } from './jobs.js';
 
 interface Pending {
   resolve: (r: Reply) => void;
@@ -55,10 +55,11 @@ export class WorkerPool {
     return this.size < 2 ? w : (w + 1) % this.size;
   }
 
-  run(job: Job, worker?: number): Promise<Reply> {
+  run<J extends Job>(job: J, worker?: number): Promise<ReplyFor<J>> {
+    // handleJob answers each kind with its own reply type (jobs.ts ReplyByKind): the one place that narrows.
     if (this.size === 0) {
       try {
-        return Promise.resolve(handleJob(job, this.inlineState));
+        return Promise.resolve(handleJob(job, this.inlineState) as ReplyFor<J>);
       } catch (e) {
         return Promise.reject(e);
       }
@@ -67,8 +68,8 @@ export class WorkerPool {
     const w = worker ?? this.pick();
     const id = this.nextId++;
     this.load[w]++;
-    return new Promise<Reply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker: w });
+    return new Promise<ReplyFor<J>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: Reply) => void, reject, worker: w });
       this.workers[w].postMessage({ id, job }, transferables(job));
     });
   }

@@ -1,0 +1,66 @@
+// Small files, many per job: a worker opens and reads a batch into a recycled slab, chunks, hashes and
+// compresses it; the main thread (the single writer) then stores the new chunks straight from the slab.
+import { unpackBatch } from './cpu-task.js';
+import type { BatchJob, BatchReply } from './jobs.js';
+import type { PipelineRun } from './pipeline-run.js';
+import type { ScannedFile } from './scan.js';
+
+/** Hands `batch` to a worker once its bytes fit in the budget; its results are stored when they arrive. */
+export async function sendBatch(run: PipelineRun, batch: readonly ScannedFile[]): Promise<void> {
+  const bytes = batch.reduce((a, f) => a + f.size, 0);
+  await run.budget.room(bytes);
+  const job: BatchJob = {
+    kind: 'batch',
+    paths: batch.map((f) => f.abs),
+    slab: run.slabs.get(bytes),
+    sizes: Uint32Array.from(batch, (f) => f.size),
+    params: run.opts.params,
+    compression: run.opts.compression ?? 'none',
+  };
+  run.budget.track(
+    bytes,
+    run.pool.run(job).then((reply) => storeBatch(run, batch, reply)),
+  );
+}
+
+/** Records files that could not be read, writes the chunks of the others, and recycles the slab. */
+function storeBatch(run: PipelineRun, batch: readonly ScannedFile[], reply: BatchReply): void {
+  const read: Array<{ file: ScannedFile; size: number }> = [];
+  for (const [i, f] of batch.entries()) {
+    const size = reply.sizes[i];
+    if (size < 0) {
+      run.result.failed.push({ rel: f.rel, reason: reply.errors[i] });
+      run.count(1, 0);
+    } else read.push({ file: size === f.size ? f : { ...f, size }, size }); // changed since the scan: as read
+  }
+  const results = unpackBatch(reply.packed, read.length);
+  let off = 0;
+  for (const [i, { file, size }] of read.entries()) {
+    const res = results[i];
+    const chunks = res.lengths.map((len, k) => {
+      const ref = run.writer.put(res.hashes[k], reply.slab.subarray(off, off + len), res.stored[k]);
+      off += len;
+      return ref;
+    });
+    run.result.done.push({ file, size, hash: res.hash, chunkRoot: res.chunkRoot, chunks });
+    run.count(1, size);
+  }
+  run.slabs.release(reply.slab);
+  run.progress();
+}
+
+/** Groups small files into batches of at most `batchSize` files and `maxBytes` bytes (one file always fits). */
+export function* batches(files: readonly ScannedFile[], batchSize: number, maxBytes: number): Generator<ScannedFile[]> {
+  let batch: ScannedFile[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    if (batch.length >= batchSize || (batch.length > 0 && bytes + f.size > maxBytes)) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(f);
+    bytes += f.size;
+  }
+  if (batch.length > 0) yield batch;
+}
