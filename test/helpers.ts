@@ -28,6 +28,11 @@ export function scaled(base: number): number {
   return Math.max(1, Math.round(base * TEST_SCALE));
 }
 
+/** A test of `rounds` randomized rounds may take this long (the default limit, 10 min, fits the default scale). */
+export function roundsTimeout(rounds: number, perRoundMs = 30_000): number {
+  return Math.max(600_000, rounds * perRoundMs);
+}
+
 /** How long one spawned process may run before the test fails naming it: minutes, since a loaded machine is slow. */
 export const SPAWN_TIMEOUT_MS = Number(process.env.DIGSTORE_TEST_SPAWN_TIMEOUT_MS ?? 180_000);
 

@@ -8,7 +8,17 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../dist/index.js';
-import { CLI, cleanupTempDirs, prng, run, scaled, sha256hex as sha, start, tempDir } from '../helpers.js';
+import {
+  CLI,
+  cleanupTempDirs,
+  prng,
+  roundsTimeout,
+  run,
+  scaled,
+  sha256hex as sha,
+  start,
+  tempDir,
+} from '../helpers.js';
 
 const RUNS = process.env.DIGSTORE_CRASH_RUNS ? Number(process.env.DIGSTORE_CRASH_RUNS) : scaled(4);
 
@@ -64,49 +74,53 @@ describe(`crash safety: ${RUNS} SIGKILLs during add + commit`, () => {
   });
   afterAll(cleanupTempDirs);
 
-  it('every kill leaves a valid store at the old or the new generation, and the next writer recovers', async () => {
-    const rand = prng(2024);
-    const seen = { old: 0, new: 0 };
-    // Kill moment of run i: in the i-th of RUNS slices of [0, 1.1 × duration). On a machine busier than during
-    // the probe, the last slice may still fall before the commit: then extra runs (at most RUNS more) kill later
-    // and later (+25% of the duration each) until one leaves the new generation; likewise early for the old one.
-    const killAt = (i: number) => {
-      const jitter = rand(2).readUInt16LE(0) / 65536;
-      if (i < RUNS) return ((i + jitter) / RUNS) * duration * 1.1;
-      if (seen.old === 0) return (jitter / RUNS) * duration;
-      return duration * (1.1 + 0.25 * (i - RUNS + 1));
-    };
-    for (let i = 0; i < 2 * RUNS && (i < RUNS || seen.old === 0 || seen.new === 0); i++) {
-      const home = join(pristine, '..', `dig-crash-run-${process.pid}-${i}`);
-      rmSync(home, { recursive: true, force: true });
-      cpSync(pristine, home, { recursive: true });
-      const at = Math.floor(killAt(i));
-      await killAfter(at, project, home);
+  it(
+    'every kill leaves a valid store at the old or the new generation, and the next writer recovers',
+    async () => {
+      const rand = prng(2024);
+      const seen = { old: 0, new: 0 };
+      // Kill moment of run i: in the i-th of RUNS slices of [0, 1.1 × duration). On a machine busier than during
+      // the probe, the last slice may still fall before the commit: then extra runs (at most RUNS more) kill later
+      // and later (+25% of the duration each) until one leaves the new generation; likewise early for the old one.
+      const killAt = (i: number) => {
+        const jitter = rand(2).readUInt16LE(0) / 65536;
+        if (i < RUNS) return ((i + jitter) / RUNS) * duration * 1.1;
+        if (seen.old === 0) return (jitter / RUNS) * duration;
+        return duration * (1.1 + 0.25 * (i - RUNS + 1));
+      };
+      for (let i = 0; i < 2 * RUNS && (i < RUNS || seen.old === 0 || seen.new === 0); i++) {
+        const home = join(pristine, '..', `dig-crash-run-${process.pid}-${i}`);
+        rmSync(home, { recursive: true, force: true });
+        cpSync(pristine, home, { recursive: true });
+        const at = Math.floor(killAt(i));
+        await killAfter(at, project, home);
 
-      const store = Store.open(project, { home });
-      const check = await store.check({ deep: true });
-      expect(check.problems, `run ${i} (kill at ${at} ms)`).toEqual([]);
-      const root = store.root();
-      expect([root1, root2], `run ${i}`).toContain(root);
-      const want = root === root1 ? v1 : v2;
-      seen[root === root1 ? 'old' : 'new']++;
-      expect(store.countFilesInCommit()).toBe(want.size);
-      for (const [path, hash] of want) expect(sha(store.get(path)), `run ${i}: ${path}`).toBe(hash);
+        const store = Store.open(project, { home });
+        const check = await store.check({ deep: true });
+        expect(check.problems, `run ${i} (kill at ${at} ms)`).toEqual([]);
+        const root = store.root();
+        expect([root1, root2], `run ${i}`).toContain(root);
+        const want = root === root1 ? v1 : v2;
+        seen[root === root1 ? 'old' : 'new']++;
+        expect(store.countFilesInCommit()).toBe(want.size);
+        for (const [path, hash] of want) expect(sha(store.get(path)), `run ${i}: ${path}`).toBe(hash);
 
-      // The next writer takes over the dead process's lock, drops its partial data, and commits v2.
-      if (root === root1) {
-        const add = run(['add', '-A'], { cwd: project, home });
-        expect(add.code, add.stderr).toBe(0);
-        const c = run(['commit', '-m', 'v2'], { cwd: project, home });
-        expect(c.code, c.stderr).toBe(0);
-        expect(c.stdout.trim()).toBe(root2);
-        expect((await store.check({ deep: true })).problems).toEqual([]);
+        // The next writer takes over the dead process's lock, drops its partial data, and commits v2.
+        if (root === root1) {
+          const add = run(['add', '-A'], { cwd: project, home });
+          expect(add.code, add.stderr).toBe(0);
+          const c = run(['commit', '-m', 'v2'], { cwd: project, home });
+          expect(c.code, c.stderr).toBe(0);
+          expect(c.stdout.trim()).toBe(root2);
+          expect((await store.check({ deep: true })).problems).toEqual([]);
+        }
+        rmSync(home, { recursive: true, force: true });
       }
-      rmSync(home, { recursive: true, force: true });
-    }
-    console.log(`crash runs: ${seen.old} left the old generation, ${seen.new} the new one`);
-    // The seeded moments cover both outcomes (otherwise the test would not be testing much).
-    expect(seen.old).toBeGreaterThan(0);
-    expect(seen.new).toBeGreaterThan(0);
-  });
+      console.log(`crash runs: ${seen.old} left the old generation, ${seen.new} the new one`);
+      // The seeded moments cover both outcomes (otherwise the test would not be testing much).
+      expect(seen.old).toBeGreaterThan(0);
+      expect(seen.new).toBeGreaterThan(0);
+    },
+    roundsTimeout(2 * RUNS),
+  );
 });

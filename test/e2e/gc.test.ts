@@ -6,7 +6,17 @@ import { cpSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../dist/index.js';
-import { cleanupTempDirs, prng, run, scaled, sha256hex, snapshot, startCli, tempDir } from '../helpers.js';
+import {
+  cleanupTempDirs,
+  prng,
+  roundsTimeout,
+  run,
+  scaled,
+  sha256hex,
+  snapshot,
+  startCli,
+  tempDir,
+} from '../helpers.js';
 
 afterAll(cleanupTempDirs);
 
@@ -130,41 +140,45 @@ describe('gc', () => {
     expect(cli(['gc', '--keep-history', '0']).code).toBe(2);
   });
 
-  it('SIGKILL at spread-out moments of gc / gc --keep-history / archive --compact: always a valid store with the same roots and files', async () => {
-    const s = await storeWithGarbage(6);
-    const pristine = tempDir('dig-gc-pristine-');
-    cpSync(s.home, pristine, { recursive: true });
-    // How long one gc takes on this machine now (the kill moments are fractions of it).
-    const probe = tempDir('dig-gc-probe-');
-    cpSync(pristine, probe, { recursive: true });
-    const t = performance.now();
-    run(['gc'], { cwd: s.project, home: probe });
-    const duration = performance.now() - t;
-    const runs = scaled(3);
-    const r = prng(7);
-    let rewritten = 0;
-    for (let i = 0; i < runs; i++) {
-      const keep = i % 2 === 1; // every other run prunes too: gc --keep-history 1
-      const args = keep ? ['gc', '--keep-history', '1'] : i % 4 === 0 ? ['archive', '--compact'] : ['gc'];
-      const home = tempDir('dig-gc-kill-');
-      cpSync(pristine, home, { recursive: true });
-      const before = archiveSize(home);
-      // Stratified: run i is killed somewhere in the i-th slice of the measured duration.
-      const at = Math.floor(((i + r(2).readUInt16LE(0) / 65536) / runs) * duration);
-      const child = startCli(args, { cwd: s.project, home });
-      const timer = setTimeout(() => child.kill('SIGKILL'), at);
-      await child.done;
-      clearTimeout(timer);
-      const done = archiveSize(home) < before;
-      if (done) rewritten++;
-      await expectIntact({ ...s, home }, keep && done ? s.roots.length - 1 : 0);
-      // The next gc finishes the job and removes any temporary file the killed one left.
-      expect(run(['gc'], { cwd: s.project, home }).code).toBe(0);
-      expect(readdirSync(home).filter((f) => f.includes('.compact-'))).toEqual([]);
-    }
-    console.log(`gc kills: ${runs - rewritten} left the old archive, ${rewritten} the compacted one`);
-    expect(rewritten).toBeLessThan(runs);
-  });
+  it(
+    'SIGKILL at spread-out moments of gc / gc --keep-history / archive --compact: always a valid store with the same roots and files',
+    async () => {
+      const s = await storeWithGarbage(6);
+      const pristine = tempDir('dig-gc-pristine-');
+      cpSync(s.home, pristine, { recursive: true });
+      // How long one gc takes on this machine now (the kill moments are fractions of it).
+      const probe = tempDir('dig-gc-probe-');
+      cpSync(pristine, probe, { recursive: true });
+      const t = performance.now();
+      run(['gc'], { cwd: s.project, home: probe });
+      const duration = performance.now() - t;
+      const runs = scaled(3);
+      const r = prng(7);
+      let rewritten = 0;
+      for (let i = 0; i < runs; i++) {
+        const keep = i % 2 === 1; // every other run prunes too: gc --keep-history 1
+        const args = keep ? ['gc', '--keep-history', '1'] : i % 4 === 0 ? ['archive', '--compact'] : ['gc'];
+        const home = tempDir('dig-gc-kill-');
+        cpSync(pristine, home, { recursive: true });
+        const before = archiveSize(home);
+        // Stratified: run i is killed somewhere in the i-th slice of the measured duration.
+        const at = Math.floor(((i + r(2).readUInt16LE(0) / 65536) / runs) * duration);
+        const child = startCli(args, { cwd: s.project, home });
+        const timer = setTimeout(() => child.kill('SIGKILL'), at);
+        await child.done;
+        clearTimeout(timer);
+        const done = archiveSize(home) < before;
+        if (done) rewritten++;
+        await expectIntact({ ...s, home }, keep && done ? s.roots.length - 1 : 0);
+        // The next gc finishes the job and removes any temporary file the killed one left.
+        expect(run(['gc'], { cwd: s.project, home }).code).toBe(0);
+        expect(readdirSync(home).filter((f) => f.includes('.compact-'))).toEqual([]);
+      }
+      console.log(`gc kills: ${runs - rewritten} left the old archive, ${rewritten} the compacted one`);
+      expect(rewritten).toBeLessThan(runs);
+    },
+    roundsTimeout(scaled(3)),
+  );
 });
 
 describe('readers during a rewrite', () => {

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../dist/index.js';
-import { cleanupTempDirs, runTool, scaled, tempDir } from '../helpers.js';
+import { cleanupTempDirs, roundsTimeout, runTool, scaled, tempDir } from '../helpers.js';
 
 const TREES = process.env.DIGSTORE_ORACLE_TREES ? Number(process.env.DIGSTORE_ORACLE_TREES) : scaled(40);
 
@@ -166,36 +166,40 @@ function gitOthers(dir: string): string[] {
 afterAll(cleanupTempDirs);
 
 describe(`.digignore matches git on ${TREES} random trees`, () => {
-  it('git ls-files --others --exclude-standard === add -A --dry-run', () => {
-    const home = tempDir('dig-oracle-home-');
-    const failures: string[] = [];
-    let treesWithIgnored = 0,
-      ignoredFiles = 0;
-    for (let seed = 1; seed <= TREES; seed++) {
-      const ours = tempDir('dig-oracle-');
-      const theirs = tempDir('dig-oracle-git-');
-      buildTree(ours, mulberry32(seed), '.digignore');
-      buildTree(theirs, mulberry32(seed), '.gitignore');
-      const want = gitOthers(theirs).sort();
-      const all = readdirSync(theirs, { recursive: true, withFileTypes: true }).filter(
-        (e) => e.isFile() && !/(^|\/)\.git(\/|$)/.test(e.parentPath ?? e.path),
-      ).length;
-      if (all > want.length) {
-        treesWithIgnored++;
-        ignoredFiles += all - want.length;
+  it(
+    'git ls-files --others --exclude-standard === add -A --dry-run',
+    () => {
+      const home = tempDir('dig-oracle-home-');
+      const failures: string[] = [];
+      let treesWithIgnored = 0,
+        ignoredFiles = 0;
+      for (let seed = 1; seed <= TREES; seed++) {
+        const ours = tempDir('dig-oracle-');
+        const theirs = tempDir('dig-oracle-git-');
+        buildTree(ours, mulberry32(seed), '.digignore');
+        buildTree(theirs, mulberry32(seed), '.gitignore');
+        const want = gitOthers(theirs).sort();
+        const all = readdirSync(theirs, { recursive: true, withFileTypes: true }).filter(
+          (e) => e.isFile() && !/(^|\/)\.git(\/|$)/.test(e.parentPath ?? e.path),
+        ).length;
+        if (all > want.length) {
+          treesWithIgnored++;
+          ignoredFiles += all - want.length;
+        }
+        const got = Store.init(ours, { home }).addDryRun('all').slice().sort();
+        if (JSON.stringify(got) !== JSON.stringify(want)) {
+          failures.push(
+            `seed ${seed}: only digstore ${JSON.stringify(got.filter((p) => !want.includes(p)))}, only git ${JSON.stringify(want.filter((p) => !got.includes(p)))}`,
+          );
+        }
+        if (seed % 50 === 0) cleanupTempDirs();
       }
-      const got = Store.init(ours, { home }).addDryRun('all').slice().sort();
-      if (JSON.stringify(got) !== JSON.stringify(want)) {
-        failures.push(
-          `seed ${seed}: only digstore ${JSON.stringify(got.filter((p) => !want.includes(p)))}, only git ${JSON.stringify(want.filter((p) => !got.includes(p)))}`,
-        );
-      }
-      if (seed % 50 === 0) cleanupTempDirs();
-    }
-    console.log(`trees with ignored files: ${treesWithIgnored}/${TREES}, ignored files: ${ignoredFiles}`);
-    expect(failures).toEqual([]);
-    // The sample must exercise the rules: most trees have ignored files.
-    expect(treesWithIgnored).toBeGreaterThan(TREES * 0.5);
-    expect(ignoredFiles).toBeGreaterThan(TREES);
-  });
+      console.log(`trees with ignored files: ${treesWithIgnored}/${TREES}, ignored files: ${ignoredFiles}`);
+      expect(failures).toEqual([]);
+      // The sample must exercise the rules: most trees have ignored files.
+      expect(treesWithIgnored).toBeGreaterThan(TREES * 0.5);
+      expect(ignoredFiles).toBeGreaterThan(TREES);
+    },
+    roundsTimeout(TREES, 2000),
+  );
 });

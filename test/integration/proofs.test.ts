@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store, dataRange, decodeProof, encodeProof, verifyProof, type Proof } from '../../dist/index.js';
 import { decodeProofBinary, encodeProofBinary } from '../../dist/core/codecs/proof-codec.js';
-import { cleanupTempDirs, prng, scaled, tempDir } from '../helpers.js';
+import { cleanupTempDirs, prng, roundsTimeout, scaled, tempDir } from '../helpers.js';
 
 const RUNS = scaled(20);
 
@@ -81,85 +81,89 @@ const treeArb = fc.record({
 });
 
 describe('proofs: property tests on real stores', () => {
-  it('every proof verifies; any flipped bit in a hash/size/offset, any swapped position, any flipped data bit fails', async () => {
-    let proofs = 0;
-    let mutated = 0;
-    await fc.assert(
-      fc.asyncProperty(treeArb, fc.infiniteStream(fc.nat()), async ({ seed, sizes, commits }, nats) => {
-        const it = nats[Symbol.iterator]();
-        const nat = (n: number) => it.next().value % n;
-        const rand = prng(seed);
-        const project = tempDir('dig-prf-');
-        const store = Store.init(project, { home: tempDir('dig-prf-home-') });
-        const content = new Map<string, Buffer>();
-        const roots: Array<{ root: string; files: Map<string, Buffer> }> = [];
-        for (let c = 0; c < commits; c++) {
-          sizes.forEach((size, i) => {
-            if (c > 0 && nat(3) !== 0) return; // later commits change about a third of the files
-            const path = `d${i % 3}/f ${i}.bin`;
-            mkdirSync(dirname(join(project, path)), { recursive: true });
-            const data = rand(c === 0 ? size : nat(size + 1));
-            writeFileSync(join(project, path), data);
-            content.set(path, data);
-          });
-          if (c > 0) {
-            mkdirSync(join(project, 'extra'), { recursive: true });
-            const data = rand(1 + nat(20_000));
-            writeFileSync(join(project, 'extra', `c${c}.txt`), data); // every commit changes something
-            content.set(`extra/c${c}.txt`, data);
+  it(
+    'every proof verifies; any flipped bit in a hash/size/offset, any swapped position, any flipped data bit fails',
+    async () => {
+      let proofs = 0;
+      let mutated = 0;
+      await fc.assert(
+        fc.asyncProperty(treeArb, fc.infiniteStream(fc.nat()), async ({ seed, sizes, commits }, nats) => {
+          const it = nats[Symbol.iterator]();
+          const nat = (n: number) => it.next().value % n;
+          const rand = prng(seed);
+          const project = tempDir('dig-prf-');
+          const store = Store.init(project, { home: tempDir('dig-prf-home-') });
+          const content = new Map<string, Buffer>();
+          const roots: Array<{ root: string; files: Map<string, Buffer> }> = [];
+          for (let c = 0; c < commits; c++) {
+            sizes.forEach((size, i) => {
+              if (c > 0 && nat(3) !== 0) return; // later commits change about a third of the files
+              const path = `d${i % 3}/f ${i}.bin`;
+              mkdirSync(dirname(join(project, path)), { recursive: true });
+              const data = rand(c === 0 ? size : nat(size + 1));
+              writeFileSync(join(project, path), data);
+              content.set(path, data);
+            });
+            if (c > 0) {
+              mkdirSync(join(project, 'extra'), { recursive: true });
+              const data = rand(1 + nat(20_000));
+              writeFileSync(join(project, 'extra', `c${c}.txt`), data); // every commit changes something
+              content.set(`extra/c${c}.txt`, data);
+            }
+            await store.addDirectory('.', { workers: 0 });
+            roots.push({ root: (await store.commit(`c${c}`)).root, files: new Map(content) });
           }
-          await store.addDirectory('.', { workers: 0 });
-          roots.push({ root: (await store.commit(`c${c}`)).root, files: new Map(content) });
-        }
-        for (let k = 0; k < 6; k++) {
-          const gen = roots[nat(roots.length)];
-          const paths = [...gen.files.keys()];
-          const path = paths[nat(paths.length)];
-          const data = gen.files.get(path)!;
-          let proof: Proof;
-          let bytes: Buffer;
-          if (k === 5) {
-            proof = store.prove(undefined, { layer: 1 + nat(roots.indexOf(gen) + 1), root: gen.root });
-            bytes = Buffer.alloc(0);
-          } else if (data.length > 0 && k % 2 === 1) {
-            const a = nat(data.length);
-            const b = a + nat(data.length - a);
-            proof = store.prove(path, { root: gen.root, range: `${a}-${b}` });
-            const span = dataRange(proof)!;
-            expect(span.start).toBeLessThanOrEqual(a);
-            expect(span.end).toBeGreaterThanOrEqual(b);
-            bytes = data.subarray(span.start, span.end + 1);
-          } else {
-            proof = store.prove(path, { root: gen.root });
-            bytes = data;
+          for (let k = 0; k < 6; k++) {
+            const gen = roots[nat(roots.length)];
+            const paths = [...gen.files.keys()];
+            const path = paths[nat(paths.length)];
+            const data = gen.files.get(path)!;
+            let proof: Proof;
+            let bytes: Buffer;
+            if (k === 5) {
+              proof = store.prove(undefined, { layer: 1 + nat(roots.indexOf(gen) + 1), root: gen.root });
+              bytes = Buffer.alloc(0);
+            } else if (data.length > 0 && k % 2 === 1) {
+              const a = nat(data.length);
+              const b = a + nat(data.length - a);
+              proof = store.prove(path, { root: gen.root, range: `${a}-${b}` });
+              const span = dataRange(proof)!;
+              expect(span.start).toBeLessThanOrEqual(a);
+              expect(span.end).toBeGreaterThanOrEqual(b);
+              bytes = data.subarray(span.start, span.end + 1);
+            } else {
+              proof = store.prove(path, { root: gen.root });
+              bytes = data;
+            }
+            proof = decodeProof(encodeProof(proof)); // what a third party gets: the canonical text
+            expect(decodeProofBinary(encodeProofBinary(proof))).toEqual(proof); // or the binary form, same content
+            const withData = proof.proof_type === 'layer' ? {} : { data: bytes };
+            const ok = verifyProof(proof, { root: gen.root, ...withData });
+            expect(ok.reason).toBeUndefined();
+            expect(ok.valid).toBe(true);
+            proofs++;
+            for (const m of mutations(proof, nat)) {
+              const q = structuredClone(proof);
+              m.apply(q);
+              const r = verifyProof(q, withData);
+              expect(r.valid, `${m.site} mutated, still valid`).toBe(false);
+              mutated++;
+            }
+            if (bytes.length > 0) {
+              const d = Buffer.from(bytes);
+              d[nat(d.length)] ^= 1 << nat(8);
+              expect(verifyProof(proof, { root: gen.root, data: d }).valid).toBe(false);
+            }
+            // A root other than the proof's own is refused, however valid the proof.
+            const other = roots.find((r) => r.root !== gen.root);
+            if (other) expect(verifyProof(proof, { root: other.root }).valid).toBe(false);
           }
-          proof = decodeProof(encodeProof(proof)); // what a third party gets: the canonical text
-          expect(decodeProofBinary(encodeProofBinary(proof))).toEqual(proof); // or the binary form, same content
-          const withData = proof.proof_type === 'layer' ? {} : { data: bytes };
-          const ok = verifyProof(proof, { root: gen.root, ...withData });
-          expect(ok.reason).toBeUndefined();
-          expect(ok.valid).toBe(true);
-          proofs++;
-          for (const m of mutations(proof, nat)) {
-            const q = structuredClone(proof);
-            m.apply(q);
-            const r = verifyProof(q, withData);
-            expect(r.valid, `${m.site} mutated, still valid`).toBe(false);
-            mutated++;
-          }
-          if (bytes.length > 0) {
-            const d = Buffer.from(bytes);
-            d[nat(d.length)] ^= 1 << nat(8);
-            expect(verifyProof(proof, { root: gen.root, data: d }).valid).toBe(false);
-          }
-          // A root other than the proof's own is refused, however valid the proof.
-          const other = roots.find((r) => r.root !== gen.root);
-          if (other) expect(verifyProof(proof, { root: other.root }).valid).toBe(false);
-        }
-      }),
-      { numRuns: RUNS, seed: 20261126 },
-    );
-    expect(proofs).toBe(6 * RUNS); // six proofs per tree: files, byte ranges and a layer, at random roots
-    expect(mutated).toBeGreaterThan(75 * RUNS);
-  }, 120_000);
+        }),
+        { numRuns: RUNS, seed: 20261126 },
+      );
+      expect(proofs).toBe(6 * RUNS); // six proofs per tree: files, byte ranges and a layer, at random roots
+      expect(mutated).toBeGreaterThan(75 * RUNS);
+    },
+    roundsTimeout(RUNS, 5000),
+  );
 });
