@@ -118,6 +118,7 @@ export class StoreReader {
     return this.withArchive(history);
   }
 
+  /** Every layer: number, type (full, delta or pruned), entries, files of its generation and sizes. */
   layers(): LayerInfo[] {
     return this.withArchive(layers);
   }
@@ -127,6 +128,7 @@ export class StoreReader {
     return this.withArchive((a) => inspectLayer(a, n));
   }
 
+  /** The store at a glance: ID, name, generations, latest root, files, staged entries, archive size. */
   info(): StoreInfo {
     return this.withArchive((a) => ({
       storeId: this.storeId,
@@ -142,10 +144,12 @@ export class StoreReader {
     }));
   }
 
+  /** Logical bytes (latest generation and all of history) against stored bytes: dedup and compression savings. */
   size(): SizeReport {
     return this.withArchive(sizeReport);
   }
 
+  /** Chunk counts, their size distribution and the dedup ratio over the whole store. */
   stats(): StatsReport {
     return this.withArchive((a) => statsReport(a, a.seq === 0 ? 0 : a.layerView(a.seq).totalFiles));
   }
@@ -323,6 +327,7 @@ export class StoreReader {
     return checkArchive(this.paths.archive, opts);
   }
 
+  /** Files in the generation `root` names (a root hash or unique prefix; the latest when omitted). */
   countFilesInCommit(root?: string): number {
     return this.withArchive((a) => {
       const g = resolveGeneration(a, root);

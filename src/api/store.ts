@@ -41,6 +41,13 @@ export class Store extends StoreReader {
     super(projectRoot, storeId, paths, config);
   }
 
+  /**
+   * Creates a store under the store home (`opts.home`, default `$DIGSTORE_HOME` or ~/.dig) and links `dir` to
+   * it with a `.digstore` file; with `opts.storeId` naming an existing store, only links. Compression defaults
+   * to the global config's (brotli).
+   * @throws ExistsError when `dir` is already a project.
+   * @example const store = Store.init('/path/to/project', { compression: 'gzip' });
+   */
   static init(dir: string, opts: InitOptions = {}): Store {
     return Store.open(createStore(dir, opts), opts);
   }
@@ -143,6 +150,12 @@ export class Store extends StoreReader {
     return scan;
   }
 
+  /**
+   * Stages files (directories with `recursive`), honouring `.digignore` unless `force`; a tracked path gone
+   * from disk stages its deletion. Paths resolve against `opts.cwd` (default `process.cwd()`). Unreadable files
+   * are listed in `failed`, the rest staged. Waits `lockWaitMs` (default 5000) for another writer.
+   * @example await store.add(['notes.txt', 'src'], { cwd: dir, recursive: true, onProgress: (e) => {} });
+   */
   async add(paths: readonly string[], opts: AddOptions & { cwd?: string } = {}): Promise<AddResult> {
     const scan = this.collect(paths, opts.recursive ?? false, opts.cwd ?? process.cwd(), opts.force);
     return this.stage(scan, opts);
@@ -258,6 +271,13 @@ export class Store extends StoreReader {
     });
   }
 
+  /**
+   * Writes the staged changes as the next generation (a delta layer, or a full one every
+   * `core.delta_chain_limit` generations or with `full`) and makes it visible in one atomic step. The author
+   * defaults to the config's `user.name <user.email>`.
+   * @throws NothingToCommitError when nothing is staged; UsageError for an empty message.
+   * @example const { root, generation } = await store.commit('first', { author: 'me <me@example.org>' });
+   */
   async commit(message: string, opts: CommitOptions = {}): Promise<CommitResult> {
     if (message.trim() === '') throw new UsageError('empty commit message', 'give one with -m MESSAGE');
     const author =
@@ -272,6 +292,11 @@ export class Store extends StoreReader {
     );
   }
 
+  /**
+   * The working tree against the latest generation and the staging area: staged, modified, deleted and
+   * untracked paths (ignored files are not listed). Unchanged files are recognised by the stat cache.
+   * @example const { staged, modified } = store.status();
+   */
   status(): StatusResult {
     this.requireProject();
     return this.withArchive((a) =>
