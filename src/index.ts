@@ -12,9 +12,9 @@ export type { DiffEntry, HistoryEntry, InspectResult, LayerInfo, SizeReport, Sta
 export type { ExportResult, ImportResult } from './store/transfer.js';
 export type { ExtractResult } from './retrieve/extract.js';
 export type { AddOptions, CommitOptions, GetOptions, InitOptions, OpenOptions, ProveOptions } from './api/options.js';
-export type { StatusResult } from './api/status.js';
+export type { StatusResult } from './worktree/status.js';
 export { MAX_PROOF_BYTES, readProof, verifyProofFile, writeProof } from './api/proof-files.js';
-export type { RmOptions, RmResult } from './api/remove.js';
+export type { RmOptions, RmResult } from './worktree/remove.js';
 export type { CommitResult } from './store/commit.js';
 export { fastcdc, type Chunk, type FastCdcOptions } from './chunking/index.js';
 export { DEFAULTS, type Config } from './store/config.js';

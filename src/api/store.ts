@@ -22,12 +22,12 @@ import { findProjectRoot, readLink } from '../store/project.js';
 import { loadStaging, saveStaging } from '../store/staging.js';
 import { loadStatCache, saveStatCache } from '../store/stat-cache.js';
 import type { AddOptions, CommitOptions, InitOptions, OpenOptions } from './options.js';
-import { computeStatus, type StatusResult } from './status.js';
-import { findDeletions, trackedPaths } from './deletions.js';
-import { selectTracked, unlinkWorkingFiles, unsafeToDelete, type RmOptions, type RmResult } from './remove.js';
+import { computeStatus, type StatusResult } from '../worktree/status.js';
+import { findDeletions, trackedPaths } from '../worktree/deletions.js';
+import { selectTracked, unlinkWorkingFiles, unsafeToDelete, type RmOptions, type RmResult } from '../worktree/remove.js';
 
 import { StoreReader } from './store-reader.js';
-import { checkIgnorePaths, collectPaths } from './select-paths.js';
+import { checkIgnorePaths, collectPaths } from '../worktree/select-paths.js';
 import { createStore, importStore } from './store-create.js';
 
 export type { LogEntry, ResolvedTarget, StoreInfo, StoredFile } from './store-reader.js';
@@ -105,7 +105,7 @@ export class Store extends StoreReader {
     return force ? undefined : new IgnoreRules(this.projectRoot);
   }
 
-  /** Resolves user paths to the files to stage (api/select-paths.ts). */
+  /** Resolves user paths to the files to stage (worktree/select-paths.ts). */
   private collect(paths: readonly string[], recursive: boolean, cwd: string, force?: boolean): ScanResult {
     return collectPaths(this.projectRoot, this.rules(force), paths, recursive, cwd);
   }
@@ -212,7 +212,7 @@ export class Store extends StoreReader {
     });
   }
 
-  /** Stages the deletion of tracked files (see api/remove.ts); paths are relative to `opts.cwd`. */
+  /** Stages the deletion of tracked files (see worktree/remove.ts); paths are relative to `opts.cwd`. */
   async rm(paths: readonly string[], opts: RmOptions & { cwd?: string } = {}): Promise<RmResult> {
     this.requireProject();
     if (paths.length === 0) throw new UsageError('nothing specified to remove', 'give paths');

@@ -20,7 +20,7 @@ export interface ScannedFile {
 export interface ScanResult {
   files: ScannedFile[];
   skipped: Array<{ rel: string; reason: string }>;
-  /** What was named, for finding tracked files that are gone (api/deletions.ts). */
+  /** What was named, for finding tracked files that are gone (worktree/deletions.ts). */
   scopes?: Array<{ rel: string; kind: 'dir' | 'missing'; recursive: boolean; arg: string }>;
 }
 

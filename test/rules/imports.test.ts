@@ -1,5 +1,5 @@
 // Our own architecture rule, checked: imports in src/ only go downward
-//   cli → serve → api → ingest | retrieve | remote → store → chunking → core
+//   cli → serve → api → worktree → ingest | retrieve | remote → store → chunking → core
 // (a folder may import its own files and any folder below it, never one above it or a sibling on its floor),
 // and the import graph has no cycle. Imports are read with TypeScript's own pre-processor, not a regex.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -15,11 +15,12 @@ const FLOORS: Record<string, number> = {
   ingest: 3,
   retrieve: 3,
   remote: 3,
-  api: 4,
-  serve: 5,
-  cli: 6,
+  worktree: 4,
+  api: 5,
+  serve: 6,
+  cli: 7,
 };
-const ORDER = 'cli → serve → api → ingest | retrieve | remote → store → chunking → core';
+const ORDER = 'cli → serve → api → worktree → ingest | retrieve | remote → store → chunking → core';
 
 /** Every .ts file under src/ (relative, with forward slashes) and the src files it imports. */
 function importGraph(root = SRC): Map<string, string[]> {
