@@ -24,7 +24,13 @@ import { loadStatCache, saveStatCache } from '../store/stat-cache.js';
 import type { AddOptions, CommitOptions, InitOptions, OpenOptions } from './options.js';
 import { computeStatus, type StatusResult } from '../worktree/status.js';
 import { findDeletions, trackedPaths } from '../worktree/deletions.js';
-import { selectTracked, unlinkWorkingFiles, unsafeToDelete, type RmOptions, type RmResult } from '../worktree/remove.js';
+import {
+  selectTracked,
+  unlinkWorkingFiles,
+  unsafeToDelete,
+  type RmOptions,
+  type RmResult,
+} from '../worktree/remove.js';
 
 import { StoreReader } from './store-reader.js';
 import { checkIgnorePaths, collectPaths } from '../worktree/select-paths.js';
