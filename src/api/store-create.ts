@@ -1,5 +1,6 @@
 // Creating a store (or linking to an existing one) and importing one: the parts of Store.init and Store.import
 // that set up files in the store home; the Store class is about using a store.
+import type { LongOperation } from '../store/interrupt.js';
 import { withLock, withReader } from '../store/access.js';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
@@ -66,7 +67,7 @@ export function createStore(dir: string, opts: InitOptions = {}): string {
 /** Recreates or extends the store an export file holds (see Store.import). */
 export async function importStore(
   file: string,
-  opts: OpenOptions & { lockWaitMs?: number; signal?: AbortSignal } = {},
+  opts: OpenOptions & LongOperation & { lockWaitMs?: number } = {},
 ): Promise<ImportResult> {
   let header;
   try {
@@ -93,6 +94,6 @@ export async function importStore(
         'commit them first',
       );
     }
-    return importArchive(paths.archive, file, opts.signal);
+    return importArchive(paths.archive, file, { signal: opts.signal, onProgress: opts.onProgress });
   });
 }

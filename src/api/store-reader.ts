@@ -1,6 +1,7 @@
 // The read side of the public library: everything that looks at committed generations (history, files,
 // byte ranges, proofs, checks, exports). Readers open the archive at its latest committed generation and never
 // take the lock. Store (store.ts) adds the writers and the working tree on top.
+import type { LongOperation } from '../store/interrupt.js';
 import { withReader } from '../store/access.js';
 import { resolve } from 'node:path';
 import { toHex } from '../core/digest.js';
@@ -299,9 +300,9 @@ export class StoreReader {
    * (store/transfer.ts). `signal` stops it between 64 MiB blocks; the file is then not written.
    * @example await store.export('backup.dig', { since: lastRoot })
    */
-  export(file: string, opts: { since?: string; signal?: AbortSignal } = {}): Promise<ExportResult> {
+  export(file: string, opts: LongOperation & { since?: string } = {}): Promise<ExportResult> {
     const since = opts.since === undefined ? 0 : this.withArchive((a) => resolveGeneration(a, opts.since));
-    return exportArchive(this.paths.archive, resolve(file), since, opts.signal);
+    return exportArchive(this.paths.archive, resolve(file), since, opts);
   }
 
   /** A proof of the file or byte range `target` names, or with `opts.layer` of a layer (docs/proofs.md). */

@@ -1,6 +1,7 @@
 // The public library. Every CLI command is a thin layer over these methods; they return data and never
 // print. This file holds opening/creating stores and the writers (add, rm, commit, import: they take the
 // store lock) and the working tree (status, ignore rules); what only reads is in store-reader.ts.
+import type { LongOperation } from '../store/interrupt.js';
 import { withLock, withReader, withWriter } from '../store/access.js';
 import { existsSync, rmSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -62,10 +63,7 @@ export class Store extends StoreReader {
    * Recreates or extends a store from an export file (store/transfer.ts), verifying every hash first;
    * importing the same file again changes nothing. Needs no project: the store is found by its ID.
    */
-  static import(
-    file: string,
-    opts: OpenOptions & { lockWaitMs?: number; signal?: AbortSignal } = {},
-  ): Promise<ImportResult> {
+  static import(file: string, opts: OpenOptions & LongOperation & { lockWaitMs?: number } = {}): Promise<ImportResult> {
     return importStore(file, opts);
   }
 
@@ -257,7 +255,7 @@ export class Store extends StoreReader {
    * Every root is kept. `dryRun` only reports.
    */
   async gc(
-    opts: { dryRun?: boolean; keepHistory?: number; lockWaitMs?: number; signal?: AbortSignal } = {},
+    opts: LongOperation & { dryRun?: boolean; keepHistory?: number; lockWaitMs?: number } = {},
   ): Promise<GcReport> {
     const keep = opts.keepHistory;
     if (keep !== undefined && !(Number.isInteger(keep) && keep >= 1))
@@ -270,7 +268,7 @@ export class Store extends StoreReader {
           'there are staged changes: gc rewrites the archive and would drop them',
           'commit them first',
         );
-      const r = await compactArchive(this.paths.archive, keep, opts.signal);
+      const r = await compactArchive(this.paths.archive, keep, opts);
       // Chunk offsets moved: the chunk index cache is rebuilt on next use.
       if (r.rewritten) rmSync(this.paths.chunkIndex, { force: true });
       return r;

@@ -2,7 +2,9 @@
 // --progress). With --json, progress events go to stdout as NDJSON lines instead, at the same rate.
 import type { ProgressEvent } from '../ingest/progress.js';
 import { Throttle, type Clock } from '../ingest/progress.js';
-import { formatBytes } from './output.js';
+import type { WorkProgress } from '../store/interrupt.js';
+import { interruptSignal } from './interrupt.js';
+import { formatBytes, type Output } from './output.js';
 
 export const MAX_UPDATES_PER_SECOND = 10;
 
@@ -18,20 +20,25 @@ export function formatProgress(e: ProgressEvent): string {
   );
 }
 
-export interface ProgressSink {
-  onProgress: (e: ProgressEvent) => void;
+export interface ProgressSink<E = ProgressEvent> {
+  onProgress: (e: E) => void;
   /** Shows the final state (if anything was shown) and clears the line. */
   done: () => void;
 }
 
-export function progressSink(mode: 'tty' | 'json' | 'off', write: (s: string) => void, clock?: Clock): ProgressSink {
+export function progressSink<E = ProgressEvent>(
+  mode: 'tty' | 'json' | 'off',
+  write: (s: string) => void,
+  format: (e: E) => string,
+  clock?: Clock,
+): ProgressSink<E> {
   if (mode === 'off') return { onProgress: () => {}, done: () => {} };
   let shown = false;
-  const t = new Throttle<ProgressEvent>(
+  const t = new Throttle<E>(
     1000 / MAX_UPDATES_PER_SECOND,
     (e) => {
       shown = true;
-      write(mode === 'json' ? `${JSON.stringify(e)}\n` : `\r\x1b[2K${formatProgress(e)}`);
+      write(mode === 'json' ? `${JSON.stringify(e)}\n` : `\r\x1b[2K${format(e)}`);
     },
     clock,
   );
@@ -41,4 +48,27 @@ export function progressSink(mode: 'tty' | 'json' | 'off', write: (s: string) =>
       if (mode === 'tty' && shown) write('\r\x1b[2K');
     },
   };
+}
+
+/** `verify 512.0 MiB/1.0 GiB, 480.3 MB/s ETA 2s` for check --deep, export, import and gc. */
+export function formatWork(e: WorkProgress): string {
+  const s = Math.max(e.elapsedMs, 1) / 1000;
+  const left = e.bytesTotal - e.bytesDone;
+  const rate = e.bytesDone / s;
+  const eta = e.bytesDone > 0 && left > 0 ? ` ETA ${Math.ceil(left / rate)}s` : '';
+  return `${e.phase} ${formatBytes(e.bytesDone)}/${formatBytes(e.bytesTotal)}, ${(rate / 1e6).toFixed(1)} MB/s${eta}`;
+}
+
+/**
+ * What a long store operation (check --deep, export, import, gc) gets from the CLI: Ctrl-C's signal and a
+ * progress line on stderr when it is a terminal (or with --progress), never with --json or -q (stdout is one
+ * document; progress is for a person watching). Pass `options` to the operation; call `done` when it ends.
+ */
+export function longRun(
+  out: Output,
+  force: boolean | undefined,
+): { options: { signal: AbortSignal; onProgress: (p: WorkProgress) => void }; done: () => void } {
+  const mode = out.opts.json || out.opts.quiet || !(process.stderr.isTTY || force) ? 'off' : 'tty';
+  const sink = progressSink<WorkProgress>(mode, (s) => process.stderr.write(s), formatWork);
+  return { options: { signal: interruptSignal(), onProgress: sink.onProgress }, done: sink.done };
 }

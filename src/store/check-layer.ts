@@ -8,7 +8,7 @@ import type { LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
 import type { ChunkRef, FileEntry } from '../core/types.js';
 import type { Archive } from './archive.js';
 import { applyDelta } from './generations.js';
-import { CHECKPOINT_BYTES, checkpoint } from './interrupt.js';
+import { CHECKPOINT_BYTES, checkpoint, type WorkProgress } from './interrupt.js';
 
 type Problem = (layer: number, message: string, paths?: string[]) => void;
 
@@ -36,8 +36,8 @@ export interface CheckOptions {
   layer?: number;
   /** Aborting stops the check between chunks with an INTERRUPTED error (nothing is ever written). */
   signal?: AbortSignal;
-  /** Called after each layer and every ~64 MiB of chunk data re-hashed. */
-  onProgress?: (p: { layersDone: number; layers: number; bytesChecked: number }) => void;
+  /** With `deep`: called after each layer and every 64 MiB re-hashed (phase 'verify', stored bytes). */
+  onProgress?: (p: WorkProgress) => void;
 }
 
 const STOPPED = 'the check did not finish (it never changes anything)';
@@ -49,6 +49,7 @@ export async function checkChunks(
   report: CheckReport,
   opts: CheckOptions,
   failed: (c: ChunkRef) => void,
+  progress?: (bytesDone: number) => void,
 ): Promise<void> {
   let sinceYield = 0;
   for (const c of chunks) {
@@ -62,7 +63,7 @@ export async function checkChunks(
     }
     if (sinceYield >= CHECKPOINT_BYTES) {
       sinceYield = 0;
-      opts.onProgress?.({ layersDone: 0, layers: archive.layers.length, bytesChecked: report.bytesChecked });
+      progress?.(report.bytesChecked);
       await checkpoint(opts.signal, STOPPED);
     }
   }
@@ -78,6 +79,8 @@ export interface LayerCheckState {
   stored: Map<number, ChunkRef>;
   /** The complete file set of the generation being checked. */
   current: FileEntry[];
+  /** Reports the bytes re-hashed so far (deep checks). */
+  progress?: (bytesDone: number) => void;
 }
 
 export async function checkLayer(
@@ -112,10 +115,17 @@ export async function checkLayer(
   state.current = layer.type === 'full' ? layer.files : applyDelta(state.current, layer.files);
   checkDataRegion(layer, e, state, problem);
   if (opts.deep && (opts.layer === undefined || opts.layer === n)) {
-    await checkChunks(archive, layer.chunkIndex, report, opts, (c) => {
-      state.badChunks.add(c.offset);
-      problem(n, `chunk ${toHex(c.hash)} at offset ${c.offset} does not match its hash`);
-    });
+    await checkChunks(
+      archive,
+      layer.chunkIndex,
+      report,
+      opts,
+      (c) => {
+        state.badChunks.add(c.offset);
+        problem(n, `chunk ${toHex(c.hash)} at offset ${c.offset} does not match its hash`);
+      },
+      state.progress,
+    );
   }
   checkRoots(layer, e, state, problem);
   checkFileEntries(layer, state, problem);

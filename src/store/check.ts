@@ -6,7 +6,7 @@ import { ARCHIVE_HEADER_SIZE, SLOT_SIZE, decodeSuperblock, type Superblock } fro
 import { Archive } from './archive.js';
 import { readAt } from './fs-utils.js';
 import { type CheckOptions, type CheckReport, checkLayer, type LayerCheckState } from './check-layer.js';
-import { checkpoint } from './interrupt.js';
+import { checkpoint, phaseReporter } from './interrupt.js';
 
 /**
  * Both superblock slots must be valid (or never written, all zeros). The store opens from the newest valid
@@ -47,10 +47,15 @@ export async function checkArchive(path: string, opts: CheckOptions = {}, propos
   try {
     if (!proposed) checkSlots(archive, problem);
     report.layers = archive.layers.length;
-    const state: LayerCheckState = { roots: [], badChunks: new Set(), stored: new Map(), current: [] };
+    const rehashed = archive.layers.filter(
+      (e) => e.type !== 'pruned' && (opts.layer === undefined || opts.layer === e.number),
+    );
+    const total = opts.deep ? rehashed.reduce((a, e) => a + e.dataLength, 0) : 0;
+    const progress = opts.deep ? phaseReporter(opts.onProgress, 'verify', total) : undefined;
+    const state: LayerCheckState = { roots: [], badChunks: new Set(), stored: new Map(), current: [], progress };
     for (const e of archive.layers) {
       await checkLayer(archive, e, state, report, opts, problem);
-      opts.onProgress?.({ layersDone: e.number, layers: archive.layers.length, bytesChecked: report.bytesChecked });
+      progress?.(report.bytesChecked);
       await checkpoint(opts.signal, 'the check did not finish (it never changes anything)');
     }
     // Name the files of the latest generation that a damaged chunk breaks.

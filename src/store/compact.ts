@@ -22,6 +22,7 @@ import { checkArchive } from './check.js';
 import { generationFiles } from './generations.js';
 import { fsyncDir, writeAll } from './fs-utils.js';
 import { copyRange, removeStaleTemps, TMP_MARK } from './transfer.js';
+import { checkpoint, type LongOperation, phaseReporter } from './interrupt.js';
 
 export interface GcReport {
   layers: number;
@@ -107,7 +108,11 @@ function analyse(a: Archive, keep?: number): { report: GcReport; first: number; 
  * `keep`, generations before the last `keep` are pruned: their index entries keep only the roots (so every
  * later root is unchanged), and the first kept generation is written as a full layer.
  */
-export async function compactArchive(archivePath: string, keep?: number, signal?: AbortSignal): Promise<GcReport> {
+export async function compactArchive(
+  archivePath: string,
+  keep?: number,
+  { signal, onProgress }: LongOperation = {},
+): Promise<GcReport> {
   removeStaleTemps(archivePath);
   const a = Archive.open(archivePath);
   const tmp = `${archivePath}${TMP_MARK}${process.pid}`;
@@ -123,7 +128,9 @@ export async function compactArchive(archivePath: string, keep?: number, signal?
     const relocate = (c: ChunkRef): ChunkRef => ({ ...c, offset: moved.get(c.offset)! });
     const entries: LayerIndexEntry[] = [];
     let pos = ARCHIVE_HEADER_SIZE;
+    const copied = phaseReporter(onProgress, 'copy', plan.compactedBytes - ARCHIVE_HEADER_SIZE);
     for (const e of a.layers) {
+      await checkpoint(signal, 'gc stopped; the store is unchanged');
       if (e.number < first) {
         entries.push({
           ...e,
@@ -145,6 +152,7 @@ export async function compactArchive(archivePath: string, keep?: number, signal?
       const kept = own.filter((c) => used.has(c.offset)).sort((x, y) => x.offset - y.offset);
       const dataOffset = pos;
       pos = copyChunks(a.fd, out, kept, pos, moved);
+      copied(pos - ARCHIVE_HEADER_SIZE);
       const type = e.number === first ? 'full' : layer.type;
       const files = e.number === first ? generationFiles(a, first) : layer.files;
       const record = encodeLayer({
@@ -174,7 +182,7 @@ export async function compactArchive(archivePath: string, keep?: number, signal?
     fsyncSync(out);
     closeSync(out);
     fd = undefined;
-    const report = await checkArchive(tmp, { deep: true, signal });
+    const report = await checkArchive(tmp, { deep: true, signal, onProgress });
     const same = entries.every(
       (n, i) => equalBytes(n.storeRoot, a.layers[i].storeRoot) && equalBytes(n.layerRoot, a.layers[i].layerRoot),
     );

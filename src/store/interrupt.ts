@@ -1,5 +1,6 @@
-// Cancellation for long store operations (check --deep, export, gc, import): between two blocks of work they
-// give the event loop a turn, so a Ctrl-C handler can run and abort their signal, and then stop cleanly.
+// Long store operations (check --deep, export, gc, import): cancellation and progress. Between two blocks of
+// work they give the event loop a turn, so a Ctrl-C handler can run and abort their signal, and they stop
+// cleanly; and they report how far they are, so a person watching a 5 GiB store sees it move.
 import { DigstoreError } from '../core/errors.js';
 
 /** How much data a long operation handles between two looks at its abort signal. */
@@ -9,4 +10,30 @@ export const CHECKPOINT_BYTES = 64 << 20;
 export async function checkpoint(signal: AbortSignal | undefined, what: string): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
   if (signal?.aborted) throw new DigstoreError('INTERRUPTED', `interrupted; ${what}`);
+}
+
+/** What every long store operation takes: a signal that stops it, a callback that hears how far it is. */
+export interface LongOperation {
+  signal?: AbortSignal;
+  onProgress?: (p: WorkProgress) => void;
+}
+
+/** Progress of a long store operation: re-hashing stored data ('verify') or copying it ('copy'). */
+export interface WorkProgress {
+  type: 'progress';
+  phase: 'verify' | 'copy';
+  bytesDone: number;
+  bytesTotal: number;
+  elapsedMs: number;
+}
+
+/** A reporter for one phase: call it with the bytes done so far. */
+export function phaseReporter(
+  onProgress: ((p: WorkProgress) => void) | undefined,
+  phase: WorkProgress['phase'],
+  bytesTotal: number,
+): (bytesDone: number) => void {
+  const started = performance.now();
+  return (bytesDone) =>
+    onProgress?.({ type: 'progress', phase, bytesDone, bytesTotal, elapsedMs: performance.now() - started });
 }

@@ -26,7 +26,7 @@ import {
 import { Archive } from './archive.js';
 import { checkArchive } from './check.js';
 import { AtomicFile, fsyncDir, hashRange, readAt, readRange, writeAll } from './fs-utils.js';
-import { CHECKPOINT_BYTES, checkpoint } from './interrupt.js';
+import { CHECKPOINT_BYTES, checkpoint, type LongOperation, phaseReporter } from './interrupt.js';
 
 /** Marks the temporary archive a gc writes beside the real one. */
 export const TMP_MARK = '.compact-';
@@ -64,7 +64,7 @@ export async function exportArchive(
   archivePath: string,
   file: string,
   since: number,
-  signal?: AbortSignal,
+  { signal, onProgress }: LongOperation = {},
 ): Promise<ExportResult> {
   const a = Archive.open(archivePath);
   let out: AtomicFile | undefined;
@@ -98,11 +98,13 @@ export async function exportArchive(
     const f = out;
     f.write(encodeExportHeader(header));
     const h = createHash('sha256');
+    const copied = phaseReporter(onProgress, 'copy', tail);
     for (let done = 0; done < tail; done += CHECKPOINT_BYTES) {
       readRange(a.fd, header.baseLength + done, Math.min(CHECKPOINT_BYTES, tail - done), (b) => {
         h.update(b);
         f.write(b);
       });
+      copied(Math.min(done + CHECKPOINT_BYTES, tail));
       await checkpoint(signal, `nothing was exported (${file} was not written)`);
     }
     f.write(h.digest());
@@ -158,7 +160,11 @@ export function openExport(file: string): { header: ExportHeader; fd: number } {
  * Appends the export's tail to the archive at `archivePath` (created when missing), verifies the proposed
  * generation in full, then makes it visible. The caller holds the store lock.
  */
-export async function importArchive(archivePath: string, file: string, signal?: AbortSignal): Promise<ImportResult> {
+export async function importArchive(
+  archivePath: string,
+  file: string,
+  { signal, onProgress }: LongOperation = {},
+): Promise<ImportResult> {
   removeStaleTemps(archivePath);
   const { header: h, fd: src } = openExport(file);
   const storeId = toHex(h.storeId);
@@ -210,7 +216,13 @@ export async function importArchive(archivePath: string, file: string, signal?: 
     let visible = false;
     try {
       ftruncateSync(fd, h.baseLength); // drops a dead tail of an interrupted add or commit
-      copyRange(src, EXPORT_HEADER_SIZE, h.finalLength - h.baseLength, fd, h.baseLength);
+      const tail = h.finalLength - h.baseLength;
+      const copied = phaseReporter(onProgress, 'copy', tail);
+      for (let done = 0; done < tail; done += CHECKPOINT_BYTES) {
+        copyRange(src, EXPORT_HEADER_SIZE + done, Math.min(CHECKPOINT_BYTES, tail - done), fd, h.baseLength + done);
+        copied(Math.min(done + CHECKPOINT_BYTES, tail));
+        await checkpoint(signal, 'nothing was imported');
+      }
       fsyncSync(fd);
       const sb: Superblock = {
         storeId: h.storeId,
@@ -220,7 +232,7 @@ export async function importArchive(archivePath: string, file: string, signal?: 
         indexLength: h.indexLength,
         createdAt: h.createdAt,
       };
-      const report = await checkArchive(target, { deep: true, signal }, sb);
+      const report = await checkArchive(target, { deep: true, signal, onProgress }, sb);
       if (!report.ok)
         throw new IntegrityError(`${file}: the imported layers do not verify: ${report.problems[0].message}`);
       const active = Archive.open(target);

@@ -1,4 +1,5 @@
-// Progress output rules of `add`, through the spawned CLI (stderr is a pipe here, not a TTY).
+// Progress output rules of `add` and of the long operations (check --deep, export, gc), through the spawned CLI
+// (stderr is a pipe here, not a TTY).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,5 +41,25 @@ describe('add progress', () => {
     expect(last.staged).toBe(1);
     for (const l of lines) expect(l.type).toBe('progress');
     expect(r.stderr).toBe('');
+  });
+});
+
+describe('long operations', () => {
+  it('check --deep, export and gc --progress show a progress line on stderr; --json never does', () => {
+    const home = tempDir('dig-lp-home-');
+    const project = tempDir('dig-lp-');
+    writeFileSync(join(project, 'a.bin'), prng(4)(300_000));
+    run(['init'], { cwd: project, home });
+    run(['add', 'a.bin'], { cwd: project, home });
+    run(['commit', '-m', 'one'], { cwd: project, home });
+    const check = run(['check', '--deep', '--progress'], { cwd: project, home });
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stderr).toMatch(/verify \d.*\/\d.* MB\/s/);
+    const exp = run(['export', join(tempDir('dig-lp-out-'), 'x.dig'), '--progress'], { cwd: project, home });
+    expect(exp.stderr).toMatch(/copy \d.*\/\d/);
+    const gc = run(['gc', '--progress', '--json'], { cwd: project, home });
+    expect(gc.code).toBe(0);
+    expect(gc.stderr).toBe('');
+    JSON.parse(gc.stdout);
   });
 });

@@ -26,17 +26,21 @@ describe('cancellation', async () => {
   it('check --deep: stops at its first checkpoint; a check never writes', async () => {
     const before = snapshot(home);
     const controller = new AbortController();
-    const seen: number[] = [];
+    const seen: Array<{ phase: string; bytesDone: number; bytesTotal: number }> = [];
     const check = store.check({
       deep: true,
       signal: controller.signal,
-      onProgress: (p) => {
-        seen.push(p.layersDone);
+      onProgress: ({ phase, bytesDone, bytesTotal }) => {
+        seen.push({ phase, bytesDone, bytesTotal });
         controller.abort();
       },
     });
     await expect(check).rejects.toMatchObject(interrupted);
-    expect(seen).toEqual([1]); // stopped right after the first layer, not at the end
+    // Stopped right after the first layer (one third of the data re-hashed), not at the end.
+    expect(seen).toHaveLength(1);
+    expect(seen[0].phase).toBe('verify');
+    expect(seen[0].bytesDone).toBeGreaterThan(0);
+    expect(seen[0].bytesDone).toBeLessThan(seen[0].bytesTotal);
     expect(snapshot(home)).toEqual(before);
     expect((await store.check({ deep: true })).ok).toBe(true);
   });
@@ -47,8 +51,11 @@ describe('cancellation', async () => {
     controller.abort();
     await expect(store.export(join(out, 'x.dig'), { signal: controller.signal })).rejects.toMatchObject(interrupted);
     expect(readdirSync(out)).toEqual([]);
-    await store.export(join(out, 'x.dig'));
+    const reports: Array<{ phase: string; bytesDone: number; bytesTotal: number }> = [];
+    await store.export(join(out, 'x.dig'), { onProgress: (p) => reports.push(p) });
     expect(existsSync(join(out, 'x.dig'))).toBe(true);
+    expect(reports.at(-1)).toMatchObject({ phase: 'copy' });
+    expect(reports.at(-1)!.bytesDone).toBe(reports.at(-1)!.bytesTotal); // the last report says: all of it
   });
 
   it('gc (which verifies the rewrite before using it) and import: the archive stays byte-identical', async () => {

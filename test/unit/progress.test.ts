@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Throttle, type ProgressEvent } from '../../src/ingest/progress.js';
-import { MAX_UPDATES_PER_SECOND, progressSink } from '../../src/cli/progress.js';
+import { formatProgress, formatWork, MAX_UPDATES_PER_SECOND, progressSink } from '../../src/cli/progress.js';
 
 const ev = (n: number): ProgressEvent => ({
   type: 'progress',
@@ -38,6 +38,7 @@ describe('progress throttling', () => {
     const sink = progressSink(
       'tty',
       () => times.push(now),
+      formatProgress,
       () => now,
     );
     for (let i = 0; i < 5000; i++) {
@@ -52,9 +53,22 @@ describe('progress throttling', () => {
 
   it('prints nothing when off', () => {
     const out: string[] = [];
-    const sink = progressSink('off', (s) => out.push(s));
+    const sink = progressSink('off', (s) => out.push(s), formatProgress);
     sink.onProgress(ev(1));
     sink.done();
     expect(out).toEqual([]);
+  });
+});
+
+describe('long-operation progress line', () => {
+  it('names the phase, bytes done of all, rate and ETA', () => {
+    const line = formatWork({
+      type: 'progress',
+      phase: 'verify',
+      bytesDone: 512 << 20,
+      bytesTotal: 1 << 30,
+      elapsedMs: 1000,
+    });
+    expect(line).toBe('verify 512.0 MiB/1.0 GiB, 536.9 MB/s ETA 1s');
   });
 });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { DigstoreError, UsageError } from '../../core/errors.js';
 import { lockWait, openStore, output } from '../context.js';
 import { dedupText, formatBytes } from '../output.js';
-import { progressSink } from '../progress.js';
+import { formatProgress, progressSink } from '../progress.js';
 import { interruptSignal } from '../interrupt.js';
 
 interface AddFlags {
@@ -41,7 +41,11 @@ export function registerAdd(program: Command): void {
           : process.stderr.isTTY || opts.progress
             ? 'tty'
             : 'off';
-      const sink = progressSink(mode, (s) => (mode === 'json' ? process.stdout : process.stderr).write(s));
+      const sink = progressSink(
+        mode,
+        (s) => (mode === 'json' ? process.stdout : process.stderr).write(s),
+        formatProgress,
+      );
       const common = {
         onProgress: sink.onProgress,
         signal: interruptSignal(),

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CheckReport } from '../../store/check.js';
 import { IntegrityError, UsageError } from '../../core/errors.js';
 import { openStore, output } from '../context.js';
-import { interruptSignal } from '../interrupt.js';
+import { longRun } from '../progress.js';
 import { formatBytes, type Output } from '../output.js';
 
 /** Prints a check report (problems, or the ok line) and fails with the integrity code when damaged. */
@@ -30,14 +30,16 @@ export function registerCheck(program: Command): void {
     .description('verify the store: checksums, indexes, every root in the history (exit 5 if damaged)')
     .option('--deep', 're-hash every stored chunk as well')
     .option('--layer <n>', 'with --deep, re-hash only the chunks of layer n')
-    .action(async (opts: { deep?: boolean; layer?: string }, cmd: Command) => {
+    .option('--progress', 'show a progress line even when stderr is not a terminal')
+    .action(async (opts: { deep?: boolean; layer?: string; progress?: boolean }, cmd: Command) => {
       if (opts.layer !== undefined && !/^\d+$/.test(opts.layer))
         throw new UsageError(`--layer must be a layer number, not '${opts.layer}'`);
-      const r = await openStore().check({
-        deep: opts.deep,
-        layer: opts.layer === undefined ? undefined : Number(opts.layer),
-        signal: interruptSignal(), // Ctrl-C stops a long --deep check cleanly: exit 130
-      });
-      checkReportLines(output(cmd), r, Boolean(opts.deep));
+      const out = output(cmd);
+      const run = longRun(out, opts.progress); // Ctrl-C stops a long --deep check cleanly: exit 130
+      const layer = opts.layer === undefined ? undefined : Number(opts.layer);
+      const r = await openStore()
+        .check({ deep: opts.deep, layer, ...run.options })
+        .finally(run.done);
+      checkReportLines(out, r, Boolean(opts.deep));
     });
 }

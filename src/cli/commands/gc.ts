@@ -4,7 +4,7 @@ import type { GcReport } from '../../store/compact.js';
 import { UsageError } from '../../core/errors.js';
 import { lockWait, openStore, output } from '../context.js';
 import { formatBytes } from '../output.js';
-import { interruptSignal } from '../interrupt.js';
+import { longRun } from '../progress.js';
 import { checkReportLines } from './check.js';
 
 const describe = (r: GcReport, dry: boolean) => [
@@ -15,6 +15,14 @@ const describe = (r: GcReport, dry: boolean) => [
     : `archive ${formatBytes(r.archiveBytes)} -> ${formatBytes(r.compactedBytes)}`,
 ];
 
+interface ArchiveFlags {
+  stats?: boolean;
+  verify?: boolean;
+  compact?: boolean;
+  wait?: string;
+  progress?: boolean;
+}
+
 export function registerGc(program: Command): void {
   program
     .command('gc')
@@ -22,18 +30,20 @@ export function registerGc(program: Command): void {
     .option('-n, --dry-run', 'only report what would be reclaimed')
     .option('--keep-history <n>', 'also remove the generations before the last N (their roots stay in the history)')
     .option('--wait <seconds>', 'wait this long for another writer to finish (default 5)')
-    .action(async (opts: { dryRun?: boolean; keepHistory?: string; wait?: string }, cmd: Command) => {
-      if (opts.keepHistory !== undefined && !/^[1-9]\d*$/.test(opts.keepHistory))
-        throw new UsageError(`--keep-history must be a whole number >= 1, not '${opts.keepHistory}'`);
-      const keepHistory = opts.keepHistory === undefined ? undefined : Number(opts.keepHistory);
-      const r = await openStore().gc({
-        dryRun: opts.dryRun,
-        keepHistory,
-        lockWaitMs: lockWait(opts.wait),
-        signal: interruptSignal(),
-      });
-      output(cmd).result(describe(r, Boolean(opts.dryRun)), r);
-    });
+    .option('--progress', 'show a progress line even when stderr is not a terminal')
+    .action(
+      async (opts: { dryRun?: boolean; keepHistory?: string; wait?: string; progress?: boolean }, cmd: Command) => {
+        if (opts.keepHistory !== undefined && !/^[1-9]\d*$/.test(opts.keepHistory))
+          throw new UsageError(`--keep-history must be a whole number >= 1, not '${opts.keepHistory}'`);
+        const keepHistory = opts.keepHistory === undefined ? undefined : Number(opts.keepHistory);
+        const out = output(cmd);
+        const run = longRun(out, opts.progress);
+        const r = await openStore()
+          .gc({ dryRun: opts.dryRun, keepHistory, lockWaitMs: lockWait(opts.wait), ...run.options })
+          .finally(run.done);
+        out.result(describe(r, Boolean(opts.dryRun)), r);
+      },
+    );
   program
     .command('archive')
     .description('the store archive file: --stats, --verify (every checksum and chunk) or --compact')
@@ -41,16 +51,18 @@ export function registerGc(program: Command): void {
     .option('--verify', 'verify every checksum, root and chunk (as check --deep)')
     .option('--compact', 'rewrite without unneeded bytes, atomically (as gc)')
     .option('--wait <seconds>', 'with --compact: wait this long for another writer (default 5)')
-    .action(async (opts: { stats?: boolean; verify?: boolean; compact?: boolean; wait?: string }, cmd: Command) => {
+    .option('--progress', 'show a progress line even when stderr is not a terminal')
+    .action(async (opts: ArchiveFlags, cmd: Command) => {
       const out = output(cmd);
       const n = [opts.stats, opts.verify, opts.compact].filter(Boolean).length;
       if (n !== 1) throw new UsageError('give exactly one of --stats, --verify, --compact');
       const store = openStore();
+      const run = longRun(out, opts.progress);
       if (opts.compact) {
-        const r = await store.gc({ lockWaitMs: lockWait(opts.wait), signal: interruptSignal() });
+        const r = await store.gc({ lockWaitMs: lockWait(opts.wait), ...run.options }).finally(run.done);
         out.result(describe(r, false), r);
       } else if (opts.verify) {
-        checkReportLines(out, await store.check({ deep: true, signal: interruptSignal() }), true);
+        checkReportLines(out, await store.check({ deep: true, ...run.options }).finally(run.done), true);
       } else {
         const r = await store.gc({ dryRun: true });
         const s = store.size();

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Store } from '../../api/store.js';
 import { lockWait, openStore, output } from '../context.js';
-import { interruptSignal } from '../interrupt.js';
+import { longRun } from '../progress.js';
 import { formatBytes } from '../output.js';
 
 export function registerTransfer(program: Command): void {
@@ -12,9 +12,14 @@ export function registerTransfer(program: Command): void {
     .description('write the store (or the generations after --since) to one self-contained file')
     .argument('<file>', 'the export file to write (replaced atomically)')
     .option('--since <root>', 'only the generations after this root (hash or unique prefix of at least 8 hex)')
-    .action(async (file: string, opts: { since?: string }, cmd: Command) => {
-      const r = await openStore().export(file, { since: opts.since, signal: interruptSignal() });
-      output(cmd).result(
+    .option('--progress', 'show a progress line even when stderr is not a terminal')
+    .action(async (file: string, opts: { since?: string; progress?: boolean }, cmd: Command) => {
+      const out = output(cmd);
+      const run = longRun(out, opts.progress);
+      const r = await openStore()
+        .export(file, { since: opts.since, ...run.options })
+        .finally(run.done);
+      out.result(
         `exported generations ${r.fromGeneration + 1}-${r.toGeneration} of store ${r.storeId} to ${resolve(file)} (${formatBytes(r.bytes)}); root ${r.root}`,
         r,
       );
@@ -25,9 +30,12 @@ export function registerTransfer(program: Command): void {
     .argument('<file>', 'an export file from `digstore export`')
     .option('--verify', 'accepted for clarity: every import is fully verified before it becomes visible')
     .option('--wait <seconds>', 'wait this long for another writer to finish (default 5)')
-    .action(async (file: string, opts: { wait?: string }, cmd: Command) => {
-      const r = await Store.import(file, { lockWaitMs: lockWait(opts.wait), signal: interruptSignal() });
-      output(cmd).result(
+    .option('--progress', 'show a progress line even when stderr is not a terminal')
+    .action(async (file: string, opts: { wait?: string; progress?: boolean }, cmd: Command) => {
+      const out = output(cmd);
+      const run = longRun(out, opts.progress);
+      const r = await Store.import(file, { lockWaitMs: lockWait(opts.wait), ...run.options }).finally(run.done);
+      out.result(
         r.changed
           ? `imported ${r.layers} generation(s) into store ${r.storeId}; now at generation ${r.generation}, root ${r.root}`
           : `store ${r.storeId} already holds generation ${r.generation} (root ${r.root}): nothing to do`,
