@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CheckReport } from '../../store/check.js';
+import type { CheckReport } from '../../index.js';
 import { IntegrityError, UsageError } from '../../core/errors.js';
 import { openStore, output } from '../context.js';
 import { longRun } from '../progress.js';

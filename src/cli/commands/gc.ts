@@ -1,6 +1,6 @@
 // `gc` and `archive`: reclaiming space, and the archive file itself (stats, verification, compaction).
 import type { Command } from 'commander';
-import type { GcReport } from '../../store/compact.js';
+import type { GcReport } from '../../index.js';
 import { UsageError } from '../../core/errors.js';
 import { lockWait, openStore, output } from '../context.js';
 import { formatBytes } from '../output.js';

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeProof } from '../../api/proof-files.js';
 import { Store } from '../../api/store.js';
-import { encodeProofAs, type Proof } from '../../core/codecs/proof-codec.js';
+import { encodeProofAs, type Proof } from '../../index.js';
 import { UsageError } from '../../core/errors.js';
 import { output } from '../context.js';
 
