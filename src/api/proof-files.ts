@@ -42,12 +42,13 @@ export function readProof(file: string): Proof {
 
 /**
  * Writes `proof` to `file` in `format` (default json), replacing it atomically: a reader never sees half a
- * proof, and a symlink at `file` is replaced, not written through.
+ * proof, and a symlink at `file` is replaced, not written through. Returns the number of bytes written.
  * @example await writeProof(store.prove('a.txt'), 'a.proof', 'binary')
  */
-export async function writeProof(proof: Proof, file: string, format: ProofFormat = 'json'): Promise<void> {
+export async function writeProof(proof: Proof, file: string, format: ProofFormat = 'json'): Promise<number> {
   const bytes = encodeProofAs(proof, format);
   await writeFileAtomically(resolve(file), (write) => write(bytes));
+  return bytes.length;
 }
 
 /**

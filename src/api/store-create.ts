@@ -1,7 +1,7 @@
 // Creating a store (or linking to an existing one) and importing one: the parts of Store.init and Store.import
 // that set up files in the store home; the Store class is about using a store.
 import type { LongOperation } from '../store/interrupt.js';
-import { withLock, withReader } from '../store/access.js';
+import { assertOpens, withLock, withReader } from '../store/access.js';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -34,7 +34,7 @@ export function createStore(dir: string, opts: InitOptions = {}): string {
   const paths = storePaths(home, storeId);
   // Naming an existing store (one made by `import`, or used by another project) links this directory to it.
   const linkOnly = opts.storeId !== undefined && existsSync(paths.archive);
-  if (linkOnly) withReader(paths, () => undefined); // it must open: fail now, clearly, if it does not
+  if (linkOnly) assertOpens(paths);
   if (!linkOnly) {
     try {
       mkdirSync(home, { recursive: true });

@@ -2,7 +2,7 @@
 // print. This file holds opening/creating stores and the writers (add, rm, commit, import: they take the
 // store lock) and the working tree (status, ignore rules); what only reads is in store-reader.ts.
 import type { LongOperation } from '../store/interrupt.js';
-import { withLock, withReader, withWriter } from '../store/access.js';
+import { assertOpens, withLock, withWriter } from '../store/access.js';
 import { existsSync, rmSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { NoStoreError, UsageError, NotFoundError } from '../core/errors.js';
@@ -81,7 +81,7 @@ export class Store extends StoreReader {
         'set DIGSTORE_HOME to the store home that holds it',
       );
     }
-    withReader(paths, () => undefined);
+    assertOpens(paths);
     return new Store('', storeId!, paths, loadConfig([paths.globalConfig, paths.config]));
   }
 
@@ -91,7 +91,7 @@ export class Store extends StoreReader {
     const link = readLink(projectRoot);
     const paths = storePaths(resolveHome(opts.home), link.store_id);
     const config = loadConfig([paths.globalConfig, paths.config]);
-    withReader(paths, () => undefined); // fail now, clearly, if the store is missing or unreadable
+    assertOpens(paths);
     return new Store(projectRoot, link.store_id, paths, config);
   }
 

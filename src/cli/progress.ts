@@ -8,15 +8,19 @@ import { formatBytes, type Output } from './output.js';
 
 export const MAX_UPDATES_PER_SECOND = 10;
 
+/** Bytes per second so far and, while some are left, ` ETA Ns` at that rate. */
+function rateAndEta(bytesDone: number, bytesTotal: number, elapsedMs: number): { mbps: string; eta: string } {
+  const rate = bytesDone / (Math.max(elapsedMs, 1) / 1000);
+  const left = bytesTotal - bytesDone;
+  return { mbps: (rate / 1e6).toFixed(1), eta: bytesDone > 0 && left > 0 ? ` ETA ${Math.ceil(left / rate)}s` : '' };
+}
+
 export function formatProgress(e: ProgressEvent): string {
-  const s = Math.max(e.elapsedMs, 1) / 1000;
-  const fps = e.filesDone / s;
-  const mbps = e.bytesDone / s / 1e6;
-  const left = e.bytesTotal - e.bytesDone;
-  const eta = e.bytesDone > 0 && left > 0 ? `ETA ${Math.ceil(left / (e.bytesDone / s))}s` : '';
+  const fps = e.filesDone / (Math.max(e.elapsedMs, 1) / 1000);
+  const { mbps, eta } = rateAndEta(e.bytesDone, e.bytesTotal, e.elapsedMs);
   return (
     `${e.phase} ${e.filesDone}/${e.filesTotal} files, ${formatBytes(e.bytesDone)}/${formatBytes(e.bytesTotal)}, ` +
-    `${fps.toFixed(0)} files/s, ${mbps.toFixed(1)} MB/s ${eta}`.trimEnd()
+    `${fps.toFixed(0)} files/s, ${mbps} MB/s${eta}`
   );
 }
 
@@ -52,11 +56,8 @@ export function progressSink<E = ProgressEvent>(
 
 /** `verify 512.0 MiB/1.0 GiB, 480.3 MB/s ETA 2s` for check --deep, export, import and gc. */
 export function formatWork(e: WorkProgress): string {
-  const s = Math.max(e.elapsedMs, 1) / 1000;
-  const left = e.bytesTotal - e.bytesDone;
-  const rate = e.bytesDone / s;
-  const eta = e.bytesDone > 0 && left > 0 ? ` ETA ${Math.ceil(left / rate)}s` : '';
-  return `${e.phase} ${formatBytes(e.bytesDone)}/${formatBytes(e.bytesTotal)}, ${(rate / 1e6).toFixed(1)} MB/s${eta}`;
+  const { mbps, eta } = rateAndEta(e.bytesDone, e.bytesTotal, e.elapsedMs);
+  return `${e.phase} ${formatBytes(e.bytesDone)}/${formatBytes(e.bytesTotal)}, ${mbps} MB/s${eta}`;
 }
 
 /**

@@ -25,6 +25,11 @@ export function withReader<T>(paths: Pick<StorePaths, 'archive'>, fn: (archive: 
   return result;
 }
 
+/** Opens and closes the archive: fails now, with a clear typed error, if the store is missing or unreadable. */
+export function assertOpens(paths: Pick<StorePaths, 'archive'>): void {
+  Archive.open(paths.archive).close();
+}
+
 /** Runs `fn` holding the write lock (for operations that open and publish the archive themselves). */
 export async function withLock<T>(
   paths: Pick<StorePaths, 'lock'>,

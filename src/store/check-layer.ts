@@ -40,7 +40,8 @@ export interface CheckOptions {
   onProgress?: (p: WorkProgress) => void;
 }
 
-const STOPPED = 'the check did not finish (it never changes anything)';
+/** What an interrupted check says (it never writes, so nothing is left half done). */
+export const CHECK_STOPPED = 'the check did not finish (it never changes anything)';
 
 /** Re-hashes `chunks`, reporting each that fails; looks at the abort signal every CHECKPOINT_BYTES. */
 export async function checkChunks(
@@ -64,7 +65,7 @@ export async function checkChunks(
     if (sinceYield >= CHECKPOINT_BYTES) {
       sinceYield = 0;
       progress?.(report.bytesChecked);
-      await checkpoint(opts.signal, STOPPED);
+      await checkpoint(opts.signal, CHECK_STOPPED);
     }
   }
 }

@@ -5,7 +5,7 @@
 import { ARCHIVE_HEADER_SIZE, SLOT_SIZE, decodeSuperblock, type Superblock } from '../core/codecs/superblock-codec.js';
 import { Archive } from './archive.js';
 import { readAt } from './fs-utils.js';
-import { type CheckOptions, type CheckReport, checkLayer, type LayerCheckState } from './check-layer.js';
+import { CHECK_STOPPED, type CheckOptions, type CheckReport, checkLayer, type LayerCheckState } from './check-layer.js';
 import { checkpoint, phaseReporter } from './interrupt.js';
 
 /**
@@ -56,7 +56,7 @@ export async function checkArchive(path: string, opts: CheckOptions = {}, propos
     for (const e of archive.layers) {
       await checkLayer(archive, e, state, report, opts, problem);
       progress?.(report.bytesChecked);
-      await checkpoint(opts.signal, 'the check did not finish (it never changes anything)');
+      await checkpoint(opts.signal, CHECK_STOPPED);
     }
     // Name the files of the latest generation that a damaged chunk breaks.
     if (state.badChunks.size > 0 && archive.seq > 0) {

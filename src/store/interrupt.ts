@@ -27,6 +27,26 @@ export interface WorkProgress {
   elapsedMs: number;
 }
 
+/**
+ * Runs `step(offset, length)` over `total` bytes, CHECKPOINT_BYTES at a time: after each block it reports the
+ * phase's progress and stops with INTERRUPTED (`what`: what was left undone) if the signal was aborted.
+ */
+export async function inBlocks(
+  total: number,
+  phase: WorkProgress['phase'],
+  { signal, onProgress }: LongOperation,
+  what: string,
+  step: (offset: number, length: number) => void,
+): Promise<void> {
+  const report = phaseReporter(onProgress, phase, total);
+  for (let done = 0; done < total; done += CHECKPOINT_BYTES) {
+    const length = Math.min(CHECKPOINT_BYTES, total - done);
+    step(done, length);
+    report(done + length);
+    await checkpoint(signal, what);
+  }
+}
+
 /** A reporter for one phase: call it with the bytes done so far. */
 export function phaseReporter(
   onProgress: ((p: WorkProgress) => void) | undefined,

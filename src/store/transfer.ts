@@ -26,13 +26,13 @@ import {
 import { Archive } from './archive.js';
 import { checkArchive } from './check.js';
 import { AtomicFile, fsyncDir, hashRange, readAt, readRange, writeAll } from './fs-utils.js';
-import { CHECKPOINT_BYTES, checkpoint, type LongOperation, phaseReporter } from './interrupt.js';
+import { inBlocks, type LongOperation } from './interrupt.js';
 
 /** Marks the temporary archive a gc writes beside the real one. */
 export const TMP_MARK = '.compact-';
 export const EXPORT_HINT = 'the export file is damaged or incomplete: export it again';
 
-/** Copies `length` bytes from `src` at `from` to `dst` at `to`, feeding each block to `hash`. */
+/** Copies `length` bytes from `src` at `from` to `dst` at `to`, block by block. */
 export function copyRange(src: number, from: number, length: number, dst: number, to: number): void {
   let at = to;
   readRange(src, from, length, (b) => {
@@ -98,15 +98,12 @@ export async function exportArchive(
     const f = out;
     f.write(encodeExportHeader(header));
     const h = createHash('sha256');
-    const copied = phaseReporter(onProgress, 'copy', tail);
-    for (let done = 0; done < tail; done += CHECKPOINT_BYTES) {
-      readRange(a.fd, header.baseLength + done, Math.min(CHECKPOINT_BYTES, tail - done), (b) => {
+    await inBlocks(tail, 'copy', { signal, onProgress }, `nothing was exported (${file} was not written)`, (at, n) =>
+      readRange(a.fd, header.baseLength + at, n, (b) => {
         h.update(b);
         f.write(b);
-      });
-      copied(Math.min(done + CHECKPOINT_BYTES, tail));
-      await checkpoint(signal, `nothing was exported (${file} was not written)`);
-    }
+      }),
+    );
     f.write(h.digest());
     f.commit(true);
     return {
@@ -216,13 +213,9 @@ export async function importArchive(
     let visible = false;
     try {
       ftruncateSync(fd, h.baseLength); // drops a dead tail of an interrupted add or commit
-      const tail = h.finalLength - h.baseLength;
-      const copied = phaseReporter(onProgress, 'copy', tail);
-      for (let done = 0; done < tail; done += CHECKPOINT_BYTES) {
-        copyRange(src, EXPORT_HEADER_SIZE + done, Math.min(CHECKPOINT_BYTES, tail - done), fd, h.baseLength + done);
-        copied(Math.min(done + CHECKPOINT_BYTES, tail));
-        await checkpoint(signal, 'nothing was imported');
-      }
+      await inBlocks(h.finalLength - h.baseLength, 'copy', { signal, onProgress }, 'nothing was imported', (at, n) =>
+        copyRange(src, EXPORT_HEADER_SIZE + at, n, fd, h.baseLength + at),
+      );
       fsyncSync(fd);
       const sb: Superblock = {
         storeId: h.storeId,

@@ -54,8 +54,7 @@ export function registerProve(program: Command): void {
       });
       const format = flags.format;
       if (flags.output) {
-        await writeProof(proof, flags.output, format);
-        const bytes = encodeProofAs(proof, format).length;
+        const bytes = await writeProof(proof, flags.output, format);
         out.result(`wrote ${describe(proof)} to ${flags.output} (${bytes} bytes)`, {
           output: resolve(flags.output),
           bytes,
