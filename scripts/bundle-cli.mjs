@@ -24,6 +24,5 @@ await build({
   ...common,
   entryPoints: { digstore: 'dist/cli/main.js', 'worker-entry': 'dist/ingest/worker-entry.js' },
   outdir: 'dist/bin',
-  outExtension: { '.js': '.js' },
 });
 chmodSync(`${root}dist/bin/digstore.js`, 0o755);

@@ -1,7 +1,7 @@
 // Test helpers: real temp directories and the real, built CLI spawned as a child process.
 // Every spawned process has an explicit, generous timeout: a hang fails the test with the command's name
 // instead of the runner's bare per-test timeout. Nothing here measures time.
-import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
+import { type SpawnSyncOptions, type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,7 +72,7 @@ function describeCommand(cmd: string, args: string[]): string {
 }
 
 /** Fails loudly (naming the command) when spawnSync could not run it or it timed out. */
-export function checkSpawn(r: SpawnSyncReturns<Buffer>, cmd: string, args: string[]): void {
+function checkSpawn(r: SpawnSyncReturns<Buffer>, cmd: string, args: string[]): void {
   if (!r.error) return;
   const code = (r.error as NodeJS.ErrnoException).code;
   const what =
@@ -80,31 +80,36 @@ export function checkSpawn(r: SpawnSyncReturns<Buffer>, cmd: string, args: strin
   throw new Error(`\`${describeCommand(cmd, args)}\` ${what}`);
 }
 
-/** Runs any program to completion (synchronously) under the spawn timeout; fails naming it if it cannot run or hangs. */
+/** spawnSync under the spawn timeout, failing loudly (naming the command) if it cannot run or hangs. */
+function spawnChecked(cmd: string, args: string[], opts: SpawnSyncOptions): SpawnSyncReturns<Buffer> {
+  const r = spawnSync(cmd, args, { ...opts, timeout: SPAWN_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 1 << 30 });
+  checkSpawn(r as SpawnSyncReturns<Buffer>, cmd, args);
+  return r as SpawnSyncReturns<Buffer>;
+}
+
+/** Runs any program to completion (synchronously). */
 export function runTool(
   cmd: string,
   args: string[],
   opts: { cwd: string; env?: NodeJS.ProcessEnv; uid?: number; gid?: number },
 ) {
-  const r = spawnSync(cmd, args, { ...opts, timeout: SPAWN_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 1 << 30 });
-  checkSpawn(r, cmd, args);
+  const r = spawnChecked(cmd, args, opts);
   return { code: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
 }
 
 /** Runs the CLI to completion (synchronously). */
 export function run(args: string[], opts: RunOptions): RunResult {
-  const argv = [CLI, ...args];
-  const r = spawnSync(process.execPath, argv, {
+  const r = spawnChecked(process.execPath, [CLI, ...args], {
     cwd: opts.cwd,
     input: opts.input,
     env: cliEnv(opts.home, opts.env),
-    maxBuffer: 1 << 30,
-    timeout: SPAWN_TIMEOUT_MS,
-    killSignal: 'SIGKILL',
   });
-  checkSpawn(r, process.execPath, argv);
-  const code = r.status ?? -1;
-  return { code, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), stdoutBuf: r.stdout };
+  return {
+    code: r.status ?? -1,
+    stdout: r.stdout.toString('utf8'),
+    stderr: r.stderr.toString('utf8'),
+    stdoutBuf: r.stdout,
+  };
 }
 
 export interface Child {
@@ -188,6 +193,12 @@ export function dirSize(dir: string): number {
   }
   return total;
 }
+
+/** Total size of the store archives (`*.dig`) in a store home. */
+export const archiveSize = (home: string) =>
+  readdirSync(home)
+    .filter((f) => f.endsWith('.dig'))
+    .reduce((a, f) => a + statSync(join(home, f)).size, 0);
 
 export const sha256hex = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 

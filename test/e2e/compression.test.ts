@@ -1,11 +1,11 @@
 // Compression through the CLI: a compressible tree (text, JSON, logs) costs at most a third of its size,
 // random data at most 1% more than raw, and every file round-trips with each algorithm.
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compressionAvailable } from '../../dist/core/compression.js';
 import { Store } from '../../dist/index.js';
-import { cleanupTempDirs, prng, run, tempDir } from '../helpers.js';
+import { archiveSize, cleanupTempDirs, prng, run, tempDir } from '../helpers.js';
 
 afterAll(cleanupTempDirs);
 
@@ -33,10 +33,6 @@ function compressibleTree(root: string): Map<string, Buffer> {
   return files;
 }
 
-const archiveSize = (home: string) =>
-  readdirSync(home)
-    .filter((f) => f.endsWith('.dig'))
-    .reduce((a, f) => a + statSync(join(home, f)).size, 0);
 const bytesOf = (files: Map<string, Buffer>) => [...files.values()].reduce((a, b) => a + b.length, 0);
 
 describe('compression (spawned CLI)', () => {

@@ -2,11 +2,12 @@
 // changes nothing; staged changes are never dropped; SIGKILL at any moment of a gc leaves a valid store
 // with the same roots and files. Stores are built and checked through the library (fast, in-process); the
 // command under test (gc, archive) is the real CLI.
-import { cpSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../dist/index.js';
 import {
+  archiveSize,
   cleanupTempDirs,
   prng,
   roundsTimeout,
@@ -21,11 +22,6 @@ import {
 afterAll(cleanupTempDirs);
 
 const rand = prng(51);
-const archiveSize = (home: string) =>
-  readdirSync(home)
-    .filter((f) => f.endsWith('.dig'))
-    .reduce((a, f) => a + statSync(join(home, f)).size, 0);
-
 interface GarbageStore {
   project: string;
   home: string;

@@ -1,10 +1,9 @@
 // The README's examples, run as written: the main-job command line (in a copy of this repository's src/, with
 // `npx digstore` standing for the built CLI) and the library example (with its placeholder directory filled in).
-import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, checkSpawn, cleanupTempDirs, SPAWN_TIMEOUT_MS, tempDir } from '../helpers.js';
+import { CLI, cleanupTempDirs, runTool, tempDir } from '../helpers.js';
 
 afterAll(cleanupTempDirs);
 
@@ -14,15 +13,7 @@ const blocks = (lang: string) =>
   [...readme.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1]);
 
 function sh(script: string, cwd: string, home: string) {
-  const args = ['-c', script];
-  const r = spawnSync('sh', args, {
-    cwd,
-    env: { ...process.env, DIGSTORE_HOME: home, NO_COLOR: '1' },
-    timeout: SPAWN_TIMEOUT_MS,
-    killSignal: 'SIGKILL',
-  });
-  checkSpawn(r, 'sh', args);
-  return { code: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+  return runTool('sh', ['-c', script], { cwd, env: { ...process.env, DIGSTORE_HOME: home, NO_COLOR: '1' } });
 }
 
 describe('README examples', () => {
