@@ -1,19 +1,30 @@
 #!/usr/bin/env node
 // Writes a golden store into test/fixtures/golden/<name>/ (default: the current format versions, e.g.
-// layer2-index2): a fixed tree committed over five generations (full + deltas, brotli compression, a
-// deletion), the first generation pruned by gc --keep-history, one more delta after the gc; then pins in
+// layer3-index2): a fixed tree committed over five generations (full + deltas, brotli compression, a
+// deletion, and from layer format 3 an executable, a symbolic link and a non-UTF-8 name), the first generation pruned by gc --keep-history, one more delta after the gc; then pins in
 // manifest.json every root, every file's SHA-256 at every readable generation, the archive's own SHA-256,
 // and one proof of each kind (file, byte range in JSON and binary form, layer).
 // test/integration/golden-store.test.ts checks all of it. Run only on a deliberate format change (see
 // docs/format.md, "Changing the format"): `npm run build && node scripts/make-golden-store.mjs`.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Store, encodeProof } from '../dist/index.js';
 import { encodeProofBinary } from '../dist/core/codecs/proof-codec.js';
 import { LAYER_VERSION } from '../dist/core/codecs/layer-codec.js';
+import { osPath } from '../dist/core/path-bytes.js';
 import { LAYER_INDEX_VERSION } from '../dist/core/codecs/layer-index-codec.js';
 import { SUPERBLOCK_VERSION } from '../dist/core/codecs/superblock-codec.js';
 
@@ -46,7 +57,13 @@ const generations = [
   { 'src/main.c': bytes('main-v2', 31_000, true), 'data/log.txt': bytes('log', 90_000, true) },
   { 'data/noise.bin': null, 'data/noise2.bin': bytes('noise2', 20_000, false) },
   { '日本語/ファイル.txt': Buffer.from('non-ASCII\n'), 'README.md': bytes('readme-v4', 2_500, true) },
-  { 'src/util.c': bytes('util', 8_000, true) },
+  {
+    'src/util.c': bytes('util', 8_000, true),
+    // From layer format 3: an executable, a symbolic link and a name that is not UTF-8 (byte 0xE9).
+    'bin/run.sh': { exec: Buffer.from('#!/bin/sh\necho golden\n') },
+    'links/to-readme': { link: '../README.md' },
+    'lat\udce9.txt': Buffer.from('latin-1 name\n'),
+  },
 ];
 const after = { 'CHANGELOG.md': bytes('changelog', 3_000, true) };
 
@@ -64,8 +81,9 @@ const apply = async (changes) => {
       tree.delete(p);
     } else {
       mkdirSync(join(abs, '..'), { recursive: true });
-      writeFileSync(abs, data);
-      tree.set(p, sha(data));
+      if (data.link) symlinkSync(data.link, osPath(abs));
+      else writeFileSync(osPath(abs), data.exec ?? data, { mode: data.exec ? 0o755 : 0o644 });
+      tree.set(p, sha(data.link ? Buffer.from(data.link) : (data.exec ?? data)));
     }
   }
   await store.add(Object.keys(changes), { cwd: project });

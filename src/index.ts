@@ -19,6 +19,16 @@ export type { CommitResult } from './store/commit.js';
 export { fastcdc, type Chunk, type FastCdcOptions } from './chunking/index.js';
 export { DEFAULTS, type Config } from './store/config.js';
 export {
+  getConfig,
+  listConfig,
+  setConfig,
+  unsetConfig,
+  type ConfigOptions,
+  type ConfigOrigin,
+  type ConfigSetting,
+  type ConfigValue,
+} from './api/config.js';
+export {
   DigstoreError,
   InternalError,
   type ErrorData,

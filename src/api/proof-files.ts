@@ -1,7 +1,7 @@
 // Proof files for people and programs: read one (JSON or binary, a file or stdin), write one atomically, and
 // verify one against data on disk without loading it. The CLI's `prove` and `verify` are built on these; no
 // store is needed for reading or verifying.
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   decodeProofBytes,
@@ -15,8 +15,39 @@ import { type VerifyResult, verifyProof } from '../core/verify-proof.js';
 import { writeFileAtomically } from '../retrieve/atomic-file.js';
 import { hashRange } from '../store/fs-utils.js';
 
-/** No proof is this large (a byte-range proof of a whole 1 TiB file is a few MB): refuse before reading. */
+/** No proof file is this large (a byte-range proof costs ~2 KB per covered chunk): refused before reading. */
 export const MAX_PROOF_BYTES = 256 * 1024 * 1024;
+/**
+ * What is read from an input of unknown size (stdin, a FIFO, a device such as /dev/zero): beyond this, the
+ * input is refused rather than held in memory; a larger proof can still be read from a regular file.
+ */
+export const MAX_STREAMED_PROOF_BYTES = 32 * 1024 * 1024;
+
+/** Reads at most `limit` bytes of `fd` in blocks; more than that is an error naming `what`. */
+function readCapped(fd: number, limit: number, what: string): Buffer {
+  const parts: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const block = Buffer.allocUnsafe(1024 * 1024);
+    let n: number;
+    try {
+      n = readSync(fd, block, 0, block.length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue; // a non-blocking stdin: try again
+      if ((e as NodeJS.ErrnoException).code === 'EOF') break;
+      throw e;
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > limit)
+      throw new UsageError(
+        `${what} gives more than ${limit / 1024 / 1024} MiB: no proof is that large`,
+        'give the proof as a regular file',
+      );
+    parts.push(block.subarray(0, n));
+  }
+  return Buffer.concat(parts, total);
+}
 
 /**
  * Reads a proof file in either form (`-` reads standard input).
@@ -27,9 +58,11 @@ export function readProof(file: string): Proof {
   try {
     const fd = file === '-' ? 0 : openSync(file, 'r');
     try {
-      if (file !== '-' && fstatSync(fd).size > MAX_PROOF_BYTES)
+      const st = fstatSync(fd);
+      if (st.isFile() && st.size > MAX_PROOF_BYTES)
         throw new UsageError(`${file} is larger than any proof (${MAX_PROOF_BYTES} bytes)`);
-      return decodeProofBytes(readFileSync(fd));
+      const limit = st.isFile() ? MAX_PROOF_BYTES : MAX_STREAMED_PROOF_BYTES;
+      return decodeProofBytes(readCapped(fd, limit, file === '-' ? 'standard input' : file));
     } finally {
       if (file !== '-') closeSync(fd);
     }

@@ -10,14 +10,14 @@ import type { Proof } from '../core/codecs/proof-codec.js';
 import { formatUrn, resolveRange } from '../core/urn.js';
 import { verifyProof } from '../core/verify-proof.js';
 import { proveFile, proveLayer } from '../retrieve/prove.js';
-import { parseTargetIn, readEntry, readRequest } from '../retrieve/read-target.js';
+import { parseTargetIn, preferLiteral, readEntry, readRequest } from '../retrieve/read-target.js';
 import { extractFiles, type ExtractResult } from '../retrieve/extract.js';
 import { writeFileAtomically } from '../retrieve/atomic-file.js';
 import type { FileEntry } from '../core/types.js';
 import { sortByPath } from '../core/paths.js';
 import { findFile, resolveGeneration } from '../retrieve/resolve.js';
 import type { Archive } from '../store/archive.js';
-import { generationFiles } from '../store/generations.js';
+import { findEntry, generationFiles } from '../store/generations.js';
 import { type CheckOptions, checkArchive, type CheckReport } from '../store/check.js';
 import type { Config } from '../store/config.js';
 import type { StorePaths } from '../store/home.js';
@@ -186,8 +186,10 @@ export class StoreReader {
   /** What a URN (or short form) names here: store, generation and root, path and resolved byte range. */
   resolve(target: string): ResolvedTarget {
     return this.withArchive((a) => {
-      const urn = parseTargetIn(this.storeId, target);
-      const generation = resolveGeneration(a, urn.root);
+      const parsed = parseTargetIn(this.storeId, target);
+      const generation = resolveGeneration(a, parsed.root);
+      const literal = parsed.literal !== undefined && findEntry(a, generation, parsed.literal) !== undefined;
+      const urn = literal ? { ...parsed, path: parsed.literal, range: undefined } : parsed;
       const root = toHex(a.layerEntry(generation).storeRoot);
       if (urn.path === undefined)
         return { storeId: this.storeId, generation, root, urn: formatUrn({ storeId: this.storeId, root }) };
@@ -212,8 +214,9 @@ export class StoreReader {
   }
 
   private lookup(a: Archive, target: string, opts: GetOptions) {
-    const req = readRequest(this.storeId, target, opts);
-    const generation = resolveGeneration(a, req.root);
+    const parsed = readRequest(this.storeId, target, opts);
+    const generation = resolveGeneration(a, parsed.root);
+    const req = preferLiteral(parsed, (p) => findEntry(a, generation, p) !== undefined);
     const entry: StoredFile = {
       ...findFile(a, generation, req.path),
       generation,

@@ -5,7 +5,7 @@ import type { LongOperation } from '../store/interrupt.js';
 import { assertOpens, withLock, withWriter } from '../store/access.js';
 import { existsSync, rmSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { NoStoreError, UsageError, NotFoundError } from '../core/errors.js';
+import { NoStoreError, UsageError, NotFoundError, RefusedError } from '../core/errors.js';
 import { isFullUrn, parseUrn } from '../core/urn.js';
 import { scanDirectory, toRel, type ScanResult } from '../ingest/scan.js';
 import { IgnoreRules, type IgnoreVerdict } from '../ingest/ignore-rules.js';
@@ -115,7 +115,7 @@ export class Store extends StoreReader {
   }
 
   /** For each path, whether `.digignore` rules exclude it and which file, line and pattern decided. */
-  checkIgnore(paths: readonly string[], cwd = process.cwd()): Array<{ path: string } & IgnoreVerdict> {
+  checkIgnore(paths: readonly string[], cwd = this.projectRoot): Array<{ path: string } & IgnoreVerdict> {
     this.requireProject();
     return checkIgnorePaths(this.projectRoot, paths, cwd);
   }
@@ -125,7 +125,7 @@ export class Store extends StoreReader {
     const scan =
       paths === 'all'
         ? this.scanAll(opts.force)
-        : this.collect(paths, opts.recursive ?? false, opts.cwd ?? process.cwd(), opts.force);
+        : this.collect(paths, opts.recursive ?? false, opts.cwd ?? this.projectRoot, opts.force);
     // Named paths that do not exist must be tracked (their deletion would be staged); otherwise it is an error.
     const missing = (scan.scopes ?? []).filter((s) => s.kind === 'missing');
     if (missing.length > 0) {
@@ -156,12 +156,12 @@ export class Store extends StoreReader {
 
   /**
    * Stages files (directories with `recursive`), honouring `.digignore` unless `force`; a tracked path gone
-   * from disk stages its deletion. Paths resolve against `opts.cwd` (default `process.cwd()`). Unreadable files
-   * are listed in `failed`, the rest staged. Waits `lockWaitMs` (default 5000) for another writer.
-   * @example await store.add(['notes.txt', 'src'], { cwd: dir, recursive: true, onProgress: (e) => {} });
+   * from disk stages its deletion. Paths are relative to the project (absolute ones inside it are accepted),
+   * or to `opts.cwd` when given. Unreadable files and directories are listed in `failed`, the rest staged. Waits `lockWaitMs` (default 5000) for another writer.
+   * @example await store.add(['notes.txt', 'src'], { recursive: true, onProgress: (e) => {} });
    */
   async add(paths: readonly string[], opts: AddOptions & { cwd?: string } = {}): Promise<AddResult> {
-    const scan = this.collect(paths, opts.recursive ?? false, opts.cwd ?? process.cwd(), opts.force);
+    const scan = this.collect(paths, opts.recursive ?? false, opts.cwd ?? this.projectRoot, opts.force);
     return this.stage(scan, opts);
   }
 
@@ -191,12 +191,14 @@ export class Store extends StoreReader {
       const statCache = loadStatCache(this.paths.statCache);
       const head = this.headMap(archive);
       const before = loadStaging(this.paths.staging, archive);
+      // What could not be read (an unreadable directory) is not gone: nothing under it is staged as deleted.
+      const unread = (scan.failed ?? []).map((f) => f.rel);
       const deletions = findDeletions(
         this.projectRoot,
         trackedPaths(head, before.entries),
         new Set(scan.files.map((f) => f.rel)),
         scan.scopes ?? [],
-      );
+      ).filter((p) => !unread.some((u) => u === '.' || p === u || p.startsWith(`${u}/`)));
       const { staging, summary, statCacheChanged } = await stageFiles(
         {
           archivePath: this.paths.archive,
@@ -212,16 +214,20 @@ export class Store extends StoreReader {
       );
       saveStaging(this.paths.staging, staging);
       if (statCacheChanged) saveStatCache(this.paths.statCache, statCache.values());
-      return { ...summary, skipped: scan.skipped.map((s) => ({ path: s.rel, reason: s.reason })) };
+      return {
+        ...summary,
+        failed: [...(scan.failed ?? []).map((f) => ({ path: f.rel, reason: f.reason })), ...summary.failed],
+        skipped: scan.skipped.map((s) => ({ path: s.rel, reason: s.reason })),
+      };
     });
   }
 
-  /** Stages the deletion of tracked files (see worktree/remove.ts); paths are relative to `opts.cwd`. */
+  /** Stages the deletion of tracked files (see worktree/remove.ts); paths are relative to the project, or to `opts.cwd`. */
   async rm(paths: readonly string[], opts: RmOptions & { cwd?: string } = {}): Promise<RmResult> {
     this.requireProject();
     if (paths.length === 0) throw new UsageError('nothing specified to remove', 'give paths');
     const names = paths.map((p) => {
-      const rel = toRel(this.projectRoot, resolve(opts.cwd ?? process.cwd(), p));
+      const rel = toRel(this.projectRoot, resolve(opts.cwd ?? this.projectRoot, p));
       if (rel === '..' || rel.startsWith('../') || isAbsolute(rel))
         throw new UsageError(`'${p}' is outside the project ${this.projectRoot}`);
       return rel === '' ? '' : normalizeUserPath(rel);
@@ -233,7 +239,7 @@ export class Store extends StoreReader {
       if (!opts.cached && !opts.force) {
         const unsafe = unsafeToDelete(this.projectRoot, removed, head);
         if (unsafe.length > 0) {
-          throw new UsageError(
+          throw new RefusedError(
             `${unsafe.length === 1 ? `'${unsafe[0]}' has` : `${unsafe.length} files have`} content that is not committed: ${unsafe.slice(0, 5).join(', ')}`,
             'use --cached to keep the working file, or -f to delete it anyway',
           );

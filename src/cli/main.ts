@@ -20,7 +20,9 @@ import { registerHistory } from './commands/history.js';
 import { registerLayers } from './commands/layers.js';
 import { registerSize } from './commands/size.js';
 import { registerDiff } from './commands/diff.js';
+import { registerConfig } from './commands/config.js';
 import { EXIT } from './exit-codes.js';
+import { rawArgv } from './raw-args.js';
 import { VERSION } from './version.generated.js';
 import { colours, exitStatus, reportError } from './output.js';
 
@@ -29,7 +31,7 @@ function buildProgram(): Command {
     .description('content-addressable storage with Git-like semantics, merkle proofs and permanent URNs')
     .version(VERSION, '-V, --version')
     .option('--json', 'machine-readable output (one JSON document on stdout)')
-    .option('-q, --quiet', 'print nothing but results and errors')
+    .option('-q, --quiet', 'print nothing but errors and the answers of query commands (cat, log, status…)')
     .option('-v, --verbose', 'say more')
     .showSuggestionAfterError(true)
     .configureOutput({
@@ -58,6 +60,7 @@ function buildProgram(): Command {
     registerExtract,
     registerProve,
     registerVerify,
+    registerConfig,
     registerCheckIgnore,
     registerCheck,
     registerTransfer,
@@ -73,7 +76,7 @@ async function main(): Promise<number> {
   const program = buildProgram();
   const json = process.argv.includes('--json');
   try {
-    await program.parseAsync(process.argv);
+    await program.parseAsync(rawArgv(process.argv));
     return exitStatus();
   } catch (e) {
     if (e instanceof CommanderError) {

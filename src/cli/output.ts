@@ -38,6 +38,14 @@ export class Output {
     }
   }
 
+  /**
+   * The outcome of a command that changes something or answers by its exit status (init, commit, export, check,
+   * verify…): like `result`, but -q silences the human lines, as `git commit -q` does. --json always prints.
+   */
+  done(human: string | readonly string[], json: unknown): void {
+    if (this.opts.json || !this.opts.quiet) this.result(human, json);
+  }
+
   /** A note for people (stderr), unless quiet or producing JSON. */
   note(msg: string): void {
     if (!this.opts.quiet && !this.opts.json) process.stderr.write(`${msg}\n`);

@@ -2,6 +2,7 @@
 // length it reads: every read checks the remaining bytes first and throws CorruptDataError, so a forged
 // length can neither crash the process nor make it allocate a huge buffer.
 import { CorruptDataError } from './errors.js';
+import { decodePath, encodePath } from './path-bytes.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -82,6 +83,13 @@ export class ByteWriter {
     this.view.setUint16(this.pos, n, true);
     this.pos += 2 + n;
     return this;
+  }
+
+  /** A path's exact bytes (see core/path-bytes.ts) with a u16 length prefix. */
+  path16(s: string): this {
+    const b = encodePath(s);
+    if (b.length > 0xffff) throw new RangeError('path longer than 65535 bytes');
+    return this.u16(b.length).bytes(b);
   }
 
   /** Overwrites a u32 at an earlier position (for counts known only at the end). */
@@ -176,6 +184,11 @@ export class ByteReader {
     const s = this.buf.toString('utf8', this.pos, this.pos + n);
     this.pos += n;
     return s;
+  }
+
+  /** A path written by `path16`: its bytes, decoded losslessly (non-UTF-8 bytes kept, core/path-bytes.ts). */
+  path16(): string {
+    return decodePath(this.bytes(this.u16()));
   }
 
   /** A count of items each at least `minItemSize` bytes: rejects counts the remaining bytes cannot hold. */

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'LOCKED'
   | 'NOTHING_TO_COMMIT'
   | 'EXISTS'
+  | 'REFUSED'
   | 'IO'
   | 'PARTIAL'
   | 'INTERRUPTED'
@@ -119,6 +120,13 @@ export class NothingToCommitError extends DigstoreError {
 export class ExistsError extends DigstoreError {
   constructor(message: string, hint?: string) {
     super('EXISTS', message, hint);
+  }
+}
+
+/** Refused because it would lose data that exists nowhere else (as `git rm` refuses): exit 1, not usage. */
+export class RefusedError extends DigstoreError {
+  constructor(message: string, hint?: string, data?: ErrorData) {
+    super('REFUSED', message, hint, data);
   }
 }
 

@@ -1,6 +1,7 @@
 // Stored paths are POSIX, relative to the project root, and validated on the way in AND on the way out of
 // every decoder: a forged layer must never be able to name `../x` or `/etc/x`.
 import { CorruptDataError, UsageError } from './errors.js';
+import { encodePath, pathByteLength } from './path-bytes.js';
 
 const MAX_PATH_BYTES = 4096;
 
@@ -8,9 +9,9 @@ const MAX_PATH_BYTES = 4096;
 export function storedPathProblem(p: string): string | undefined {
   if (p.length === 0) return 'empty path';
   if (p.includes('\0')) return 'path contains a NUL byte';
-  if (p.includes('\\')) return 'path contains a backslash';
   if (p.startsWith('/')) return 'path is absolute';
-  if (Buffer.byteLength(p, 'utf8') > MAX_PATH_BYTES) return `path longer than ${MAX_PATH_BYTES} bytes`;
+  if (p.length * 3 > MAX_PATH_BYTES && pathByteLength(p) > MAX_PATH_BYTES)
+    return `path longer than ${MAX_PATH_BYTES} bytes`;
   for (const seg of p.split('/')) {
     if (seg === '') return 'path has an empty segment';
     if (seg === '.' || seg === '..') return `path has a '${seg}' segment`;
@@ -38,13 +39,13 @@ export function checkDecodedPath(p: string, where: string): string {
   return p;
 }
 
-/** Canonical order of stored paths: UTF-8 byte order (JS string order is UTF-16 and differs). */
+/** Canonical order of stored paths: byte order (JS string order is UTF-16 and differs). */
 export function comparePaths(a: string, b: string): number {
-  return a === b ? 0 : Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  return a === b ? 0 : Buffer.compare(encodePath(a), encodePath(b));
 }
 
 export function sortByPath<T extends { path: string }>(items: T[]): T[] {
-  const keyed = items.map((it) => ({ it, key: Buffer.from(it.path, 'utf8') }));
+  const keyed = items.map((it) => ({ it, key: encodePath(it.path) }));
   keyed.sort((x, y) => Buffer.compare(x.key, y.key));
   return keyed.map((k) => k.it);
 }

@@ -1,11 +1,13 @@
 // How digstore's hashes bind content (see docs/format.md, "Hashes and roots"):
 //   chunk leaf  = leaf hash of: offset u64 | length u32 | chunk hash (SHA-256 of the chunk bytes)
 //   chunk root  = merkle root over the file's chunk leaves, in file order
-//   file leaf   = leaf hash of: path (u16 length + UTF-8) | size u64 | file hash | chunk root
+//   file leaf   = leaf hash of: path (u16 length + bytes) | mode u32 | size u64 | file hash | chunk root
+//                 (layer format 2 had no mode: `bindsMode` false reproduces those leaves for old stores)
 //   layer root  = merkle root over the file leaves of the generation, sorted by path (UTF-8 bytes)
 //   store root  = merkle root over the layer roots of layers 1..n: the root hash of generation n
 import { ByteWriter } from './bytes.js';
 import { sha256 } from './digest.js';
+import { writePathBytes } from './path-bytes.js';
 import { merkleRoot, merkleRootOfLeaves } from './merkle.js';
 import type { FileEntry } from './types.js';
 
@@ -38,20 +40,32 @@ export function chunkRoot(hashes: readonly Uint8Array[], lengths: readonly numbe
   return merkleRootOfLeaves(chunkLeaves(hashes, lengths));
 }
 
-export function fileLeafData(f: Pick<FileEntry, 'path' | 'size' | 'hash' | 'chunkRoot'>): Uint8Array {
-  return new ByteWriter(128).str16(f.path).u64(f.size).bytes(f.hash).bytes(f.chunkRoot).finish();
+type LeafFields = Pick<FileEntry, 'path' | 'mode' | 'size' | 'hash' | 'chunkRoot'>;
+
+export function fileLeafData(f: LeafFields, bindsMode = true): Uint8Array {
+  const w = new ByteWriter(128).path16(f.path);
+  if (bindsMode) w.u32(f.mode);
+  return w.u64(f.size).bytes(f.hash).bytes(f.chunkRoot).finish();
 }
 
 // Leaf hashing for a whole layer (20k+ files per commit) reuses one buffer: 0x00 prefix, then the leaf data.
 let scratch = Buffer.allocUnsafe(1024);
 
-export function fileLeaf(f: Pick<FileEntry, 'path' | 'size' | 'hash' | 'chunkRoot'>): Uint8Array {
-  const max = 1 + 2 + f.path.length * 3 + 8 + 64;
+/**
+ * The leaf of one file entry. Its mode (regular, executable, symbolic link) is bound as git's tree entries bind
+ * it, so a proof tells a link from a file holding the link's text; `bindsMode` false is layer format 2's leaf.
+ */
+export function fileLeaf(f: LeafFields, bindsMode = true): Uint8Array {
+  const max = 1 + 2 + f.path.length * 3 + 4 + 8 + 64;
   if (max > scratch.length) scratch = Buffer.allocUnsafe(max * 2);
   scratch[0] = 0x00;
-  const n = scratch.write(f.path, 3, 'utf8');
+  const n = writePathBytes(scratch, f.path, 3);
   scratch.writeUInt16LE(n, 1);
   let p = 3 + n;
+  if (bindsMode) {
+    scratch.writeUInt32LE(f.mode, p);
+    p += 4;
+  }
   scratch.writeUInt32LE(f.size % 0x1_0000_0000, p);
   scratch.writeUInt32LE(Math.floor(f.size / 0x1_0000_0000), p + 4);
   scratch.set(f.hash, p + 8);
@@ -64,8 +78,8 @@ export function fileLeaf(f: Pick<FileEntry, 'path' | 'size' | 'hash' | 'chunkRoo
  * The layer root of a generation and the block roots stored with it (`files`: the complete file set, sorted by
  * path, without deletion markers). The root is computed from the blocks: the same value as over every leaf.
  */
-export function layerTree(files: readonly FileEntry[]): { root: Uint8Array; blocks: Uint8Array[] } {
-  const blocks = blockRoots(files.map(fileLeaf));
+export function layerTree(files: readonly FileEntry[], bindsMode = true): { root: Uint8Array; blocks: Uint8Array[] } {
+  const blocks = blockRoots(files.map((f) => fileLeaf(f, bindsMode)));
   return { root: merkleRootOfLeaves(blocks), blocks };
 }
 

@@ -15,6 +15,8 @@ export interface ChunkRef {
 
 export const MODE_FILE = 0o100644;
 export const MODE_EXEC = 0o100755;
+/** A symbolic link: the content is the link's target, as in git. */
+export const MODE_LINK = 0o120000;
 
 export interface FileEntry {
   /** POSIX path relative to the project root, validated (see core/paths.ts). */

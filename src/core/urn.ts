@@ -2,10 +2,12 @@
 // `/{path}[#bytes={range}]`. Pure parsing and formatting; every rejection says which part is wrong.
 //
 // - `urn:dig:chia:` is case-insensitive; store ID and root are 64 lowercase hex; the path is percent-decoded
-//   UTF-8 and must be a valid stored path (no `.`/`..`/empty segments, NUL or backslash).
-// - The short form is taken literally (a `%` in a file name stays a `%`): only a `#bytes=` suffix is special.
+//   bytes (UTF-8 or not: names are bytes) and must be a valid stored path (no `.`/`..`/empty segments or NUL).
+// - The short form is taken literally (`%`, `#`, spaces stay what they are): only a trailing `#bytes=RANGE` is
+//   special, and even then a stored file whose name is the whole text wins (see `literal`).
 // - Ranges are HTTP's (RFC 7233), inclusive: `a-b`, `a-` (to the end), `-n` (the last n bytes).
 import { UsageError } from './errors.js';
+import { decodePath, encodePath } from './path-bytes.js';
 import { storedPathProblem, stripUserPrefix } from './paths.js';
 
 export const URN_PREFIX = 'urn:dig:chia:';
@@ -17,6 +19,11 @@ export interface Urn {
   root?: string;
   path?: string;
   range?: RangeSpec;
+  /**
+   * Short form only, when a trailing `#bytes=RANGE` was split off: the whole text as a path. A file of that
+   * name in the store wins over the range reading (`x#bytes=1-2` may be a real file name).
+   */
+  literal?: string;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -96,17 +103,14 @@ export function parseUrn(text: string): Urn {
     throw new UsageError(`invalid root hash '${root}' in '${text}': expected 64 lowercase hex characters`);
   const urn: Urn = { storeId, ...(root !== undefined && { root }) };
   if (slash >= 0) {
-    let path: string;
-    try {
-      path = body
+    urn.path = checkPath(
+      body
         .slice(slash + 1)
         .split('/')
-        .map(decodeURIComponent)
-        .join('/');
-    } catch {
-      throw new UsageError(`invalid percent-encoding in the path of '${text}'`);
-    }
-    urn.path = checkPath(path, text);
+        .map((s) => decodeSegment(s, text))
+        .join('/'),
+      text,
+    );
   }
   if (range) {
     if (urn.path === undefined) throw new UsageError(`'${text}' has a byte range but no path`);
@@ -118,13 +122,44 @@ export function parseUrn(text: string): Urn {
 /** Parses what a user may name inside a project: a full URN, or a path with an optional `#bytes=` range. */
 export function parseTarget(text: string): Urn {
   if (isFullUrn(text)) return parseUrn(text);
-  const [raw, range] = splitFragment(text, text);
-  return { path: checkPath(stripUserPrefix(raw), text), ...(range && { range }) };
+  // `urn:…` of another namespace (urn:dig:eth:…, urn:ipfs:…) is a URN digstore cannot read, not a file name.
+  if (/^urn:/i.test(text))
+    throw new UsageError(
+      `'${text}' is not a digstore URN`,
+      `digstore URNs start with ${URN_PREFIX}; prefix ./ for a file named urn:…`,
+    );
+  const m = /^(.*)#bytes=(\d*-\d*)$/s.exec(text);
+  const whole = stripUserPrefix(text);
+  if (!m) return { path: checkPath(whole, text) };
+  const path = checkPath(stripUserPrefix(m[1]), text);
+  return { path, range: parseRange(m[2]), ...(storedPathProblem(whole) === undefined && { literal: whole }) };
 }
 
-// RFC 3986 pchar minus '%': what a path segment may hold unencoded.
-const encodeSegment = (s: string) =>
-  encodeURIComponent(s).replace(/%(2[146-9ABC]|3[ABD]|40)/g, (m) => decodeURIComponent(m));
+// RFC 3986 pchar minus '%': the bytes a path segment may hold unencoded; every other byte is %XX.
+const PCHAR = /[A-Za-z0-9\-._~!$&'()*+,;=:@]/;
+
+/** Percent-encodes a segment's exact bytes (a non-UTF-8 byte of a name is one %XX, core/path-bytes.ts). */
+function encodeSegment(s: string): string {
+  let out = '';
+  for (const b of encodePath(s)) {
+    const c = String.fromCharCode(b);
+    out += b < 0x80 && PCHAR.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** Percent-decodes a segment to bytes, then to a path string (any bytes, UTF-8 or not, are a name). */
+function decodeSegment(s: string, whole: string): string {
+  if (/%(?![0-9A-Fa-f]{2})/.test(s)) throw new UsageError(`invalid percent-encoding in the path of '${whole}'`);
+  const bytes: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '%') {
+      bytes.push(Number.parseInt(s.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else for (const b of Buffer.from(s[i], 'utf8')) bytes.push(b);
+  }
+  return decodePath(Buffer.from(bytes));
+}
 
 /** Canonical text of a URN (needs a store ID). */
 export function formatUrn(u: Urn): string {

@@ -64,7 +64,12 @@ function check(p: Proof, opts: VerifyOptions): string | undefined {
     return equalBytes(got, root) ? undefined : `layer path leads to ${toHex(got)}, not to the root ${p.root.hash}`;
   }
   const t = p.target;
-  const leaf = fileLeaf({ path: t.path!, size: t.size!, hash: fromHex(t.hash), chunkRoot: fromHex(t.chunk_root!) });
+  // A version 2 proof binds the mode into the leaf (format 3 layers); version 1 is a format-2 layer's leaf.
+  const mode = t.mode === undefined ? 0 : Number.parseInt(t.mode, 8);
+  const leaf = fileLeaf(
+    { path: t.path!, mode, size: t.size!, hash: fromHex(t.hash), chunkRoot: fromHex(t.chunk_root!) },
+    t.mode !== undefined,
+  );
   const layerRoot = rootFromPath(leaf, toSteps(p.proof_path));
   if (toHex(layerRoot) !== p.metadata.layer_root)
     return `file path leads to ${toHex(layerRoot)}, not to the layer root ${p.metadata.layer_root}`;

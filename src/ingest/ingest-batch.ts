@@ -12,6 +12,7 @@ export async function sendBatch(run: PipelineRun, batch: readonly ScannedFile[])
   const job: BatchJob = {
     kind: 'batch',
     paths: batch.map((f) => f.abs),
+    links: Uint8Array.from(batch, (f) => (f.link ? 1 : 0)),
     slab: run.slabs.get(bytes),
     sizes: Uint32Array.from(batch, (f) => f.size),
     params: run.opts.params,

@@ -2,6 +2,7 @@
 // nature: it carries the bytes after the last cut into the next block's prefix), worker B computes the
 // whole-file hash over the same blocks at the same time, and the main thread writes new chunks straight from
 // the buffers. Memory is a few blocks, whatever the file size.
+import { osPath } from '../core/path-bytes.js';
 import { closeSync, openSync } from 'node:fs';
 import { ByteReader } from '../core/bytes.js';
 import { chunkRoot } from '../core/roots.js';
@@ -57,7 +58,7 @@ class LargeFile {
 export async function sendLarge(run: PipelineRun, f: ScannedFile, fileId: number): Promise<void> {
   let fd: number;
   try {
-    fd = openSync(f.abs, 'r');
+    fd = openSync(osPath(f.abs), 'r');
   } catch (e) {
     run.result.failed.push({ rel: f.rel, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
     run.count(1, 0);

@@ -14,6 +14,8 @@ import { readFilesInto } from './read-batch.js';
 export interface BatchJob {
   kind: 'batch';
   paths?: string[];
+  /** Per path, 1 for a symbolic link (its target is read, never followed). */
+  links?: Uint8Array;
   slab: Uint8Array;
   sizes: Uint32Array;
   params: ChunkingParams;
@@ -94,7 +96,7 @@ function own(u: Uint8Array): Uint8Array {
 export function handleJob(job: Job, state: JobState): Reply {
   if (job.kind === 'batch') {
     const read = job.paths
-      ? readFilesInto(job.paths, job.sizes, job.slab)
+      ? readFilesInto(job.paths, job.sizes, job.slab, job.links)
       : { sizes: Int32Array.from(job.sizes), errors: Array.from(job.sizes, () => ''), used: job.slab.length };
     const okSizes = Array.from(read.sizes).filter((n) => n >= 0);
     const packed = own(processBatch(job.slab.subarray(0, read.used), okSizes, job.params, job.compression));

@@ -1,7 +1,8 @@
 // Reading stage: small and medium files are read whole, back to back, into one slab per batch, by the worker
 // that chunks them (sync reads: one syscall each, no promise); large files are read block by block on the
 // main thread, which shares each block with two workers.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readlinkSync, readSync } from 'node:fs';
+import { osPath } from '../core/path-bytes.js';
 
 /** What a read of a batch of files produced: per file its bytes read (or a failure), back to back in a slab. */
 export interface BatchRead {
@@ -28,14 +29,23 @@ export function readInto(fd: number, buf: Uint8Array, offset: number, length: nu
  * close syscalls of thousands of small files are spread over the workers instead of queueing on the single
  * writer (they were a third of a 20k-file add on the main thread).
  */
-export function readFilesInto(paths: readonly string[], sizes: ArrayLike<number>, slab: Uint8Array): BatchRead {
+export function readFilesInto(
+  paths: readonly string[],
+  sizes: ArrayLike<number>,
+  slab: Uint8Array,
+  links?: Uint8Array,
+): BatchRead {
   const out = new Int32Array(paths.length);
   const errors: string[] = new Array(paths.length).fill('');
   let off = 0;
   for (let i = 0; i < paths.length; i++) {
+    if (links?.[i]) {
+      off += readLinkInto(paths[i], Math.min(sizes[i], slab.length - off), slab, off, out, errors, i);
+      continue;
+    }
     let fd: number;
     try {
-      fd = openSync(paths[i], 'r');
+      fd = openSync(osPath(paths[i]), 'r');
     } catch (e) {
       out[i] = -1;
       errors[i] = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
@@ -53,4 +63,27 @@ export function readFilesInto(paths: readonly string[], sizes: ArrayLike<number>
     }
   }
   return { sizes: out, errors, used: off };
+}
+
+/** A symbolic link's target (never followed) into the slab; returns the bytes placed. */
+function readLinkInto(
+  path: string,
+  room: number,
+  slab: Uint8Array,
+  off: number,
+  out: Int32Array,
+  errors: string[],
+  i: number,
+): number {
+  try {
+    const target = readlinkSync(osPath(path), { encoding: 'buffer' });
+    if (target.length > room) throw Object.assign(new Error('link changed while being read'), { code: 'ECHANGED' });
+    slab.set(target, off);
+    out[i] = target.length;
+    return target.length;
+  } catch (e) {
+    out[i] = -1;
+    errors[i] = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    return 0;
+  }
 }

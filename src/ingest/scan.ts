@@ -1,8 +1,13 @@
 // Directory walk producing the files to stage, as project-relative POSIX paths with their stat key.
-// Symlinks are not followed and not stored (reported as skipped); the project's `.digstore` is never stored.
-import { lstatSync, readdirSync, type Stats } from 'node:fs';
+// Names are read as bytes (core/path-bytes.ts: a non-UTF-8 name is kept exactly). Symbolic links are stored as
+// links (their target is the content, git's mode 120000) and never followed; sockets, FIFOs and devices are
+// skipped with a warning; an unreadable directory is a failure naming it (the rest is still staged). The
+// project's `.digstore` link is never stored.
+import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { osPath, decodePath } from '../core/path-bytes.js';
 import { storedPathProblem } from '../core/paths.js';
+import { MODE_EXEC, MODE_FILE, MODE_LINK } from '../core/types.js';
 import { LINK_FILE } from '../store/project.js';
 import type { IgnoreRules } from './ignore-rules.js';
 
@@ -12,6 +17,8 @@ export interface ScannedFile {
   size: number;
   /** Executable by its owner. */
   exec: boolean;
+  /** A symbolic link: its content is the target (size = the target's length). */
+  link: boolean;
   mtimeMs: number;
   ctimeMs: number;
   ino: number;
@@ -19,7 +26,10 @@ export interface ScannedFile {
 
 export interface ScanResult {
   files: ScannedFile[];
+  /** Not stored on purpose (sockets, FIFOs, devices): a warning. */
   skipped: Array<{ rel: string; reason: string }>;
+  /** Should have been stored but cannot be (unreadable directory, a name too long): `add` exits 3. */
+  failed?: Array<{ rel: string; reason: string }>;
   /** What was named, for finding tracked files that are gone (worktree/deletions.ts). */
   scopes?: Array<{ rel: string; kind: 'dir' | 'missing'; recursive: boolean; arg: string }>;
 }
@@ -35,21 +45,80 @@ export function scannedFile(abs: string, rel: string, st: Stats): ScannedFile {
     rel,
     size: st.size,
     exec: (st.mode & 0o100) !== 0,
+    link: st.isSymbolicLink(),
     mtimeMs: st.mtimeMs,
     ctimeMs: st.ctimeMs,
     ino: st.ino,
   };
 }
 
+/** The mode a scanned file is stored with (git's: 100644, 100755, 120000). */
+export const modeOf = (f: Pick<ScannedFile, 'link' | 'exec'>): number =>
+  f.link ? MODE_LINK : f.exec ? MODE_EXEC : MODE_FILE;
+
+/** The bytes a scanned file stands for: its content, or a link's target. */
+export function readScanned(f: Pick<ScannedFile, 'abs' | 'link'>): Buffer {
+  return f.link ? readlinkSync(osPath(f.abs), { encoding: 'buffer' }) : readFileSync(osPath(f.abs));
+}
+
+function fail(out: ScanResult, rel: string, reason: string): void {
+  out.failed ??= [];
+  out.failed.push({ rel, reason });
+}
+
 /** Adds `abs` (already lstat-ed as `st`) to `out`, or records why it is skipped. */
 export function addEntry(out: ScanResult, abs: string, rel: string, st: Stats): void {
-  if (st.isSymbolicLink()) out.skipped.push({ rel, reason: 'symbolic link (not followed, not stored)' });
-  else if (!st.isFile()) out.skipped.push({ rel, reason: 'not a regular file' });
-  else {
-    const problem = storedPathProblem(rel);
-    if (problem) out.skipped.push({ rel, reason: `name cannot be stored (${problem})` });
-    else out.files.push(scannedFile(abs, rel, st));
+  if (!st.isFile() && !st.isSymbolicLink()) {
+    out.skipped.push({
+      rel,
+      reason: 'not a regular file or symbolic link (sockets, FIFOs and devices are not stored)',
+    });
+    return;
   }
+  const problem = storedPathProblem(rel);
+  if (problem) fail(out, rel, `name cannot be stored (${problem})`);
+  else out.files.push(scannedFile(abs, rel, st));
+}
+
+/**
+ * lstat of a project path, or undefined when it does not exist — or when a directory on the way to it is a
+ * symbolic link (or not a directory): a path through a link is never read, it would leave the project.
+ */
+export function lstatInProject(projectRoot: string, rel: string): Stats | undefined {
+  const parts = rel.split('/');
+  let dir = projectRoot;
+  for (let i = 0; i < parts.length - 1; i++) {
+    dir = join(dir, parts[i]);
+    try {
+      if (!lstatSync(osPath(dir)).isDirectory()) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  try {
+    return lstatSync(osPath(join(projectRoot, rel)));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first directory on the way to `rel` that is a symbolic link, if any. */
+export function linkOnTheWay(projectRoot: string, rel: string): string | undefined {
+  const parts = rel.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const prefix = parts.slice(0, i).join('/');
+    try {
+      if (lstatSync(osPath(join(projectRoot, prefix))).isSymbolicLink()) return prefix;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** A directory's entries with their names as bytes (a non-UTF-8 name must not be replaced by U+FFFD). */
+function readdirBytes(dir: string) {
+  return readdirSync(osPath(dir), { withFileTypes: true, encoding: 'buffer' });
 }
 
 /**
@@ -66,8 +135,16 @@ export function scanDirectory(
   const stack = [dirAbs];
   while (stack.length > 0) {
     const dir = stack.pop()!;
-    for (const d of readdirSync(dir, { withFileTypes: true })) {
-      const abs = join(dir, d.name);
+    let entries: ReturnType<typeof readdirBytes>;
+    try {
+      entries = readdirBytes(dir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      fail(out, toRel(projectRoot, dir) || '.', `directory cannot be read (${code ?? (e as Error).message})`);
+      continue;
+    }
+    for (const d of entries) {
+      const abs = join(dir, decodePath(d.name));
       const rel = toRel(projectRoot, abs);
       if (rel === LINK_FILE) continue;
       if (d.isDirectory()) {
@@ -77,9 +154,9 @@ export function scanDirectory(
       if (rules?.ignores(rel, false)) continue;
       let st: Stats;
       try {
-        st = lstatSync(abs);
+        st = lstatSync(osPath(abs));
       } catch (e) {
-        out.skipped.push({ rel, reason: (e as Error).message });
+        fail(out, rel, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
         continue;
       }
       addEntry(out, abs, rel, st);

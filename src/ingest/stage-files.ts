@@ -4,13 +4,13 @@
 import { equalBytes, ZERO_HASH } from '../core/digest.js';
 import type { StatCacheEntry } from '../core/codecs/stat-cache-codec.js';
 import type { Staging, StagedEntry, StatKey } from '../core/codecs/staging-codec.js';
-import { MODE_EXEC, MODE_FILE, type FileEntry } from '../core/types.js';
+import type { FileEntry } from '../core/types.js';
 import { ChunkAppender } from '../store/chunk-appender.js';
 import type { ChunkIndex } from '../store/chunk-index.js';
 import { isCacheable, sameStat } from '../store/stat-cache.js';
 import { ChunkWriter } from './chunk-writer.js';
 import { runPipeline, type PipelineOptions } from './pipeline.js';
-import type { ScannedFile } from './scan.js';
+import { modeOf, type ScannedFile } from './scan.js';
 
 export interface AddSummary {
   /** Files considered. */
@@ -58,7 +58,6 @@ export async function stageFiles(
     skippedByStatCache = 0,
     staged = 0,
     statCacheChanged = false;
-  const modeOf = (f: ScannedFile) => (f.exec ? MODE_EXEC : MODE_FILE);
 
   const toRead = files.filter((f) => {
     const s = entries.get(f.rel);

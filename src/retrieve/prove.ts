@@ -5,8 +5,14 @@ import { toHex } from '../core/digest.js';
 import { NotFoundError } from '../core/errors.js';
 import { leafHash } from '../core/merkle.js';
 import { merkleLevels, pathFromLevels, type PathStep } from '../core/merkle-path.js';
-import { BLOCK_BITS } from '../core/codecs/layer-codec.js';
-import { PROOF_VERSION, type ChunkProof, type Proof, type ProofStep } from '../core/codecs/proof-codec.js';
+import { BLOCK_BITS, bindsMode } from '../core/codecs/layer-codec.js';
+import {
+  PROOF_VERSION,
+  PROOF_VERSION_NO_MODE,
+  type ChunkProof,
+  type Proof,
+  type ProofStep,
+} from '../core/codecs/proof-codec.js';
 import { chunkLeaves, fileLeaf } from '../core/roots.js';
 import { resolveRange, type RangeSpec } from '../core/urn.js';
 import type { Archive } from '../store/archive.js';
@@ -40,7 +46,7 @@ export function proveLayer(archive: Archive, generation: number, layer: number):
   }
   const e = archive.layerEntry(layer);
   return {
-    version: PROOF_VERSION,
+    version: bindsMode(archive.layerView(generation).version) ? PROOF_VERSION : PROOF_VERSION_NO_MODE,
     proof_type: 'layer',
     target: { layer, hash: toHex(e.layerRoot) },
     root: { type: 'repository', hash: toHex(archive.layerEntry(generation).storeRoot) },
@@ -54,16 +60,22 @@ export function proveLayer(archive: Archive, generation: number, layer: number):
  * file's block of 2^BLOCK_BITS entries is decoded and hashed; the stored block roots give the rest of the path.
  */
 export function proveFile(archive: Archive, generation: number, path: string, range?: RangeSpec): Proof {
-  const { f, index, blockLeaves, blockRoots } = fileBlock(archive, generation, path);
+  const { f, index, blockLeaves, blockRoots, withMode } = fileBlock(archive, generation, path);
   const block = index >>> BLOCK_BITS;
   const filePath = [
     ...pathFromLevels(merkleLevels(blockLeaves), index - (block << BLOCK_BITS)),
     ...pathFromLevels(merkleLevels(blockRoots), block),
   ];
   const proof: Proof = {
-    version: PROOF_VERSION,
+    version: withMode ? PROOF_VERSION : PROOF_VERSION_NO_MODE,
     proof_type: range ? 'byte_range' : 'file',
-    target: { path: f.path, hash: toHex(f.hash), size: f.size, chunk_root: toHex(f.chunkRoot) },
+    target: {
+      path: f.path,
+      ...(withMode && { mode: f.mode.toString(8) }),
+      hash: toHex(f.hash),
+      size: f.size,
+      chunk_root: toHex(f.chunkRoot),
+    },
     root: { type: 'repository', hash: toHex(archive.layerEntry(generation).storeRoot) },
     proof_path: hexSteps(filePath),
     layer_path: layerPath(archive, generation, generation),
@@ -108,9 +120,11 @@ function fileBlock(archive: Archive, generation: number, path: string) {
   }
   if (index < 0) throw notInGeneration(path, generation);
   const first = (index >>> BLOCK_BITS) << BLOCK_BITS;
+  const withMode = bindsMode(top.version); // the generation's layer format decides how its leaves were made
   const blockLeaves: Uint8Array[] = [];
-  for (let i = first; i < Math.min(first + 2 ** BLOCK_BITS, count); i++) blockLeaves.push(fileLeaf(entryAt(i)));
-  return { f: entryAt(index), index, blockLeaves, blockRoots: top.blockRoots };
+  for (let i = first; i < Math.min(first + 2 ** BLOCK_BITS, count); i++)
+    blockLeaves.push(fileLeaf(entryAt(i), withMode));
+  return { f: entryAt(index), index, blockLeaves, blockRoots: top.blockRoots, withMode };
 }
 
 /** The chunks overlapping [start, end] (inclusive), each with its path to the chunk root. */

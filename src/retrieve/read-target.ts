@@ -11,6 +11,13 @@ export interface ReadRequest {
   /** Root hash or unique prefix (≥ 8 hex); latest when undefined. */
   root?: string;
   range?: RangeSpec;
+  /** The short form read as one literal file name (no range): used when the store has that file. */
+  literal?: { path: string; range?: RangeSpec };
+}
+
+/** The request as the store's content decides it: a stored file named like the whole text wins. */
+export function preferLiteral(req: ReadRequest, has: (path: string) => boolean): ReadRequest {
+  return req.literal && has(req.literal.path) ? { ...req, ...req.literal, literal: undefined } : req;
 }
 
 /** Parses a target that must belong to store `storeId` (a full URN naming another store is refused). */
@@ -37,7 +44,12 @@ export function readRequest(
   }
   if (urn.range && optRange)
     throw new UsageError(`'${target}' already has a byte range`, 'give #bytes= or --bytes, not both');
-  return { path: urn.path, root: urn.root ?? opts.root, range: urn.range ?? optRange };
+  return {
+    path: urn.path,
+    root: urn.root ?? opts.root,
+    range: urn.range ?? optRange,
+    ...(urn.literal !== undefined && { literal: { path: urn.literal, range: optRange } }),
+  };
 }
 
 /** Yields bytes [start, end] (inclusive) of a stored file, reading only the chunks that overlap them. */

@@ -3,7 +3,7 @@
 // from the files, every file entry against the stored chunks. Problems are reported, never thrown.
 import { equalBytes, toHex } from '../core/digest.js';
 import { chunkRoot, layerTree, storeRoot } from '../core/roots.js';
-import type { Layer } from '../core/codecs/layer-codec.js';
+import { bindsMode, type Layer } from '../core/codecs/layer-codec.js';
 import type { LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
 import type { ChunkRef, FileEntry } from '../core/types.js';
 import type { Archive } from './archive.js';
@@ -152,7 +152,7 @@ function checkDataRegion(layer: Layer, e: LayerIndexEntry, state: LayerCheckStat
 /** The generation's merkle tree recomputed from its files: block roots, layer root, store root. */
 function checkRoots(layer: Layer, e: LayerIndexEntry, state: LayerCheckState, problem: Problem): void {
   const n = e.number;
-  const { root: lr, blocks } = layerTree(state.current);
+  const { root: lr, blocks } = layerTree(state.current, bindsMode(layer.version));
   if (layer.totalFiles !== state.current.length) problem(n, 'generation file count does not match the files');
   if (!layer.blockRoots || blocks.some((b, i) => !equalBytes(b, layer.blockRoots![i])))
     problem(n, 'merkle block roots do not match the files');

@@ -2,10 +2,9 @@
 // (`add gone.txt`), and under a directory that is added (`add -r dir`, `add -A`) every tracked file that is
 // gone from disk. Tracked = committed in the latest generation or staged. A tracked file that still exists
 // but is now ignored stays tracked (as in git: ignore rules apply to untracked files only).
-import { lstatSync } from 'node:fs';
-import { join } from 'node:path';
 import { NotFoundError, UsageError } from '../core/errors.js';
 import type { FileEntry } from '../core/types.js';
+import { lstatInProject } from '../ingest/scan.js';
 
 export interface DeletionScope {
   /** Project-relative path; '' for the whole project. */
@@ -35,11 +34,8 @@ export function trackedUnder(tracked: ReadonlySet<string>, name: string): string
 }
 
 function goneFromDisk(projectRoot: string, rel: string): boolean {
-  try {
-    return !lstatSync(join(projectRoot, rel)).isFile();
-  } catch {
-    return true;
-  }
+  const st = lstatInProject(projectRoot, rel);
+  return !st || (!st.isFile() && !st.isSymbolicLink());
 }
 
 /**

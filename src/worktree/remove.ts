@@ -1,11 +1,12 @@
 // `rm`: stage the deletion of tracked files and, unless --cached, remove them from the working tree — only
 // when what is on disk is exactly the committed content (or -f), so `rm` never destroys unsaved work.
-import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync, unlinkSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { toHex } from '../core/digest.js';
+import { equalBytes, sha256 } from '../core/digest.js';
+import { osPath } from '../core/path-bytes.js';
 import { NotFoundError, UsageError, fromSystemError } from '../core/errors.js';
 import type { FileEntry } from '../core/types.js';
+import { linkOnTheWay, lstatInProject, modeOf, readScanned, scannedFile } from '../ingest/scan.js';
 import { trackedUnder } from './deletions.js';
 
 export interface RmOptions {
@@ -47,21 +48,15 @@ export function unsafeToDelete(
 ): string[] {
   const bad: string[] = [];
   for (const p of paths) {
-    let st;
-    try {
-      st = lstatSync(join(projectRoot, p));
-    } catch {
-      continue; // already gone
-    }
+    const st = lstatInProject(projectRoot, p);
+    if (!st) continue; // already gone (or only reachable through a symbolic link: not ours to delete)
     const h = head.get(p);
-    if (!st.isFile() || !h || st.size !== h.size) {
+    const f = scannedFile(join(projectRoot, p), p, st);
+    if ((!st.isFile() && !st.isSymbolicLink()) || !h || st.size !== h.size || modeOf(f) !== h.mode) {
       bad.push(p);
       continue;
     }
-    const digest = createHash('sha256')
-      .update(readFileSync(join(projectRoot, p)))
-      .digest();
-    if (toHex(digest) !== toHex(h.hash)) bad.push(p);
+    if (!equalBytes(sha256(readScanned(f)), h.hash)) bad.push(p);
   }
   return bad;
 }
@@ -69,8 +64,9 @@ export function unsafeToDelete(
 export function unlinkWorkingFiles(projectRoot: string, paths: readonly string[]): string[] {
   const done: string[] = [];
   for (const p of paths) {
+    if (linkOnTheWay(projectRoot, p) !== undefined) continue; // the file behind a linked directory is not ours
     try {
-      unlinkSync(join(projectRoot, p)); // unlink never follows a symlink: a link itself is what goes
+      unlinkSync(osPath(join(projectRoot, p))); // unlink never follows a symlink: a link itself is what goes
       done.push(p);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fromSystemError(e, `cannot remove ${p}`);

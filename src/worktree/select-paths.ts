@@ -4,7 +4,8 @@ import { lstatSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UsageError, fromSystemError } from '../core/errors.js';
 import { IGNORE_FILE, IgnoreRules, type IgnoreVerdict } from '../ingest/ignore-rules.js';
-import { addEntry, scanDirectory, toRel, type ScanResult } from '../ingest/scan.js';
+import { addEntry, linkOnTheWay, scanDirectory, toRel, type ScanResult } from '../ingest/scan.js';
+import { osPath } from '../core/path-bytes.js';
 import { normalizeUserPath } from '../retrieve/resolve.js';
 import { LINK_FILE } from '../store/project.js';
 
@@ -25,12 +26,10 @@ export function collectPaths(
   for (const p of paths) {
     const abs = resolve(cwd, p);
     const rel = toRel(projectRoot, abs);
-    if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) {
-      throw new UsageError(`'${p}' is outside the project ${projectRoot}`);
-    }
+    assertInProject(projectRoot, rel, p);
     let st;
     try {
-      st = lstatSync(abs);
+      st = lstatSync(osPath(abs));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fromSystemError(e, p);
@@ -65,6 +64,21 @@ export function collectPaths(
   return out;
 }
 
+/**
+ * Refuses a user path outside the project, or one reached through a symbolic link to a directory (as git's
+ * "beyond a symbolic link"): `linkdir/secret` would read a file that is not in the project.
+ */
+function assertInProject(projectRoot: string, rel: string, arg: string): void {
+  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel))
+    throw new UsageError(`'${arg}' is outside the project ${projectRoot}`);
+  const link = linkOnTheWay(projectRoot, rel);
+  if (link !== undefined)
+    throw new UsageError(
+      `'${arg}' is beyond a symbolic link ('${link}'): it is not in the project`,
+      `add '${link}' itself to store the link`,
+    );
+}
+
 /** git's verdict for `rel`, including its parent directories (an ignored directory hides everything below). */
 export function ignoredWithParents(rules: IgnoreRules, rel: string, isDir: boolean): IgnoreVerdict {
   const parts = rel.split('/');
@@ -85,12 +99,11 @@ export function checkIgnorePaths(
   return paths.map((p) => {
     const abs = resolve(cwd, p);
     const rel = toRel(projectRoot, abs);
-    if (rel === '' || rel === '..' || rel.startsWith('../') || isAbsolute(rel)) {
-      throw new UsageError(`'${p}' is outside the project ${projectRoot}`);
-    }
+    if (rel === '') throw new UsageError(`'${p}' is the project itself`, 'name a path inside it');
+    assertInProject(projectRoot, rel, p);
     let isDir = p.endsWith('/');
     try {
-      isDir = lstatSync(abs).isDirectory();
+      isDir = lstatSync(osPath(abs)).isDirectory();
     } catch {
       // a path that does not exist is checked as named
     }

@@ -1,11 +1,18 @@
 // `status`: compares the working tree, the staging area and the latest generation, as git does.
-import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IgnoreRules } from '../ingest/ignore-rules.js';
 import { equalBytes, sha256 } from '../core/digest.js';
 import type { StagedEntry } from '../core/codecs/staging-codec.js';
 import type { FileEntry } from '../core/types.js';
-import { scanDirectory, scannedFile, type ScanResult, type ScannedFile } from '../ingest/scan.js';
+import {
+  lstatInProject,
+  modeOf,
+  readScanned,
+  scanDirectory,
+  scannedFile,
+  type ScanResult,
+  type ScannedFile,
+} from '../ingest/scan.js';
 import type { StatCacheEntry } from '../core/codecs/stat-cache-codec.js';
 import { sameStat } from '../store/stat-cache.js';
 
@@ -18,14 +25,16 @@ export interface StatusResult {
   /** Tracked files missing from disk. */
   deleted: string[];
   untracked: string[];
+  /** Directories that could not be read: what they hold is neither reported deleted nor untracked. */
+  unreadable: string[];
 }
 
 function sameAsDisk(f: ScannedFile, e: FileEntry | StagedEntry, cached?: StatCacheEntry): boolean {
-  if (f.size !== e.size) return false;
+  if (f.size !== e.size || modeOf(f) !== e.mode) return false; // a type or exec-bit change is a change too
   // Stat cache: a file whose stat key equals the one recorded when this content was read is not re-read.
   if ('stat' in e && sameStat(f, { ...e.stat, size: e.size })) return true;
   if (cached && equalBytes(cached.hash, e.hash) && sameStat(f, cached)) return true;
-  return equalBytes(sha256(readFileSync(f.abs)), e.hash);
+  return equalBytes(sha256(readScanned(f)), e.hash);
 }
 
 export function computeStatus(
@@ -60,19 +69,21 @@ export function computeStatus(
   }
   // A tracked file stays tracked when a rule would ignore it (as in git): look for it directly.
   const deleted: string[] = [];
+  const unreadable = (scan.failed ?? []).map((f) => f.rel);
+  const unknown = (p: string) => unreadable.some((u) => u === '.' || p.startsWith(`${u}/`));
   for (const [p, t] of tracked) {
-    if (onDisk.has(p)) continue;
-    let st;
-    try {
-      st = lstatSync(join(projectRoot, p));
-    } catch {
-      deleted.push(p);
-      continue;
-    }
-    if (!st.isFile()) deleted.push(p);
+    if (onDisk.has(p) || unknown(p)) continue;
+    const st = lstatInProject(projectRoot, p); // never through a symbolic link on the way
+    if (!st || (!st.isFile() && !st.isSymbolicLink())) deleted.push(p);
     else if (!sameAsDisk(scannedFile(join(projectRoot, p), p, st), t, statCache.get(p))) modified.push(p);
   }
   const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   staged.sort((a, b) => byPath(a.path, b.path));
-  return { staged, modified: modified.sort(byPath), deleted: deleted.sort(byPath), untracked: untracked.sort(byPath) };
+  return {
+    staged,
+    modified: modified.sort(byPath),
+    deleted: deleted.sort(byPath),
+    untracked: untracked.sort(byPath),
+    unreadable,
+  };
 }

@@ -36,10 +36,10 @@ describe('deletions', () => {
     // rm deletes the working file too (it is unchanged) and stages the deletion.
     expect(dig('rm', 'b.txt').stdout).toBe("rm 'b.txt'\n");
     expect(existsSync(join(project, 'b.txt'))).toBe(false);
-    // rm refuses to destroy uncommitted content; --cached keeps the file.
+    // rm refuses to destroy uncommitted content (exit 1: refused, not a usage error); --cached keeps the file.
     writeFileSync(join(project, 'd', 'c.txt'), 'edited\n');
     const refused = dig('rm', 'd/c.txt');
-    expect(refused.code).toBe(2);
+    expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/not committed.*--cached/);
     expect(dig('rm', '--cached', 'd/c.txt').code).toBe(0);
     expect(existsSync(join(project, 'd', 'c.txt'))).toBe(true);

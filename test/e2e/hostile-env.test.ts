@@ -57,11 +57,52 @@ describe('hostile environment', () => {
     expect(runAs(['init'], project, home).code).toBe(0);
     const r = runAs(['add', '-A'], project, home);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/could not read secret\.txt: EACCES/);
-    expect(r.stderr).toMatch(/1 file\(s\) could not be read; the rest were staged/);
+    expect(r.stderr).toMatch(/could not store secret\.txt: EACCES/);
+    expect(r.stderr).toMatch(/1 path\(s\) could not be stored; the rest were staged/);
     const c = runAs(['commit', '-m', 'partial'], project, home);
     expect(c.code, c.stderr).toBe(0);
     expect(runAs(['cat', 'ok.txt'], project, home).stdout).toBe('fine');
+  });
+
+  it('an unreadable directory: a warning naming it, the rest staged, exit 3; its tracked files are not deleted', () => {
+    const { home, project } = setup('dig-unread-dir');
+    mkdirSync(join(project, 'locked'));
+    writeFileSync(join(project, 'locked', 'in.txt'), 'inside');
+    writeFileSync(join(project, 'ok.txt'), 'fine');
+    openDirs(join(project, 'locked'));
+    expect(runAs(['init'], project, home).code).toBe(0);
+    expect(runAs(['add', '-A'], project, home).code).toBe(0);
+    expect(runAs(['commit', '-m', 'one'], project, home).code).toBe(0);
+    writeFileSync(join(project, 'new.txt'), 'new');
+    chmodSync(join(project, 'locked'), 0o000);
+    const r = runAs(['add', '-A'], project, home);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/could not store locked: directory cannot be read \(EACCES\)/);
+    const s = runAs(['status', '--porcelain'], project, home);
+    expect(s.stdout).toBe('A  new.txt\n'); // locked/in.txt is not staged as deleted
+    chmodSync(join(project, 'locked'), 0o777);
+  });
+
+  it('extract goes on past a file it cannot write: each named, exit 3, the others written', () => {
+    const { home, project } = setup('dig-extract-partial');
+    for (const d of ['a', 'b', 'c']) {
+      mkdirSync(join(project, d));
+      writeFileSync(join(project, d, 'f.txt'), d);
+    }
+    openDirs(...['a', 'b', 'c'].map((d) => join(project, d)));
+    expect(runAs(['init'], project, home).code).toBe(0);
+    expect(runAs(['add', '-A'], project, home).code).toBe(0);
+    expect(runAs(['commit', '-m', 'one'], project, home).code).toBe(0);
+    const dest = tempDir('dig-extract-dest-');
+    openDirs(dest);
+    mkdirSync(join(dest, 'b'), { mode: 0o555 }); // exists, but uid nobody cannot write into it
+    if (asRoot) chmodSync(join(dest, 'b'), 0o555);
+    const r = runAs(['extract', '.', dest], project, home);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/could not extract b\/f\.txt: EACCES/);
+    expect(readdirSync(join(dest, 'a'))).toEqual(['f.txt']);
+    expect(readdirSync(join(dest, 'c'))).toEqual(['f.txt']);
+    expect(readdirSync(join(dest, 'b'))).toEqual([]); // no temporary left behind
   });
 
   it('a read-only store: one line, exit 1, nothing changed', () => {
@@ -148,7 +189,7 @@ describe('two writers at once', () => {
       run(['commit', '-m', `settle${round}`], { cwd: project, home });
       expect(run(['check', '--deep'], { cwd: project, home }).code).toBe(0);
       const status = JSON.parse(run(['status', '--json'], { cwd: project, home }).stdout);
-      expect(status).toEqual({ staged: [], modified: [], deleted: [], untracked: [] });
+      expect(status).toEqual({ staged: [], modified: [], deleted: [], untracked: [], unreadable: [] });
     }
   });
 });

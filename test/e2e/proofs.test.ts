@@ -112,7 +112,7 @@ describe('prove and verify (spawned CLI)', () => {
     const j = JSON.parse(dig('verify', 'p-layer.json', '--json').stdout);
     expect(j).toMatchObject({ valid: true, proofType: 'layer' });
     const pj = JSON.parse(dig('prove', 'dir/ünï côdé.txt', '--json').stdout);
-    expect(pj).toMatchObject({ version: 1, proof_type: 'file', target: { path: 'dir/ünï côdé.txt' } });
+    expect(pj).toMatchObject({ version: 2, proof_type: 'file', target: { path: 'dir/ünï côdé.txt', mode: '100644' } });
     expect(dig('prove', '--layer', '9').code).toBe(4);
     expect(dig('prove', 'nope.txt').code).toBe(4);
     expect(dig('prove').code).toBe(2);

@@ -4,7 +4,7 @@
 // of the on-disk format, of the file-leaf or chunk-leaf hashing or of the proof codecs fails here.
 // A deliberate format change adds a new fixture beside the old ones (docs/format.md, "Changing the format").
 import { createHash } from 'node:crypto';
-import { cpSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Store, decodeProof, verifyProof } from '../../dist/index.js';
@@ -64,6 +64,31 @@ for (const name of readdirSync(fixtures)) {
       expect(store.prove(undefined, { root: layer.root, layer: layer.layer })).toEqual(
         decodeProof(readFileSync(join(dir, layer.file), 'utf8')),
       );
+      cleanupTempDirs();
+    });
+
+    it('takes new commits (in the current layer format) on top, and old and new generations still prove and check', async () => {
+      const home = tempDir('dig-golden-grow-home-');
+      cpSync(join(dir, 'home'), home, { recursive: true });
+      const project = tempDir('dig-golden-grow-');
+      const store = Store.init(project, { home, storeId: m.storeId });
+      writeFileSync(join(project, 'new.txt'), 'added by this build\n');
+      symlinkSync('new.txt', join(project, 'link'));
+      await store.add(['new.txt', 'link']);
+      const { root } = await store.commit('on top of an old format');
+      expect((await store.check({ deep: true })).problems).toEqual([]);
+      const old = m.proofs.file;
+      for (const [path, at] of [
+        [old.path, old.root],
+        [old.path, root],
+        ['link', root],
+      ]) {
+        const p = store.prove(path, { root: at });
+        expect(verifyProof(p, { root: at, data: store.get(path, { root: at }) }), `${path} at ${at}`).toMatchObject({
+          valid: true,
+        });
+      }
+      expect(store.prove('link', { root }).target.mode).toBe('120000');
       cleanupTempDirs();
     });
 

@@ -6,8 +6,8 @@ describe('stored paths', () => {
     for (const p of ['a', 'a/b.txt', 'dir with space/ü 文件.txt', '.hidden/x', '..x', 'x..'])
       expect(storedPathProblem(p)).toBeUndefined();
   });
-  it('rejects absolute, dot segments, empty segments, NUL and backslash', () => {
-    for (const p of ['', '/etc/passwd', '../x', 'a/../b', './a', 'a/./b', 'a//b', 'a/', 'a\0b', 'a\\b']) {
+  it('rejects absolute, dot segments, empty segments, and NUL (a backslash is an ordinary byte)', () => {
+    for (const p of ['', '/etc/passwd', '../x', 'a/../b', './a', 'a/./b', 'a//b', 'a/', 'a\0b']) {
       expect(storedPathProblem(p), p).toBeDefined();
     }
   });

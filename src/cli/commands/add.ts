@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { quotePath } from '../../core/path-bytes.js';
 import { DigstoreError, UsageError } from '../../core/errors.js';
 import { lockWait, openStore, output } from '../context.js';
 import { dedupText, formatBytes } from '../output.js';
@@ -30,7 +31,11 @@ export function registerAdd(program: Command): void {
       const store = openStore();
       if (opts.all && paths.length > 0) throw new UsageError('-A takes no paths', 'use either -A or a list of paths');
       if (opts.dryRun) {
-        const list = store.addDryRun(opts.all ? 'all' : paths, { recursive: opts.recursive, force: opts.force });
+        const list = store.addDryRun(opts.all ? 'all' : paths, {
+          recursive: opts.recursive,
+          force: opts.force,
+          cwd: process.cwd(),
+        });
         out.result(list, { paths: list });
         return;
       }
@@ -54,10 +59,10 @@ export function registerAdd(program: Command): void {
       };
       const r = await (opts.all
         ? store.addDirectory(store.projectRoot, { recursive: true, ...common })
-        : store.add(paths, { recursive: opts.recursive, ...common })
+        : store.add(paths, { recursive: opts.recursive, cwd: process.cwd(), ...common })
       ).finally(sink.done);
-      for (const s of r.skipped) out.warn(`skipped ${s.path}: ${s.reason}`);
-      for (const f of r.failed) out.warn(`could not read ${f.path}: ${f.reason}`);
+      for (const s of r.skipped) out.warn(`skipped ${quotePath(s.path)}: ${s.reason}`);
+      for (const f of r.failed) out.warn(`could not store ${quotePath(f.path)}: ${f.reason}`);
       const secs = r.elapsedMs / 1000;
       // Like the progress line, the summary is for a person watching: not written into logs and pipes.
       if (process.stderr.isTTY || opts.progress || out.opts.verbose)
@@ -71,7 +76,7 @@ export function registerAdd(program: Command): void {
       if (r.failed.length > 0) {
         throw new DigstoreError(
           'PARTIAL',
-          `${r.failed.length} file(s) could not be read; the rest were staged`,
+          `${r.failed.length} path(s) could not be stored; the rest were staged`,
           'see the warnings above',
         );
       }

@@ -1,3 +1,4 @@
+import { quotePath as q } from '../../core/path-bytes.js';
 import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.js';
 import { openStore, output } from '../context.js';
@@ -13,11 +14,11 @@ export function registerCheckIgnore(program: Command): void {
       const out = output(cmd);
       // `-v` is also the global --verbose flag, which commander may hand to the program instead.
       const verbose = opts.verbose || out.opts.verbose;
-      const results = openStore().checkIgnore(paths);
+      const results = openStore().checkIgnore(paths, process.cwd());
       const lines = results
         .filter((r) => r.ignored)
         .map((r) =>
-          verbose && r.source ? `${r.source.file}:${r.source.line}:${r.source.pattern}\t${r.path}` : r.path,
+          verbose && r.source ? `${r.source.file}:${r.source.line}:${r.source.pattern}\t${q(r.path)}` : q(r.path),
         );
       out.result(lines, results);
       // As git check-ignore: the answer is the exit status — 0 if some path is ignored, 1 if none is.

@@ -1,3 +1,4 @@
+import { quotePath as q } from '../../core/path-bytes.js';
 import type { Command } from 'commander';
 import type { CheckReport } from '../../index.js';
 import { IntegrityError, UsageError } from '../../core/errors.js';
@@ -9,7 +10,7 @@ import { formatBytes, type Output } from '../output.js';
 export function checkReportLines(out: Output, r: CheckReport, deep: boolean): void {
   const lines = r.problems.map(
     (p) =>
-      `${p.layer === 0 ? 'archive' : `layer ${p.layer}`}: ${p.message}${p.paths ? ` (${p.paths.join(', ')})` : ''}`,
+      `${p.layer === 0 ? 'archive' : `layer ${p.layer}`}: ${p.message}${p.paths ? ` (${p.paths.map(q).join(', ')})` : ''}`,
   );
   if (r.ok) {
     lines.push(
@@ -17,7 +18,8 @@ export function checkReportLines(out: Output, r: CheckReport, deep: boolean): vo
         (deep ? `, ${r.chunksChecked} chunks (${formatBytes(r.bytesChecked)}) re-hashed` : ''),
     );
   }
-  out.result(lines, r);
+  if (r.ok) out.done(lines, r);
+  else out.result(lines, r); // damage is reported even with -q
   if (!r.ok)
     throw new IntegrityError(`the store is damaged: ${r.problems.length} problem(s) found`, {
       problems: r.problems.length,

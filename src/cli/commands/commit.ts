@@ -23,6 +23,6 @@ export function registerCommit(program: Command): void {
         `[generation ${r.layer}, ${r.type} layer] ${r.files} files changed (${formatBytes(r.bytes)}), ${r.deleted} deleted, ` +
           `${r.newChunks} new chunks (${formatBytes(r.newBytes)}), ${r.reusedChunks} reused; ${r.totalFiles} files in total`,
       );
-      out.result(r.root, r);
+      out.done(r.root, r);
     });
 }

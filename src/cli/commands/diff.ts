@@ -1,4 +1,5 @@
 // `staged`, `diff` and `find`: file lists between and within generations.
+import { quotePath as q } from '../../core/path-bytes.js';
 import type { Command } from 'commander';
 import type { DiffEntry } from '../../api/inspect.js';
 import { toHex } from '../../core/digest.js';
@@ -6,7 +7,7 @@ import { openStore, output } from '../context.js';
 
 const CODE = { added: 'A', modified: 'M', deleted: 'D' } as const;
 const lines = (d: readonly DiffEntry[], nameOnly?: boolean) =>
-  d.map((e) => (nameOnly ? e.path : `${CODE[e.change]}  ${e.path}`));
+  d.map((e) => (nameOnly ? q(e.path) : `${CODE[e.change]}  ${q(e.path)}`));
 
 export function registerDiff(program: Command): void {
   program
@@ -34,7 +35,7 @@ export function registerDiff(program: Command): void {
     .action((pattern: string, opts: { at?: string }, cmd: Command) => {
       const files = openStore().find(pattern, { root: opts.at });
       output(cmd).result(
-        files.map((f) => f.path),
+        files.map((f) => q(f.path)),
         files.map((f) => ({ path: f.path, size: f.size, hash: toHex(f.hash) })),
       );
     });

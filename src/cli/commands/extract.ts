@@ -2,6 +2,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Store } from '../../api/store.js';
+import { DigstoreError } from '../../core/errors.js';
+import { quotePath } from '../../core/path-bytes.js';
 import { output } from '../context.js';
 import { formatBytes } from '../output.js';
 
@@ -20,6 +22,15 @@ export function registerExtract(program: Command): void {
         root: opts.at,
         force: opts.force,
       });
-      out.result(`extracted ${r.files} files (${formatBytes(r.bytes)}) into ${resolve(dest)}`, r);
+      for (const f of r.failed) out.warn(`could not extract ${quotePath(f.path)}: ${f.reason}`);
+      out.done(`extracted ${r.files} files (${formatBytes(r.bytes)}) into ${resolve(dest)}`, r);
+      if (r.failed.length > 0) {
+        const corrupt = r.failed.some((f) => f.integrity); // damaged stored data outranks a write failure
+        throw new DigstoreError(
+          corrupt ? 'INTEGRITY' : 'PARTIAL',
+          `${r.failed.length} file(s) could not be extracted${corrupt ? ' (stored data failed to verify)' : ''}; the rest were`,
+          corrupt ? 'run `digstore check --deep`' : 'see the warnings above',
+        );
+      }
     });
 }

@@ -41,7 +41,7 @@ export function registerGc(program: Command): void {
         const r = await openStore()
           .gc({ dryRun: opts.dryRun, keepHistory, lockWaitMs: lockWait(opts.wait), ...run.options })
           .finally(run.done);
-        out.result(describe(r, Boolean(opts.dryRun)), r);
+        out.done(describe(r, Boolean(opts.dryRun)), r);
       },
     );
   program
@@ -60,7 +60,7 @@ export function registerGc(program: Command): void {
       const run = longRun(out, opts.progress);
       if (opts.compact) {
         const r = await store.gc({ lockWaitMs: lockWait(opts.wait), ...run.options }).finally(run.done);
-        out.result(describe(r, false), r);
+        out.done(describe(r, false), r);
       } else if (opts.verify) {
         checkReportLines(out, await store.check({ deep: true, ...run.options }).finally(run.done), true);
       } else {

@@ -4,6 +4,8 @@ import { toHex } from '../../core/digest.js';
 import type { GetOptions } from '../../api/options.js';
 import { Store } from '../../api/store.js';
 import type { StoredFile } from '../../api/store-reader.js';
+import { decodePath, quoteName } from '../../core/path-bytes.js';
+import { MODE_LINK } from '../../core/types.js';
 import { output } from '../context.js';
 import type { Output } from '../output.js';
 
@@ -24,6 +26,8 @@ async function retrieve(out: Output, target: string, flags: GetFlags): Promise<v
   const opts: GetOptions = { root: flags.at, range: flags.bytes, verify: flags.verify };
   const meta = (e: StoredFile) => ({
     path: e.path,
+    type: e.mode === MODE_LINK ? 'symlink' : 'file',
+    mode: e.mode.toString(8),
     size: e.size,
     hash: toHex(e.hash),
     root: e.root,
@@ -37,8 +41,17 @@ async function retrieve(out: Output, target: string, flags: GetFlags): Promise<v
   } else if (out.opts.json) {
     const parts: Buffer[] = [];
     const e = await store.getTo(target, (c) => void parts.push(Buffer.from(c)), opts);
-    out.result([], { ...meta(e), encoding: 'base64', content: Buffer.concat(parts).toString('base64') });
+    const content = Buffer.concat(parts);
+    out.result([], {
+      ...meta(e),
+      ...(e.mode === MODE_LINK && { target: decodePath(content) }),
+      encoding: 'base64',
+      content: content.toString('base64'),
+    });
   } else {
+    // A symbolic link's content is its target (as git stores it): printed as is, and said on stderr.
+    const e = store.stat(target, { root: flags.at });
+    if (e.mode === MODE_LINK) out.note(`${quoteName(e.path)} is a symbolic link; its target is printed`);
     await store.getTo(target, toStdout, opts);
   }
 }

@@ -21,7 +21,7 @@ export function registerInit(program: Command): void {
             ? checkCompression(opts.compression, '--compression')
             : undefined;
       const store = Store.init(process.cwd(), { name: opts.name, storeId: opts.storeId, compression });
-      out.result(`initialized digstore project in ${store.projectRoot}\nstore ${store.storeId}`, {
+      out.done(`initialized digstore project in ${store.projectRoot}\nstore ${store.storeId}`, {
         storeId: store.storeId,
         project: store.projectRoot,
         archive: store.paths.archive,

@@ -1,4 +1,5 @@
 // `prove`: a proof that a file, a byte range or a layer is part of a generation's root (docs/proofs.md).
+import { quoteName } from '../../core/path-bytes.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeProof } from '../../api/proof-files.js';
@@ -20,8 +21,8 @@ function describe(p: Proof): string {
     p.proof_type === 'layer'
       ? `layer ${p.target.layer}`
       : p.proof_type === 'byte_range'
-        ? `bytes ${p.target.byte_range!.start}-${p.target.byte_range!.end} of '${p.target.path}' (${p.chunks!.length} chunks)`
-        : `'${p.target.path}'`;
+        ? `bytes ${p.target.byte_range!.start}-${p.target.byte_range!.end} of ${quoteName(p.target.path!)} (${p.chunks!.length} chunks)`
+        : quoteName(p.target.path!);
   return `proof of ${what} in root ${p.root.hash}`;
 }
 
@@ -55,7 +56,7 @@ export function registerProve(program: Command): void {
       const format = flags.format;
       if (flags.output) {
         const bytes = await writeProof(proof, flags.output, format);
-        out.result(`wrote ${describe(proof)} to ${flags.output} (${bytes} bytes)`, {
+        out.done(`wrote ${describe(proof)} to ${flags.output} (${bytes} bytes)`, {
           output: resolve(flags.output),
           bytes,
           proof,

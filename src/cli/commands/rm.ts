@@ -1,4 +1,5 @@
 // `rm`: stage deletions, as `git rm` does (the working file goes too, unless --cached).
+import { quoteName } from '../../core/path-bytes.js';
 import type { Command } from 'commander';
 import { lockWait, openStore, output } from '../context.js';
 
@@ -20,12 +21,13 @@ export function registerRm(program: Command): void {
         const out = output(cmd);
         const r = await openStore().rm(paths, {
           recursive: opts.recursive,
+          cwd: process.cwd(),
           cached: opts.cached,
           force: opts.force,
           lockWaitMs: lockWait(opts.wait),
         });
-        out.result(
-          r.removed.map((p) => `rm '${p}'`),
+        out.done(
+          r.removed.map((p) => `rm ${quoteName(p)}`),
           r,
         );
       },

@@ -19,7 +19,7 @@ export function registerTransfer(program: Command): void {
       const r = await openStore()
         .export(file, { since: opts.since, ...run.options })
         .finally(run.done);
-      out.result(
+      out.done(
         `exported generations ${r.fromGeneration + 1}-${r.toGeneration} of store ${r.storeId} to ${resolve(file)} (${formatBytes(r.bytes)}); root ${r.root}`,
         r,
       );
@@ -35,7 +35,7 @@ export function registerTransfer(program: Command): void {
       const out = output(cmd);
       const run = longRun(out, opts.progress);
       const r = await Store.import(file, { lockWaitMs: lockWait(opts.wait), ...run.options }).finally(run.done);
-      out.result(
+      out.done(
         r.changed
           ? `imported ${r.layers} generation(s) into store ${r.storeId}; now at generation ${r.generation}, root ${r.root}`
           : `store ${r.storeId} already holds generation ${r.generation} (root ${r.root}): nothing to do`,

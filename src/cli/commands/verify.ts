@@ -1,4 +1,5 @@
 // `verify`: checks a proof offline — no store, no project, no DIGSTORE_HOME needed.
+import { quoteName } from '../../core/path-bytes.js';
 import type { Command } from 'commander';
 import { readProof, verifyProofFile } from '../../api/proof-files.js';
 import { IntegrityError, UsageError } from '../../core/errors.js';
@@ -31,12 +32,12 @@ export function registerVerify(program: Command): void {
       const what =
         proof.proof_type === 'layer'
           ? `layer ${proof.target.layer}`
-          : `'${proof.target.path}'${span ? ` bytes ${proof.target.byte_range!.start}-${proof.target.byte_range!.end}` : ''}`;
+          : `${quoteName(proof.target.path!)}${span ? ` bytes ${proof.target.byte_range!.start}-${proof.target.byte_range!.end}` : ''}`;
       if (!r.valid) {
         out.result([], r);
         throw new IntegrityError(`invalid proof of ${what}: ${r.reason}`);
       }
-      out.result(`valid: ${what}${r.dataChecked ? ' (data checked)' : ''} is in root ${r.root}`, r);
+      out.done(`valid: ${what}${r.dataChecked ? ' (data checked)' : ''} is in root ${r.root}`, r);
       if (!r.rootTrusted)
         out.note(
           'note: checked against the root written in the proof; pass --root HASH to check against a root you trust',

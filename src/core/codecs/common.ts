@@ -55,13 +55,16 @@ export function writePrologue(w: ByteWriter, magic: Uint8Array, version: number)
   w.bytes(magic).u16(version);
 }
 
-/** Checks magic and version; returns a reader positioned after them. */
-export function readPrologue(r: ByteReader, magic: Uint8Array, version: number): void {
+/** Checks magic and version (one of `oldest`…`version`); returns the version, the reader positioned after it. */
+export function readPrologue(r: ByteReader, magic: Uint8Array, version: number, oldest = version): number {
   if (!equalBytes(r.bytes(magic.length), magic))
     throw new CorruptDataError(`${r.what}: bad magic (not a digstore file of this kind)`);
   const v = r.u16();
-  if (v !== version)
-    throw new CorruptDataError(`${r.what}: unsupported format version ${v} (this digstore reads ${version})`);
+  if (v < oldest || v > version) {
+    const reads = oldest === version ? `${version}` : `${oldest} to ${version}`;
+    throw new CorruptDataError(`${r.what}: unsupported format version ${v} (this digstore reads ${reads})`);
+  }
+  return v;
 }
 
 /** Appends SHA-256 of everything written so far. */

@@ -3,7 +3,7 @@
 //  offset  size  field
 //  ------  ----  -------------------------------------------------------------------------------
 //  0       8     MAGIC "DIGLAYER"
-//  8       2     VERSION (2)
+//  8       2     VERSION (3; 2 is still read: the same layout, but its file leaves do not bind the mode)
 //  10      1     type: 1 = full (every file of the generation), 2 = delta (changes and deletions)
 //  11      1     flags (0)
 //  12      4     layer number (1, 2, …; the archive header plays the spec's metadata layer 0)
@@ -17,7 +17,8 @@
 //  80      …     meta:        message (u32 length + UTF-8), author (u16 + UTF-8), chunking params (53)
 //          …     file index:  file count × u32 entry offsets (relative to the section start), then per
 //                             file, sorted by path (UTF-8 bytes): path (u16 + UTF-8), flags u8
-//                             (bit 0 = deleted), mode u32, size u64, file hash 32, chunk root 32,
+//                             (bit 0 = deleted), mode u32 (100644, 100755 or 120000 = symbolic link, whose
+//                             content is the link target), size u64, file hash 32, chunk root 32,
 //                             chunk count u32, then that many chunk refs (49 bytes each, core/codecs/common.ts)
 //          …     chunk index: chunk refs of the chunks whose bytes are in this layer's data region,
 //                             sorted by offset and covering the region exactly
@@ -36,7 +37,12 @@ import type { ChunkingParams, ChunkRef, FileEntry } from '../types.js';
 import { finishWithChecksum, magic, writeChunkRef, writeChunkingParams, writePrologue } from './common.js';
 
 export const LAYER_MAGIC = magic('DIGLAYER');
-export const LAYER_VERSION = 2;
+export const LAYER_VERSION = 3;
+/** Format 2 layers are read (and kept at format 2 by gc): their leaves are `fileLeaf(f, false)`. */
+export const LAYER_OLDEST_VERSION = 2;
+
+/** Whether a layer of format `version` binds each entry's mode into its file leaf (core/roots.ts). */
+export const bindsMode = (version = LAYER_VERSION): boolean => version >= 3;
 /** Files per merkle block: 2^6 = 64 leaves under each stored block root. */
 export const BLOCK_BITS = 6;
 export const LAYER_HEADER_SIZE = 80;
@@ -45,6 +51,8 @@ export type LayerType = 'full' | 'delta';
 
 export interface Layer {
   type: LayerType;
+  /** Format version: LAYER_VERSION when omitted (a new layer); kept when a layer is rewritten. */
+  version?: number;
   number: number;
   timestamp: number;
   dataOffset: number;
@@ -67,7 +75,7 @@ const TYPE_CODE: Record<LayerType, number> = { full: 1, delta: 2 };
 
 export function encodeLayer(l: Layer): Buffer {
   const w = new ByteWriter(4096 + l.files.length * 200);
-  writePrologue(w, LAYER_MAGIC, LAYER_VERSION);
+  writePrologue(w, LAYER_MAGIC, l.version ?? LAYER_VERSION);
   w.u8(TYPE_CODE[l.type]).u8(0).u32(l.number).u64(l.timestamp).u64(l.dataOffset).u64(l.dataLength);
   w.u32(l.files.length).u32(l.chunkIndex.length);
   const table = w.length;
@@ -81,7 +89,7 @@ export function encodeLayer(l: Layer): Buffer {
   for (let i = 0; i < l.files.length; i++) w.u32(0);
   l.files.forEach((f, i) => {
     w.patchU32(fileSec + i * 4, w.length - fileSec);
-    w.str16(f.path)
+    w.path16(f.path)
       .u8(f.deleted ? 1 : 0)
       .u32(f.mode)
       .u64(f.size)
@@ -94,7 +102,7 @@ export function encodeLayer(l: Layer): Buffer {
   for (const c of l.chunkIndex) writeChunkRef(w, c);
   starts.push(w.length);
   w.bytes(l.parentRoot).bytes(l.layerRoot).bytes(l.storeRoot);
-  const blocks = l.blockRoots ?? blockRoots(l.files.map(fileLeaf));
+  const blocks = l.blockRoots ?? blockRoots(l.files.map((f) => fileLeaf(f, bindsMode(l.version))));
   w.u32(l.totalFiles ?? l.files.length)
     .u8(BLOCK_BITS)
     .u32(blocks.length);

@@ -2,6 +2,7 @@
 // decoded up front, file entries only when asked for. A lookup is a binary search over the entry offsets
 // (log n paths decoded), so reading one file of a 100,000-file layer does not decode 100,000 entries.
 // The checksum is verified before anything is trusted, and every offset is bounds-checked.
+import { encodePath } from '../path-bytes.js';
 import { ByteReader } from '../bytes.js';
 import { HASH_SIZE } from '../digest.js';
 import { CorruptDataError } from '../errors.js';
@@ -12,6 +13,7 @@ import {
   BLOCK_BITS,
   LAYER_HEADER_SIZE,
   LAYER_MAGIC,
+  LAYER_OLDEST_VERSION,
   LAYER_VERSION,
   type Layer,
   type LayerType,
@@ -21,6 +23,8 @@ const MIN_FILE_ENTRY = 2 + 1 + 4 + 8 + 32 + 32 + 4;
 
 export class LayerView {
   readonly type: LayerType;
+  /** Format version (2 or 3): whether file leaves bind the mode (layer-codec.ts `bindsMode`). */
+  readonly version: number;
   readonly number: number;
   readonly timestamp: number;
   readonly dataOffset: number;
@@ -48,7 +52,7 @@ export class LayerView {
   ) {
     const bodyLen = verifyChecksum(data, what, LAYER_HEADER_SIZE);
     const r = new ByteReader(data, what, 0, bodyLen);
-    readPrologue(r, LAYER_MAGIC, LAYER_VERSION);
+    this.version = readPrologue(r, LAYER_MAGIC, LAYER_VERSION, LAYER_OLDEST_VERSION);
     const typeCode = r.u8();
     const type: LayerType | undefined = typeCode === 1 ? 'full' : typeCode === 2 ? 'delta' : undefined;
     if (!type) throw new CorruptDataError(`${what}: unknown layer type ${typeCode}`);
@@ -107,7 +111,7 @@ export class LayerView {
   }
 
   pathAt(i: number): string {
-    return checkDecodedPath(this.entryReader(i).str16(), `${this.what} file index`);
+    return checkDecodedPath(this.entryReader(i).path16(), `${this.what} file index`);
   }
 
   fileAt(i: number): FileEntry {
@@ -138,12 +142,13 @@ export class LayerView {
 
   /** How many entries sort before `path` (the index it has, or would have). */
   lowerBound(path: string): number {
-    const key = Buffer.from(path, 'utf8');
+    const key = encodePath(path);
     let lo = 0;
     let hi = this.fileCount;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (Buffer.compare(Buffer.from(this.pathAt(mid), 'utf8'), key) < 0) lo = mid + 1;
+      // pathAt validates what it decodes: a forged entry met on the way is corruption, not a miss.
+      if (Buffer.compare(encodePath(this.pathAt(mid)), key) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -160,7 +165,7 @@ export class LayerView {
 }
 
 function readEntry(fr: ByteReader, what: string): FileEntry {
-  const path = checkDecodedPath(fr.str16(), `${what} file index`);
+  const path = checkDecodedPath(fr.path16(), `${what} file index`);
   const flags = fr.u8();
   const mode = fr.u32();
   const size = fr.u64();
@@ -197,6 +202,7 @@ export function layerFromView(v: LayerView): Layer {
   const files = v.allFiles();
   return {
     type: v.type,
+    version: v.version,
     number: v.number,
     timestamp: v.timestamp,
     dataOffset: v.dataOffset,

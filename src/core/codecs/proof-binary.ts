@@ -5,7 +5,7 @@
 //  offset  size  field
 //  ------  ----  -------------------------------------------------------------------------------
 //  0       8     MAGIC "DIGPROOF"
-//  8       2     VERSION (1) — the proof format version, as `version` in JSON
+//  8       2     VERSION (1 or 2) — the proof format version, as `version` in JSON
 //  10      1     type: 1 = file, 2 = byte_range, 3 = layer
 //  11      32    root hash
 //  43      32    target hash (file hash, or layer root for a layer proof)
@@ -13,7 +13,7 @@
 //  107     32    metadata: layer root
 //  139     4+4+8 metadata: generation, layer number, timestamp (ms)
 //  155     …     layer proof:  layer u32, path to the root
-//                file/range:   path (u16 + UTF-8), size u64, chunk root 32, path to the layer root,
+//                file/range:   path (u16 + bytes), mode u32 (version 2 only), size u64, chunk root 32, path to the layer root,
 //                              path from the layer root to the root; then for a range: start u64, end u64,
 //                              chunk count u32, per chunk offset u64, size u32, hash 32, path to the chunk root
 //  end-32  32    checksum: SHA-256 of every byte before it
@@ -22,7 +22,7 @@
 import { ByteReader, ByteWriter } from '../bytes.js';
 import { fromHex, toHex } from '../digest.js';
 import { CorruptDataError } from '../errors.js';
-import { PROOF_VERSION, validateProof, type Proof, type ProofStep } from './proof-json.js';
+import { PROOF_VERSION, PROOF_VERSION_NO_MODE, validateProof, type Proof, type ProofStep } from './proof-json.js';
 import { finishWithChecksum, magic, readPrologue, verifyChecksum, writePrologue } from './common.js';
 
 export const PROOF_MAGIC = magic('DIGPROOF');
@@ -47,7 +47,7 @@ function readSteps(r: ByteReader): ProofStep[] {
 
 export function encodeProofBinary(p: Proof): Buffer {
   const w = new ByteWriter(1024);
-  writePrologue(w, PROOF_MAGIC, PROOF_VERSION);
+  writePrologue(w, PROOF_MAGIC, p.version);
   w.u8(TYPES.indexOf(p.proof_type) + 1)
     .bytes(fromHex(p.root.hash))
     .bytes(fromHex(p.target.hash));
@@ -58,7 +58,9 @@ export function encodeProofBinary(p: Proof): Buffer {
     writeSteps(w, p.proof_path);
     return finishWithChecksum(w);
   }
-  w.str16(p.target.path!).u64(p.target.size!).bytes(fromHex(p.target.chunk_root!));
+  w.path16(p.target.path!);
+  if (p.version >= 2) w.u32(Number.parseInt(p.target.mode!, 8));
+  w.u64(p.target.size!).bytes(fromHex(p.target.chunk_root!));
   writeSteps(w, p.proof_path);
   writeSteps(w, p.layer_path ?? []);
   if (p.proof_type === 'byte_range') {
@@ -78,7 +80,7 @@ export function isBinaryProof(data: Uint8Array): boolean {
 export function decodeProofBinary(data: Uint8Array, what = 'proof'): Proof {
   const bodyLen = verifyChecksum(data, what, 155);
   const r = new ByteReader(data, what, 0, bodyLen);
-  readPrologue(r, PROOF_MAGIC, PROOF_VERSION);
+  const version = readPrologue(r, PROOF_MAGIC, PROOF_VERSION, PROOF_VERSION_NO_MODE);
   const type = TYPES[r.u8() - 1];
   if (!type) throw new CorruptDataError(`${what}: unknown proof type`);
   const root = toHex(r.bytes(32));
@@ -91,7 +93,7 @@ export function decodeProofBinary(data: Uint8Array, what = 'proof'): Proof {
     timestamp: r.u64(),
   };
   const raw: Record<string, unknown> = {
-    version: PROOF_VERSION,
+    version,
     proof_type: type,
     root: { type: 'repository', hash: root },
     metadata,
@@ -100,7 +102,9 @@ export function decodeProofBinary(data: Uint8Array, what = 'proof'): Proof {
     raw.target = { layer: r.u32(), hash };
     raw.proof_path = readSteps(r);
   } else {
-    const target: Record<string, unknown> = { path: r.str16(), hash, size: r.u64(), chunk_root: toHex(r.bytes(32)) };
+    const path = r.path16();
+    const mode = version >= 2 ? r.u32().toString(8) : undefined; // validated with the rest below
+    const target: Record<string, unknown> = { path, mode, hash, size: r.u64(), chunk_root: toHex(r.bytes(32)) };
     raw.target = target;
     raw.proof_path = readSteps(r);
     raw.layer_path = readSteps(r);

@@ -12,6 +12,8 @@ export {
   encodeProof,
   PROOF_HINT,
   PROOF_VERSION,
+  PROOF_VERSION_NO_MODE,
+  PROOF_MODES,
   type Proof,
   type ProofStep,
   type ProofTarget,

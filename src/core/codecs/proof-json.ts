@@ -4,7 +4,11 @@
 import { CorruptDataError } from '../errors.js';
 import { checkDecodedPath } from '../paths.js';
 
-export const PROOF_VERSION = 1;
+/** Version 2 binds the file's mode (target.mode); version 1 proofs, of format-2 layers, have none. */
+export const PROOF_VERSION = 2;
+export const PROOF_VERSION_NO_MODE = 1;
+/** The modes a file entry can have (git's): regular, executable, symbolic link. */
+export const PROOF_MODES = ['100644', '100755', '120000'] as const;
 /** Deeper than any tree we can build (2^64 leaves); bounds the work a forged path can ask for. */
 const MAX_PATH_STEPS = 64;
 const MAX_CHUNKS = 1_000_000;
@@ -25,6 +29,8 @@ export interface ChunkProof {
 
 export interface ProofTarget {
   path?: string;
+  /** Octal, as git writes it: '100644', '100755' or '120000' (a symbolic link). Version 2 file/range proofs. */
+  mode?: string;
   /** File hash (file, byte_range) or layer root (layer). */
   hash: string;
   size?: number;
@@ -55,6 +61,7 @@ export function encodeProof(p: Proof): string {
   const target = {
     ...(t.path !== undefined && { path: t.path }),
     ...(t.layer !== undefined && { layer: t.layer }),
+    ...(t.mode !== undefined && { mode: t.mode }),
     hash: t.hash,
     ...(t.size !== undefined && { size: t.size }),
     ...(t.chunk_root !== undefined && { chunk_root: t.chunk_root }),
@@ -112,7 +119,7 @@ function steps(v: unknown, where: string): ProofStep[] {
   });
 }
 
-function decodeTarget(v: unknown, type: ProofType): ProofTarget {
+function decodeTarget(v: unknown, type: ProofType, version: number): ProofTarget {
   const o = obj(v, 'target');
   const t: ProofTarget = { hash: hex32(o.hash, 'target.hash') };
   if (type === 'layer') {
@@ -121,6 +128,11 @@ function decodeTarget(v: unknown, type: ProofType): ProofTarget {
   }
   if (typeof o.path !== 'string') bad('target.path', 'must be a string');
   t.path = checkDecodedPath(o.path, 'proof target');
+  if (version >= 2) {
+    if (!PROOF_MODES.includes(o.mode as (typeof PROOF_MODES)[number]))
+      bad('target.mode', `must be one of ${PROOF_MODES.join(', ')}`);
+    t.mode = o.mode as string;
+  } else if (o.mode !== undefined) bad('target.mode', 'is not part of a version 1 proof');
   t.size = uint(o.size, 'target.size');
   t.chunk_root = hex32(o.chunk_root, 'target.chunk_root');
   if (type === 'byte_range') {
@@ -144,8 +156,9 @@ export function decodeProof(text: string): Proof {
 /** Checks a proof-shaped value field by field (the JSON and the binary decoders both end here). */
 export function validateProof(raw: unknown): Proof {
   const o = obj(raw, 'document');
-  if (o.version !== PROOF_VERSION)
-    bad('version', `must be ${PROOF_VERSION} (this digstore reads proof version ${PROOF_VERSION})`);
+  if (o.version !== PROOF_VERSION && o.version !== PROOF_VERSION_NO_MODE)
+    bad('version', `must be ${PROOF_VERSION_NO_MODE} or ${PROOF_VERSION} (the proof versions this digstore reads)`);
+  const version = o.version;
   const type = o.proof_type;
   if (type !== 'file' && type !== 'byte_range' && type !== 'layer')
     bad('proof_type', "must be 'file', 'byte_range' or 'layer'");
@@ -155,9 +168,9 @@ export function validateProof(raw: unknown): Proof {
   if (typeof m.store_id !== 'string' || !/^[0-9a-f]{64}$/.test(m.store_id))
     bad('metadata.store_id', 'must be 64 lowercase hex characters');
   const proof: Proof = {
-    version: PROOF_VERSION,
+    version,
     proof_type: type,
-    target: decodeTarget(o.target, type),
+    target: decodeTarget(o.target, type, version),
     root: { type: 'repository', hash: hex32(root.hash, 'root.hash') },
     proof_path: steps(o.proof_path, 'proof_path'),
     metadata: {

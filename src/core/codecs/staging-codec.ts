@@ -57,7 +57,7 @@ export function encodeStaging(s: Staging): Buffer {
   writePrologue(w, STAGING_MAGIC, STAGING_VERSION);
   w.u64(s.baseSeq).u64(s.dataStart).u64(s.dataEnd).u32(s.entries.length);
   for (const e of s.entries) {
-    w.str16(e.path)
+    w.path16(e.path)
       .u8(e.deleted ? 1 : 0)
       .u32(e.mode)
       .u64(e.size);
@@ -81,7 +81,7 @@ export function decodeStaging(data: Uint8Array, what = 'staging file'): Staging 
   const n = r.count(MIN_ENTRY);
   const entries: StagedEntry[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const path = checkDecodedPath(r.str16(), what);
+    const path = checkDecodedPath(r.path16(), what);
     const flags = r.u8();
     const mode = r.u32();
     const size = r.u64();

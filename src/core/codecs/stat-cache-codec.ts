@@ -28,7 +28,7 @@ export function encodeStatCache(entries: readonly StatCacheEntry[]): Buffer {
   const w = new ByteWriter(64 + entries.length * 100);
   writePrologue(w, STAT_CACHE_MAGIC, STAT_CACHE_VERSION);
   w.u32(entries.length);
-  for (const e of entries) w.str16(e.path).u64(e.size).f64(e.mtimeMs).f64(e.ctimeMs).f64(e.ino).bytes(e.hash);
+  for (const e of entries) w.path16(e.path).u64(e.size).f64(e.mtimeMs).f64(e.ctimeMs).f64(e.ino).bytes(e.hash);
   return finishWithChecksum(w);
 }
 
@@ -40,7 +40,7 @@ export function decodeStatCache(data: Uint8Array, what = 'stat cache'): StatCach
   const out: StatCacheEntry[] = new Array(n);
   for (let i = 0; i < n; i++) {
     out[i] = {
-      path: checkDecodedPath(r.str16(), what),
+      path: checkDecodedPath(r.path16(), what),
       size: r.u64(),
       mtimeMs: r.f64(),
       ctimeMs: r.f64(),

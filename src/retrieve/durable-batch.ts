@@ -1,0 +1,83 @@
+// Making thousands of small files durable without one fsync each (extract of 50,000 files spent minutes in
+// fsync). Files are written to temporary names in batches; before a batch is renamed into place, one
+// `syncfs` (coreutils `sync -f`, one system call for the whole file system) makes its data durable, so a name
+// never points at content that a crash could lose; one last `syncfs` makes the renames durable. Where `sync -f`
+// is not available, each file is fsynced before its rename, as before.
+import { spawnSync } from 'node:child_process';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+
+/** Files per batch, and bytes: bounded so a crash loses at most one batch of work and temporaries. */
+export const BATCH_FILES = 2000;
+export const BATCH_BYTES = 256 * 1024 * 1024;
+
+let syncfsWorks: boolean | undefined;
+
+/** One syncfs of the file system holding `path`; false when the platform has no `sync -f`. */
+function syncFileSystem(path: string): boolean {
+  if (syncfsWorks === false) return false;
+  const r = spawnSync('sync', ['-f', path], { stdio: 'ignore' });
+  syncfsWorks = !r.error && r.status === 0;
+  return syncfsWorks;
+}
+
+interface Pending {
+  tmp: string | Buffer;
+  /** A symbolic link has no data of its own to fsync (and opening it would follow it). */
+  link: boolean;
+  target: string | Buffer;
+  onDone: (error?: unknown) => void;
+}
+
+export class DurableBatch {
+  private pending: Pending[] = [];
+  private bytes = 0;
+
+  constructor(private readonly anchor: string) {}
+
+  /** Queues the rename of `tmp` (written, closed) onto `target`; `onDone` hears how it went. */
+  add(tmp: string | Buffer, target: string | Buffer, size: number, link: boolean, onDone: Pending['onDone']): void {
+    this.pending.push({ tmp, target, link, onDone });
+    this.bytes += size;
+    if (this.pending.length >= BATCH_FILES || this.bytes >= BATCH_BYTES) this.flush();
+  }
+
+  /** Makes the queued files' data durable, then renames them into place. */
+  flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.bytes = 0;
+    if (batch.length === 0) return;
+    const synced = syncFileSystem(this.anchor);
+    for (const p of batch) {
+      try {
+        if (!synced && !p.link) fsyncPath(p.tmp);
+        renameSync(p.tmp, p.target); // replaces a file or a link at target; never writes through one
+        p.onDone();
+      } catch (e) {
+        rmSync(p.tmp, { force: true });
+        p.onDone(e);
+      }
+    }
+  }
+
+  /** Flushes the last batch and makes every rename durable. */
+  finish(): void {
+    this.flush();
+    syncFileSystem(this.anchor);
+  }
+
+  /** Removes the temporaries of a batch that will not be published (an interrupted extract). */
+  discard(): void {
+    for (const p of this.pending) rmSync(p.tmp, { force: true });
+    this.pending = [];
+  }
+}
+
+function fsyncPath(path: string | Buffer): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
