@@ -25,6 +25,7 @@ import {
 } from '../core/errors.js';
 import { Archive } from './archive.js';
 import { checkArchive } from './check.js';
+import { verifyExportedLayers } from './export-verify.js';
 import { AtomicFile, fsyncDir, hashRange, readAt, readRange, writeAll } from './fs-utils.js';
 import { inBlocks, type LongOperation } from './interrupt.js';
 
@@ -90,6 +91,8 @@ export async function exportArchive(
       finalRoot: a.layerEntry(a.seq).storeRoot,
     };
     const tail = header.finalLength - header.baseLength;
+    const stopped = `nothing was exported (${file} was not written)`;
+    await verifyExportedLayers(a, since, { signal, onProgress }, stopped);
     try {
       out = new AtomicFile(file);
     } catch (e) {
@@ -98,7 +101,7 @@ export async function exportArchive(
     const f = out;
     f.write(encodeExportHeader(header));
     const h = createHash('sha256');
-    await inBlocks(tail, 'copy', { signal, onProgress }, `nothing was exported (${file} was not written)`, (at, n) =>
+    await inBlocks(tail, 'copy', { signal, onProgress }, stopped, (at, n) =>
       readRange(a.fd, header.baseLength + at, n, (b) => {
         h.update(b);
         f.write(b);

@@ -1,7 +1,7 @@
 // export / import: a store moved to an empty DIGSTORE_HOME keeps every root and every file; --since moves
 // only the new layers; a damaged export is refused with the integrity code and imports nothing; importing
 // twice changes nothing; an import that does not fit the store's history is refused.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../dist/index.js';
@@ -98,6 +98,24 @@ describe('export and import', () => {
     expect(run(['import', join(exports, 'short.dig')], { cwd: exports, home: target }).code).toBe(5);
     expect(run(['import', join(exports, 'missing.dig')], { cwd: exports, home: target }).code).toBe(4);
     expect(snapshot(target)).toEqual({});
+  });
+
+  it('export verifies what it copies: a corrupt chunk is refused with the integrity code and no file is written', () => {
+    const h = tempDir('dig-tr-corrupt-home-');
+    const p = tempDir('dig-tr-corrupt-');
+    writeFileSync(join(p, 'x.bin'), rand(200_000));
+    for (const args of [['init', '--no-compression'], ['add', 'x.bin'], ['commit', '-m', 'one']])
+      expect(run(args, { cwd: p, home: h }).code).toBe(0);
+    const info = JSON.parse(run(['inspect', '1', '--json'], { cwd: p, home: h }).stdout);
+    const archive = readdirSync(h).find((f) => f.endsWith('.dig'))!;
+    const bytes = readFileSync(join(h, archive));
+    bytes[info.dataOffset + 1000] ^= 0xff; // inside the chunk data, outside every checksummed structure
+    writeFileSync(join(h, archive), bytes);
+    const out = join(exports, 'corrupt.dig');
+    const r = run(['export', out], { cwd: p, home: h });
+    expect(r.code, r.stderr).toBe(5);
+    expect(r.stderr).toMatch(/cannot export: layer 1 is damaged/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('an export that does not extend the store is refused, and nothing changes', () => {
