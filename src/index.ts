@@ -13,6 +13,7 @@ export type { ExportResult, ImportResult } from './store/transfer.js';
 export type { ExtractResult } from './retrieve/extract.js';
 export type { AddOptions, CommitOptions, GetOptions, InitOptions, OpenOptions, ProveOptions } from './api/options.js';
 export type { StatusResult } from './worktree/status.js';
+export { repairStore, type RepairOptions, type RepairPlan, type RepairResult } from './api/repair.js';
 export { MAX_PROOF_BYTES, readProof, verifyProofFile, writeProof } from './api/proof-files.js';
 export type { RmOptions, RmResult } from './worktree/remove.js';
 export type { CommitResult } from './store/commit.js';

@@ -95,6 +95,17 @@ export class Store extends StoreReader {
     return new Store(projectRoot, link.store_id, paths, config);
   }
 
+  /**
+   * Opens the project's store without reading its archive first: for `check`, which must report a store that
+   * no longer opens (truncated, both superblocks damaged) instead of failing on it.
+   */
+  static openForCheck(dir: string, opts: OpenOptions = {}): Store {
+    const projectRoot = findProjectRoot(dir);
+    const link = readLink(projectRoot);
+    const paths = storePaths(resolveHome(opts.home), link.store_id);
+    return new Store(projectRoot, link.store_id, paths, loadConfig([paths.globalConfig, paths.config]));
+  }
+
   /** Working-tree commands need the project; a store opened by URN has none. */
   private requireProject(): void {
     if (this.projectRoot === '')

@@ -46,9 +46,20 @@ export function progressSink<E = ProgressEvent>(
     },
     clock,
   );
+  let phase: unknown;
   return {
-    onProgress: (e) => t.push(e),
+    onProgress: (e) => {
+      // A new phase (verify → copy) is shown at once: a short phase must not vanish inside the throttle.
+      const p = (e as { phase?: unknown }).phase;
+      if (p !== phase) {
+        phase = p;
+        t.flush();
+        t.push(e);
+        t.flush();
+      } else t.push(e);
+    },
     done: () => {
+      t.flush(); // the final state, then (on a terminal) the line is cleared
       if (mode === 'tty' && shown) write('\r\x1b[2K');
     },
   };

@@ -53,6 +53,8 @@ export function withWriter<T>(
   return withLock(paths, opts, async () => {
     const archive = Archive.open(paths.archive);
     try {
+      // Staged data is appended at the open generation's end: over a newer one a damaged slot may still name.
+      archive.assertOtherSlotSound();
       return await fn(archive);
     } finally {
       archive.close();

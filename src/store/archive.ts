@@ -15,6 +15,7 @@ import {
   ARCHIVE_HEADER_SIZE,
   SLOT_SIZE,
   encodeSuperblock,
+  decodeSuperblock,
   pickSuperblock,
   type Superblock,
 } from '../core/codecs/superblock-codec.js';
@@ -30,6 +31,10 @@ export function prunedError(n: number): NotFoundError {
     'see `digstore history`',
   );
 }
+
+/** What a store that cannot be trusted as it is needs. */
+export const REPAIR_HINT =
+  'run `digstore check` to see the damage, `digstore check --repair` to go back to the newest intact generation';
 
 export class Archive {
   private readonly layerCache = new Map<number, Layer>();
@@ -92,6 +97,7 @@ export class Archive {
       return Archive.withSuperblock(path, fd, sb, slot);
     } catch (e) {
       closeSync(fd);
+      if (e instanceof CorruptDataError) throw new CorruptDataError(e.message, REPAIR_HINT);
       throw e;
     }
   }
@@ -226,6 +232,21 @@ export class Archive {
    * staged chunk data); the caller passes the index entry minus its location. Data and index are fsynced
    * before the superblock slot is written, and the slot is fsynced before this returns.
    */
+  /**
+   * A writer publishes into the slot not in use; if that slot is damaged (not empty, not valid), it may have
+   * held a newer generation that only `check --repair` can bring back — overwriting it would lose it for good.
+   */
+  assertOtherSlotSound(): void {
+    if (this.slot < 0) return;
+    const other = readAt(this.fd, (1 - this.slot) * SLOT_SIZE, SLOT_SIZE);
+    if (other.every((b) => b === 0)) return;
+    try {
+      decodeSuperblock(other, `superblock slot ${2 - this.slot}`);
+    } catch (e) {
+      throw new CorruptDataError(`${(e as Error).message}: refusing to write over it`, REPAIR_HINT);
+    }
+  }
+
   static commit(
     path: string,
     at: number,
@@ -236,6 +257,7 @@ export class Archive {
   ): Archive {
     const cur = Archive.open(path, 'r+');
     try {
+      cur.assertOtherSlotSound();
       if (at < cur.sb.committedLength) throw new CorruptDataError(`${path}: staged data starts inside committed data`);
       const full: LayerIndexEntry = { ...entry, recordOffset: at, recordLength: record.length };
       const index = [...cur.layers, full];

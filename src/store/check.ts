@@ -23,7 +23,7 @@ function checkSlots(archive: Archive, problem: (layer: number, message: string) 
     } catch (e) {
       problem(
         0,
-        `${(e as Error).message}; the store opens from slot ${archive.slot + 1} (generation ${archive.seq}), do not commit before restoring from a backup if a newer generation is missing`,
+        `${(e as Error).message}; the store opens from slot ${archive.slot + 1} (generation ${archive.seq}); digstore check --repair brings back the newest intact generation`,
       );
     }
   }

@@ -68,6 +68,7 @@ export function commitStaged(
   let chunkIndex: ChunkIndex;
   let layer: Layer;
   try {
+    archive.assertOtherSlotSound(); // said before "nothing to commit": the store needs repair either way
     const staging = loadStaging(paths.staging, archive);
     if (staging.entries.length === 0) throw new NothingToCommitError();
     const head = archive.latest();

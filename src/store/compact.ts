@@ -121,6 +121,7 @@ export async function compactArchive(
     const { report: plan, first, used } = analyse(a, keep);
     const alreadyPruned = (a.storedLayers[0]?.number ?? 1) - 1;
     if (a.seq === 0 || (plan.compactedBytes === plan.archiveBytes && first - 1 === alreadyPruned)) return plan;
+    a.assertOtherSlotSound(); // a rewrite would drop the generation a damaged slot may still hold
     Archive.create(tmp, a.sb.storeId, a.sb.createdAt);
     fd = openSync(tmp, 'r+');
     const out = fd;

@@ -233,7 +233,11 @@ export async function importArchive(
         throw new IntegrityError(`${file}: the imported layers do not verify: ${report.problems[0].message}`);
       const active = Archive.open(target);
       const slot = active.slot;
-      active.close();
+      try {
+        active.assertOtherSlotSound();
+      } finally {
+        active.close();
+      }
       writeAll(fd, encodeSuperblock(sb), (1 - slot) * SLOT_SIZE);
       fsyncSync(fd);
       visible = true;

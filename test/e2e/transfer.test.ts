@@ -104,7 +104,11 @@ describe('export and import', () => {
     const h = tempDir('dig-tr-corrupt-home-');
     const p = tempDir('dig-tr-corrupt-');
     writeFileSync(join(p, 'x.bin'), rand(200_000));
-    for (const args of [['init', '--no-compression'], ['add', 'x.bin'], ['commit', '-m', 'one']])
+    for (const args of [
+      ['init', '--no-compression'],
+      ['add', 'x.bin'],
+      ['commit', '-m', 'one'],
+    ])
       expect(run(args, { cwd: p, home: h }).code).toBe(0);
     const info = JSON.parse(run(['inspect', '1', '--json'], { cwd: p, home: h }).stdout);
     const archive = readdirSync(h).find((f) => f.endsWith('.dig'))!;

@@ -72,7 +72,7 @@ export function pickSuperblock(header: Uint8Array): { sb: Superblock; slot: numb
   for (let slot = 0; slot < 2; slot++) {
     try {
       found.push({
-        sb: decodeSuperblock(header.subarray(slot * SLOT_SIZE, (slot + 1) * SLOT_SIZE), `superblock slot ${slot}`),
+        sb: decodeSuperblock(header.subarray(slot * SLOT_SIZE, (slot + 1) * SLOT_SIZE), `superblock slot ${slot + 1}`),
         slot,
       });
     } catch (e) {

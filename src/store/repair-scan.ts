@@ -1,0 +1,82 @@
+// Finding the generations an archive could still be opened at, when its superblocks cannot be trusted (a
+// truncated file, two damaged slots): every commit appends a checksummed layer index right after its layer
+// record, so each intact index record found in the file describes one generation exactly — the superblock it
+// had is {seq: last layer, committed length: end of the index, index location}. Candidates come newest first.
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { decodeLayerIndex, LAYER_INDEX_MAGIC, type LayerIndexRecord } from '../core/codecs/layer-index-codec.js';
+import { ARCHIVE_HEADER_SIZE, decodeSuperblock, SLOT_SIZE, type Superblock } from '../core/codecs/superblock-codec.js';
+import { readAt } from './fs-utils.js';
+
+const INDEX_HEADER = 34;
+const INDEX_ENTRY = 141;
+const BLOCK = 8 * 1024 * 1024;
+
+export interface Candidate {
+  sb: Superblock;
+  /** The index record found at sb.indexOffset (its entries: this generation's newest layers). */
+  record: LayerIndexRecord;
+}
+
+/** The superblock slots as they decode: a superblock, or why not ('empty' for a slot never written). */
+export function readSlots(fd: number): Array<Superblock | string> {
+  const header = readAt(fd, 0, ARCHIVE_HEADER_SIZE);
+  return [0, 1].map((i) => {
+    const slot = header.subarray(i * SLOT_SIZE, (i + 1) * SLOT_SIZE);
+    if (slot.length < SLOT_SIZE) return 'missing (the archive is shorter than its header)';
+    if (slot.every((b) => b === 0)) return 'empty';
+    try {
+      return decodeSuperblock(slot, `superblock slot ${i + 1}`);
+    } catch (e) {
+      return (e as Error).message;
+    }
+  });
+}
+
+/** Offsets of every occurrence of the layer index magic in the file. */
+function magicOffsets(fd: number, size: number): number[] {
+  const out: number[] = [];
+  const overlap = LAYER_INDEX_MAGIC.length - 1;
+  for (let at = ARCHIVE_HEADER_SIZE; at < size; at += BLOCK - overlap) {
+    const block = readAt(fd, at, Math.min(BLOCK, size - at));
+    for (let i = block.indexOf(LAYER_INDEX_MAGIC); i >= 0; i = block.indexOf(LAYER_INDEX_MAGIC, i + 1)) {
+      if (!out.includes(at + i)) out.push(at + i);
+    }
+    if (at + block.length >= size) break;
+  }
+  return out;
+}
+
+/**
+ * Every generation an intact index record in `path` describes, newest first (for one generation, the record
+ * written last). `identity` gives the store ID and creation time a superblock needs.
+ */
+export function findCandidates(path: string, identity: Pick<Superblock, 'storeId' | 'createdAt'>): Candidate[] {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const bySeq = new Map<number, Candidate>();
+    for (const offset of magicOffsets(fd, size)) {
+      if (offset + INDEX_HEADER > size) continue;
+      const count = readAt(fd, offset + 30, 4).readUInt32LE(0);
+      const length = INDEX_HEADER + count * INDEX_ENTRY + 32;
+      if (offset + length > size) continue;
+      let record: LayerIndexRecord;
+      try {
+        record = decodeLayerIndex(readAt(fd, offset, length), 'layer index');
+      } catch {
+        continue; // the magic inside chunk data, or a damaged record
+      }
+      const seq = record.first + record.entries.length - 1;
+      const sb = { ...identity, seq, committedLength: offset + length, indexOffset: offset, indexLength: length };
+      const prev = bySeq.get(seq);
+      if (!prev || prev.sb.indexOffset < offset) bySeq.set(seq, { sb, record });
+    }
+    const empty: Candidate = {
+      sb: { ...identity, seq: 0, committedLength: ARCHIVE_HEADER_SIZE, indexOffset: 0, indexLength: 0 },
+      record: { first: 1, entries: [] },
+    };
+    return [...[...bySeq.values()].sort((a, b) => b.sb.seq - a.sb.seq), empty];
+  } finally {
+    closeSync(fd);
+  }
+}
