@@ -7,7 +7,7 @@ import { Archive } from '../../dist/store/archive.js';
 import { encodeLayer } from '../../dist/core/codecs/layer-codec.js';
 import { chunkingParams, DEFAULTS } from '../../dist/store/config.js';
 import { sha256 } from '../../dist/core/digest.js';
-import { cleanupTempDirs, prng, run, snapshot, startCli, tempDir } from '../helpers.js';
+import { CLI, cleanupTempDirs, prng, run, runTool, snapshot, startCli, tempDir } from '../helpers.js';
 
 afterAll(cleanupTempDirs);
 
@@ -122,4 +122,28 @@ describe('interrupts', () => {
     expect(code).toBe(130);
     expect(snapshot(home)).toEqual(before);
   });
+});
+
+describe('endless input', () => {
+  // The CLI imported into a Node that reports its own peak RSS on exit (getrusage of this process).
+  const measured = `process.on('exit', () => process.stderr.write('\\nmaxRSS=' + process.resourceUsage().maxRSS + '\\n'));
+process.argv = [process.argv[0], ${JSON.stringify(CLI)}, ...process.argv.slice(1)];
+await import(process.argv[1]);`;
+
+  for (const [what, redirect] of [
+    ['stdin', '- < /dev/zero'],
+    ['a device', '/dev/zero'],
+  ]) {
+    it(`verify of an endless ${what} stops with a clear error, under 100 MB RSS`, () => {
+      const r = runTool(
+        'sh',
+        ['-c', `exec "${process.execPath}" --input-type=module -e "$0" verify ${redirect}`, measured],
+        { cwd: tempDir('dig-endless-') },
+      );
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/gives more than 32 MiB: no proof is that large/);
+      const rssKb = Number(/maxRSS=(\d+)/.exec(r.stderr)![1]);
+      expect(rssKb).toBeLessThan(100 * 1024);
+    });
+  }
 });
