@@ -85,7 +85,14 @@ describe('config', () => {
       ['small_files.chunk_avg', '1.5'],
       ['performance.workers', 'many'],
     ];
-    for (const args of bad) {
+    // Every case through the library (the code the CLI calls), four kinds through the CLI for the exit code.
+    for (const [key, value] of bad) {
+      expect(() => setConfig(key, value, { cwd: project, home }), key).toThrow(
+        expect.objectContaining({ code: 'USAGE' }),
+      );
+      expect(readFileSync(file).equals(before)).toBe(true);
+    }
+    for (const args of [bad[0], bad[3], bad[4], bad[7]]) {
       const r = cli(['config', ...args]);
       expect({ args, code: r.code, lines: r.stderr.trim().split('\n').length }).toEqual({ args, code: 2, lines: 1 });
       expect(readFileSync(file).equals(before)).toBe(true);

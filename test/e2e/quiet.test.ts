@@ -20,7 +20,6 @@ describe('-q', () => {
   const steps = (): string[][] => [
     ['init'],
     ['add', '-A'],
-    ['add', 'a.txt'],
     ['commit', '-m', 'one'],
     ['config', 'user.name', 'Q'],
     ['config', '--unset', 'user.name'],
@@ -33,7 +32,6 @@ describe('-q', () => {
     ['check', '--deep'],
     ['gc'],
     ['archive', '--compact'],
-    ['archive', '--verify'],
     ['rm', 'b.txt'],
     ['commit', '-m', 'two'],
     ['import', join(out, 'e.dig')],

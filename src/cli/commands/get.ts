@@ -50,9 +50,8 @@ async function retrieve(out: Output, target: string, flags: GetFlags): Promise<v
     });
   } else {
     // A symbolic link's content is its target (as git stores it): printed as is, and said on stderr.
-    const e = store.stat(target, { root: flags.at });
-    if (e.mode === MODE_LINK) out.note(`${quoteName(e.path)} is a symbolic link; its target is printed`);
-    await store.getTo(target, toStdout, opts);
+    const e = await store.getTo(target, toStdout, opts);
+    if (e.mode === MODE_LINK) out.note(`${quoteName(e.path)} is a symbolic link; its target was printed`);
   }
 }
 
