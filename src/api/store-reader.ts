@@ -303,7 +303,7 @@ export class StoreReader {
    * (store/transfer.ts). `signal` stops it between 64 MiB blocks; the file is then not written.
    * @example await store.export('backup.dig', { since: lastRoot })
    */
-  export(file: string, opts: LongOperation & { since?: string } = {}): Promise<ExportResult> {
+  async export(file: string, opts: LongOperation & { since?: string } = {}): Promise<ExportResult> {
     const since = opts.since === undefined ? 0 : this.withArchive((a) => resolveGeneration(a, opts.since));
     return exportArchive(this.paths.archive, resolve(file), since, opts);
   }

@@ -21,7 +21,8 @@ import { Archive } from './archive.js';
 import { checkArchive } from './check.js';
 import { generationFiles } from './generations.js';
 import { fsyncDir, writeAll } from './fs-utils.js';
-import { copyRange, removeStaleTemps, TMP_MARK } from './transfer.js';
+import { copyRange } from './fs-utils.js';
+import { removeStaleTemps, TMP_MARK } from './transfer.js';
 import { checkpoint, type LongOperation, phaseReporter } from './interrupt.js';
 
 export interface GcReport {

@@ -102,3 +102,12 @@ export function hashRange(fd: number, position: number, length: number): Buffer 
   readRange(fd, position, length, (b) => h.update(b));
   return h.digest();
 }
+
+/** Copies `length` bytes from `src` at `from` to `dst` at `to`, block by block. */
+export function copyRange(src: number, from: number, length: number, dst: number, to: number): void {
+  let at = to;
+  readRange(src, from, length, (b) => {
+    writeAll(dst, b, at);
+    at += b.length;
+  });
+}

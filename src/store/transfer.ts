@@ -26,21 +26,13 @@ import {
 import { Archive } from './archive.js';
 import { checkArchive } from './check.js';
 import { verifyExportedLayers } from './export-verify.js';
-import { AtomicFile, fsyncDir, hashRange, readAt, readRange, writeAll } from './fs-utils.js';
+import { relocateInto } from './import-relocate.js';
+import { AtomicFile, copyRange, fsyncDir, hashRange, readAt, readRange, writeAll } from './fs-utils.js';
 import { inBlocks, type LongOperation } from './interrupt.js';
 
 /** Marks the temporary archive a gc writes beside the real one. */
 export const TMP_MARK = '.compact-';
 export const EXPORT_HINT = 'the export file is damaged or incomplete: export it again';
-
-/** Copies `length` bytes from `src` at `from` to `dst` at `to`, block by block. */
-export function copyRange(src: number, from: number, length: number, dst: number, to: number): void {
-  let at = to;
-  readRange(src, from, length, (b) => {
-    writeAll(dst, b, at);
-    at += b.length;
-  });
-}
 
 /** Removes temporary files of a gc or import that was killed. */
 export function removeStaleTemps(archivePath: string): void {
@@ -156,15 +148,82 @@ export function openExport(file: string): { header: ExportHeader; fd: number } {
   }
 }
 
+/** How an export fits the store here: nothing to do, appended as is, or relocated (store/import-relocate.ts). */
+type Fit = 'same' | 'append' | 'relocate' | 'create';
+
+function fitOf(archivePath: string, h: ExportHeader, storeId: string): { fit: Fit; committedLength: number } {
+  let cur: Archive;
+  try {
+    cur = Archive.open(archivePath);
+  } catch (e) {
+    if (!(e instanceof NotFoundError)) throw e;
+    if (h.baseGeneration !== 0)
+      throw new NotFoundError(
+        `store ${storeId} does not exist here, and this export only holds generations after ${h.baseGeneration}`,
+        'import a full export first',
+      );
+    return { fit: 'create', committedLength: ARCHIVE_HEADER_SIZE };
+  }
+  try {
+    if (cur.seq >= h.finalGeneration) {
+      if (equalBytes(cur.layerEntry(h.finalGeneration).storeRoot, h.finalRoot))
+        return { fit: 'same', committedLength: cur.sb.committedLength };
+      throw new ExistsError(`store ${storeId} has a different generation ${h.finalGeneration}: the histories diverged`);
+    }
+    const baseOk =
+      cur.seq === h.baseGeneration &&
+      (h.baseGeneration === 0 || equalBytes(cur.layerEntry(h.baseGeneration).storeRoot, h.baseRoot));
+    if (!baseOk) {
+      throw new UsageError(
+        `this export extends generation ${h.baseGeneration} (${toHex(h.baseRoot).slice(0, 12)}); store ${storeId} is at generation ${cur.seq}`,
+        cur.seq < h.baseGeneration
+          ? 'import the earlier layers first (an export without --since)'
+          : 'the histories diverged',
+      );
+    }
+    // The same history; the same bytes up to the base unless a gc or compaction ran on either side.
+    const fit = cur.sb.committedLength === h.baseLength ? 'append' : 'relocate';
+    return { fit, committedLength: cur.sb.committedLength };
+  } finally {
+    cur.close();
+  }
+}
+
+/** Writes the export's generations after `keep` bytes of `target`; returns the superblock that would show them. */
+async function writeGenerations(
+  target: string,
+  fd: number,
+  src: number,
+  h: ExportHeader,
+  fit: Fit,
+  op: LongOperation,
+): Promise<Superblock> {
+  if (fit === 'relocate') {
+    const cur = Archive.open(target);
+    try {
+      return relocateInto(cur, fd, src, h);
+    } finally {
+      cur.close();
+    }
+  }
+  await inBlocks(h.finalLength - h.baseLength, 'copy', op, 'nothing was imported', (at, n) =>
+    copyRange(src, EXPORT_HEADER_SIZE + at, n, fd, h.baseLength + at),
+  );
+  return {
+    storeId: h.storeId,
+    seq: h.finalGeneration,
+    committedLength: h.finalLength,
+    indexOffset: h.indexOffset,
+    indexLength: h.indexLength,
+    createdAt: h.createdAt,
+  };
+}
+
 /**
- * Appends the export's tail to the archive at `archivePath` (created when missing), verifies the proposed
- * generation in full, then makes it visible. The caller holds the store lock.
+ * Appends the export's generations to the archive at `archivePath` (created when missing), verifies the
+ * proposed generation in full, then makes it visible. The caller holds the store lock.
  */
-export async function importArchive(
-  archivePath: string,
-  file: string,
-  { signal, onProgress }: LongOperation = {},
-): Promise<ImportResult> {
+export async function importArchive(archivePath: string, file: string, op: LongOperation = {}): Promise<ImportResult> {
   removeStaleTemps(archivePath);
   const { header: h, fd: src } = openExport(file);
   const storeId = toHex(h.storeId);
@@ -175,60 +234,18 @@ export async function importArchive(
     layers: h.finalGeneration - h.baseGeneration,
   };
   try {
-    let creating = false;
-    try {
-      const cur = Archive.open(archivePath);
-      try {
-        if (cur.seq >= h.finalGeneration) {
-          if (equalBytes(cur.layerEntry(h.finalGeneration).storeRoot, h.finalRoot))
-            return { ...result, changed: false };
-          throw new ExistsError(
-            `store ${storeId} has a different generation ${h.finalGeneration}: the histories diverged`,
-          );
-        }
-        const baseOk =
-          cur.seq === h.baseGeneration &&
-          cur.sb.committedLength === h.baseLength &&
-          (h.baseGeneration === 0 || equalBytes(cur.layerEntry(h.baseGeneration).storeRoot, h.baseRoot));
-        if (!baseOk) {
-          throw new UsageError(
-            `this export extends generation ${h.baseGeneration} (${toHex(h.baseRoot).slice(0, 12)}); store ${storeId} is at generation ${cur.seq}`,
-            cur.seq < h.baseGeneration
-              ? 'import the earlier layers first (an export without --since)'
-              : 'the histories diverged',
-          );
-        }
-      } finally {
-        cur.close();
-      }
-    } catch (e) {
-      if (!(e instanceof NotFoundError)) throw e;
-      if (h.baseGeneration !== 0)
-        throw new NotFoundError(
-          `store ${storeId} does not exist here, and this export only holds generations after ${h.baseGeneration}`,
-          'import a full export first',
-        );
-      creating = true;
-    }
+    const { fit, committedLength: keep } = fitOf(archivePath, h, storeId);
+    if (fit === 'same') return { ...result, changed: false };
+    const creating = fit === 'create';
     const target = creating ? `${archivePath}.importing-${process.pid}` : archivePath;
     if (creating) Archive.create(target, h.storeId, h.createdAt);
     const fd = openSync(target, 'r+');
     let visible = false;
     try {
-      ftruncateSync(fd, h.baseLength); // drops a dead tail of an interrupted add or commit
-      await inBlocks(h.finalLength - h.baseLength, 'copy', { signal, onProgress }, 'nothing was imported', (at, n) =>
-        copyRange(src, EXPORT_HEADER_SIZE + at, n, fd, h.baseLength + at),
-      );
+      ftruncateSync(fd, keep); // drops a dead tail of an interrupted add or commit
+      const sb = await writeGenerations(target, fd, src, h, fit, op);
       fsyncSync(fd);
-      const sb: Superblock = {
-        storeId: h.storeId,
-        seq: h.finalGeneration,
-        committedLength: h.finalLength,
-        indexOffset: h.indexOffset,
-        indexLength: h.indexLength,
-        createdAt: h.createdAt,
-      };
-      const report = await checkArchive(target, { deep: true, signal, onProgress }, sb);
+      const report = await checkArchive(target, { deep: true, ...op }, sb);
       if (!report.ok)
         throw new IntegrityError(`${file}: the imported layers do not verify: ${report.problems[0].message}`);
       const active = Archive.open(target);
@@ -242,7 +259,7 @@ export async function importArchive(
       fsyncSync(fd);
       visible = true;
     } finally {
-      if (!visible) ftruncateSync(fd, creating ? ARCHIVE_HEADER_SIZE : h.baseLength);
+      if (!visible) ftruncateSync(fd, keep);
       closeSync(fd);
       if (creating && !visible) rmSync(target, { force: true });
     }

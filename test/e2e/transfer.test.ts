@@ -122,6 +122,54 @@ describe('export and import', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('export --since fits a store at its base even after gc on either side; a pruned base is refused by name', async () => {
+    const ha = tempDir('dig-tr-gc-a-');
+    const hb = tempDir('dig-tr-gc-b-');
+    const p = tempDir('dig-tr-gc-');
+    const a = Store.init(p, { home: ha });
+    const shared = rand(50_000);
+    const roots: string[] = [];
+    const step = async (files: Record<string, Buffer>, msg: string) => {
+      for (const [f, d] of Object.entries(files)) writeFileSync(join(p, f), d);
+      await a.add(Object.keys(files));
+      roots.push((await a.commit(msg)).root);
+    };
+    await step({ 'one.bin': shared, 'x.txt': Buffer.from('x1') }, 'g1');
+    await step({ 'x.txt': Buffer.from('x2'), 'tmp.bin': rand(30_000) }, 'g2');
+    await a.export(join(exports, 'gc-all.dig'));
+    expect((await Store.import(join(exports, 'gc-all.dig'), { home: hb })).generation).toBe(2);
+    // The exporter stages then replaces data, and gc drops it: its bytes move, its roots do not.
+    writeFileSync(join(p, 'tmp.bin'), rand(40_000));
+    await a.add(['tmp.bin']);
+    writeFileSync(join(p, 'tmp.bin'), rand(40_000));
+    await a.add(['tmp.bin']);
+    await step({ 'again.bin': shared, 'y.txt': Buffer.from('y') }, 'g3'); // reuses a chunk from before the base
+    expect((await a.gc()).rewritten).toBe(true);
+    await a.export(join(exports, 'gc-since2.dig'), { since: roots[1] });
+    const r3 = await Store.import(join(exports, 'gc-since2.dig'), { home: hb });
+    expect(r3).toMatchObject({ generation: 3, root: roots[2], changed: true });
+    // Now the importer compacts, the exporter moves on, and the next export still fits.
+    const b = Store.init(tempDir('dig-tr-gc-bp-'), { home: hb, storeId: a.storeId });
+    await b.gc({ keepHistory: 2 }); // prunes generation 1 there: the base (3) and 2 stay
+    await step({ 'z.txt': Buffer.from('z') }, 'g4');
+    await a.export(join(exports, 'gc-since3.dig'), { since: roots[2] });
+    expect((await Store.import(join(exports, 'gc-since3.dig'), { home: hb })).root).toBe(roots[3]);
+    expect(b.history().map((g) => g.root)).toEqual(roots);
+    for (const [f, at] of [
+      ['one.bin', roots[3]],
+      ['again.bin', roots[3]],
+      ['z.txt', roots[3]],
+      ['x.txt', roots[2]],
+    ])
+      expect(b.get(f, { root: at }).equals(a.get(f, { root: at })), `${f} @ ${at}`).toBe(true);
+    expect((await b.check({ deep: true })).problems).toEqual([]);
+    // A base whose next generation gc --keep-history removed cannot be exported from: said so.
+    await a.gc({ keepHistory: 1 });
+    await expect(a.export(join(exports, 'gc-pruned.dig'), { since: roots[1] })).rejects.toThrow(
+      /generation 2 was removed by gc --keep-history/,
+    );
+  });
+
   it('an export that does not extend the store is refused, and nothing changes', () => {
     // The source store moves on; the other store (already at generation 3) gets the old full export: a no-op,
     // and a since-export based on a generation it has diverged from is refused.
