@@ -9,6 +9,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureTool } from './lib/measure.mjs';
 import { CLI, digstoreAddCommit, gitAddCommit, resticBackup } from './lib/tools.mjs';
+import { restoreScenario } from './lib/restore.mjs';
 import { measure } from './lib/measure.mjs';
 import { inMemory } from './lib/inmemory.mjs';
 import { verifyTree } from './lib/verify.mjs';
@@ -21,7 +22,7 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const only = argv.includes('--only')
   ? argv[argv.indexOf('--only') + 1].split(',')
-  : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'];
+  : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'];
 const work = process.env.BENCH_DIR ?? join(here, 'work');
 mkdirSync(work, { recursive: true });
 const notes = [];
@@ -226,6 +227,22 @@ if (only.includes('k')) {
   for (const r of decoderTimes(quick ? 1000 : 10_000)) {
     rows.push({ scenario: 'k', tool: r.label, seconds: r.ms / 1000, rssMB: null, note: r.note });
     console.error(`  k ${r.label}: ${r.ms.toFixed(2)} ms (${r.note})`);
+  }
+}
+
+if (only.includes('l')) {
+  // Restoring: the 20k-file tree of scenario a, and 50,000 empty files (where per-file costs are all there is).
+  const trees = [
+    [`small-${small}`, makeInput(`small-${small}`, ['small', '--files', String(small)]), small],
+    [
+      'empty-50000',
+      makeInput('empty-50000', ['small', '--files', '50000', '--dirs', '500', '--min', '0', '--max', '0']),
+      50000,
+    ],
+  ];
+  for (const [name, dir, files] of quick ? trees.slice(0, 1) : trees) {
+    for (const r of restoreScenario(dir, name, work, { rounds: quick ? 1 : 5, hasRestic }))
+      row(`l ${name}`, r.tool, r, { files, extra: { runs: r.runs } });
   }
 }
 

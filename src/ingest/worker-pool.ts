@@ -1,7 +1,9 @@
 // A fixed pool of worker threads for the CPU stage. Jobs may name a worker (the stream of one large file
 // must stay on one thread, which holds its carry-over bytes); others go to the least-loaded worker.
 // With size 0 every job runs in-process, synchronously, through the very same handler.
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type * as WorkerThreads from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { deserializeError, InternalError, type SerializedError } from '../core/errors.js';
 import { handleJob, newJobState, transferables, type Job, type JobState, type Reply, type ReplyFor } from './jobs.js';
 
@@ -19,8 +21,11 @@ export class WorkerPool {
   private failure?: Error;
 
   constructor(readonly size: number) {
+    // Loaded only when threads are wanted: most CLI calls never start one, and node:worker_threads costs
+    // every process start a few milliseconds.
+    const threads = size > 0 ? (createRequire(import.meta.url)('node:worker_threads') as typeof WorkerThreads) : null;
     for (let i = 0; i < size; i++) {
-      const w = new Worker(new URL('./worker-entry.js', import.meta.url));
+      const w = new threads!.Worker(new URL('./worker-entry.js', import.meta.url));
       w.on('message', (m: { id: number; reply?: Reply; error?: SerializedError }) => this.settle(m));
       w.on('error', (e) => this.fail(new InternalError(`worker thread ${i} failed: ${e.message}`)));
       this.workers.push(w);

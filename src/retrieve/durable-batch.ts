@@ -3,7 +3,8 @@
 // `syncfs` (coreutils `sync -f`, one system call for the whole file system) makes its data durable, so a name
 // never points at content that a crash could lose; one last `syncfs` makes the renames durable. Where `sync -f`
 // is not available, each file is fsynced before its rename, as before.
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
+import { createRequire } from 'node:module';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 
 /** Files per batch, and bytes: bounded so a crash loses at most one batch of work and temporaries. */
@@ -15,6 +16,8 @@ let syncfsWorks: boolean | undefined;
 /** One syncfs of the file system holding `path`; false when the platform has no `sync -f`. */
 function syncFileSystem(path: string): boolean {
   if (syncfsWorks === false) return false;
+  // node:child_process (with net and dgram) is loaded here, not at every process start.
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof ChildProcess;
   const r = spawnSync('sync', ['-f', path], { stdio: 'ignore' });
   syncfsWorks = !r.error && r.status === 0;
   return syncfsWorks;

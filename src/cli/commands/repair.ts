@@ -1,6 +1,5 @@
 // `check --repair [--yes]`: say what is damaged and what going back to the newest intact generation would
 // lose, ask (or take --yes), then do it. Without a terminal to ask and without --yes, nothing changes.
-import { createInterface } from 'node:readline/promises';
 import type { RepairPlan } from '../../index.js';
 import { repairStore } from '../../index.js';
 import { DigstoreError } from '../../core/errors.js';
@@ -19,6 +18,7 @@ function describe(plan: RepairPlan): string[] {
 }
 
 async function ask(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises'); // only when there is someone to ask
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(question)).trim());

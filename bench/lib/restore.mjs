@@ -1,0 +1,45 @@
+// Scenario l: reading a tree back out. The same tree is stored once by each tool (untimed), then restored into
+// an empty directory: `digstore extract . DEST` against `restic restore latest --target DEST`, in alternating
+// runs (digstore, restic, digstore, …) so both meet the same machine state; medians reported.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { measure } from './measure.mjs';
+import { CLI, digstoreAddCommit, resticBackup } from './tools.mjs';
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Times `rounds` alternating restores of `dir` by digstore and (when present) restic; returns one row each. */
+export function restoreScenario(dir, name, work, { rounds = 5, hasRestic = true } = {}) {
+  const home = join(work, `l-${name}-home`);
+  const repo = join(work, `l-${name}-restic`);
+  digstoreAddCommit(dir, home);
+  if (hasRestic) resticBackup(dir, repo);
+  // A fresh destination for every run; all are removed at the end, not between runs (deleting 50,000 files
+  // leaves the file system busy, and whoever ran next would pay for it).
+  const dests = [];
+  const dest = (tool, i) => {
+    const d = join(work, `l-${name}-out-${tool}-${i}`);
+    rmSync(d, { recursive: true, force: true });
+    dests.push(d);
+    return d;
+  };
+  const runs = { digstore: [], restic: [] };
+  for (let i = 0; i < rounds; i++) {
+    const env = { DIGSTORE_HOME: home };
+    runs.digstore.push(measure(process.execPath, [CLI, 'extract', '.', dest('digstore', i), '-q'], { cwd: dir, env }));
+    if (!hasRestic) continue;
+    const renv = { RESTIC_PASSWORD: 'bench', RESTIC_CACHE_DIR: `${repo}-cache` };
+    runs.restic.push(
+      measure('restic', ['-q', '-r', repo, 'restore', 'latest', '--target', dest('restic', i)], { env: renv }),
+    );
+  }
+  for (const d of dests) rmSync(d, { recursive: true, force: true });
+  return Object.entries(runs)
+    .filter(([, ms]) => ms.length > 0)
+    .map(([tool, ms]) => ({
+      tool,
+      seconds: median(ms.map((m) => m.seconds)),
+      rssMB: median(ms.map((m) => m.rssMB ?? 0)) || null,
+      runs: ms.map((m) => Number(m.seconds.toFixed(3))),
+    }));
+}
