@@ -12,7 +12,7 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CHUNK_REF_SIZE } from '../core/codecs/common.js';
 import { encodeLayer } from '../core/codecs/layer-codec.js';
-import { encodeLayerIndex, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
+import { atRecord, encodeLayerIndex, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
 import { ARCHIVE_HEADER_SIZE, encodeSuperblock } from '../core/codecs/superblock-codec.js';
 import { equalBytes, ZERO_HASH } from '../core/digest.js';
 import { IntegrityError } from '../core/errors.js';
@@ -166,15 +166,7 @@ export async function compactArchive(
         files: files.map((f) => ({ ...f, chunks: f.chunks.map(relocate) })),
       });
       writeAll(out, record, pos);
-      entries.push({
-        ...e,
-        type,
-        dataOffset,
-        dataLength: pos - dataOffset,
-        recordOffset: pos,
-        recordLength: record.length,
-        recordChecksum: record.subarray(record.length - 32),
-      });
+      entries.push(atRecord({ ...e, type, dataOffset, dataLength: pos - dataOffset }, record, pos));
       pos += record.length;
     }
     const index = encodeLayerIndex(entries);

@@ -7,7 +7,12 @@
 // verifies the result in full before it becomes visible.
 import { EXPORT_HEADER_SIZE, type ExportHeader } from '../core/codecs/export-codec.js';
 import { encodeLayer } from '../core/codecs/layer-codec.js';
-import { decodeLayerIndex, encodeLayerIndex, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
+import {
+  atRecord,
+  decodeLayerIndex,
+  encodeLayerIndex,
+  type LayerIndexEntry,
+} from '../core/codecs/layer-index-codec.js';
 import { decodeLayer } from '../core/codecs/layer-view.js';
 import type { Superblock } from '../core/codecs/superblock-codec.js';
 import { equalBytes, toHex } from '../core/digest.js';
@@ -78,13 +83,7 @@ export function relocateInto(cur: Archive, fd: number, src: number, h: ExportHea
     const dataOffset = pos;
     pos += e.dataLength;
     writeAll(fd, record, pos);
-    entries.push({
-      ...e,
-      dataOffset,
-      recordOffset: pos,
-      recordLength: record.length,
-      recordChecksum: record.subarray(record.length - 32),
-    });
+    entries.push(atRecord({ ...e, dataOffset }, record, pos));
     pos += record.length;
   }
   const index = encodeLayerIndex(entries);

@@ -113,3 +113,17 @@ export function decodeLayerIndex(data: Uint8Array, what = 'layer index'): LayerI
   r.expectEnd();
   return { first, ...(first > 1 && { base }), entries: out };
 }
+
+/** `entry` placed at `offset` with `record` (a layer record): its location and the record's own checksum. */
+export function atRecord<E extends object>(
+  entry: E,
+  record: Uint8Array,
+  offset: number,
+): E & Pick<LayerIndexEntry, 'recordOffset' | 'recordLength' | 'recordChecksum'> {
+  return {
+    ...entry,
+    recordOffset: offset,
+    recordLength: record.length,
+    recordChecksum: record.subarray(record.length - 32),
+  };
+}
