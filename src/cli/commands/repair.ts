@@ -1,5 +1,7 @@
 // `check --repair [--yes]`: say what is damaged and what going back to the newest intact generation would
 // lose, ask (or take --yes), then do it. Without a terminal to ask and without --yes, nothing changes.
+import { createRequire } from 'node:module';
+import type * as Readline from 'node:readline/promises';
 import type { RepairPlan } from '../../index.js';
 import { repairStore } from '../../index.js';
 import { DigstoreError } from '../../core/errors.js';
@@ -18,7 +20,8 @@ function describe(plan: RepairPlan): string[] {
 }
 
 async function ask(question: string): Promise<boolean> {
-  const { createInterface } = await import('node:readline/promises'); // only when there is someone to ask
+  // Loaded only when there is someone to ask (a require: the bundled CLI runs as CommonJS).
+  const { createInterface } = createRequire(import.meta.url)('node:readline/promises') as typeof Readline;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(question)).trim());
