@@ -21,7 +21,7 @@ export const MAX_PROOF_BYTES = 256 * 1024 * 1024;
  * What is read from an input of unknown size (stdin, a FIFO, a device such as /dev/zero): beyond this, the
  * input is refused rather than held in memory; a larger proof can still be read from a regular file.
  */
-export const MAX_STREAMED_PROOF_BYTES = 32 * 1024 * 1024;
+export const MAX_STREAMED_PROOF_BYTES = 16 * 1024 * 1024;
 
 /** Reads at most `limit` bytes of `fd` in blocks; more than that is an error naming `what`. */
 function readCapped(fd: number, limit: number, what: string): Buffer {

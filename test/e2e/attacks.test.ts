@@ -141,7 +141,7 @@ await import(process.argv[1]);`;
         { cwd: tempDir('dig-endless-') },
       );
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/gives more than 32 MiB: no proof is that large/);
+      expect(r.stderr).toMatch(/gives more than 16 MiB: no proof is that large/);
       const rssKb = Number(/maxRSS=(\d+)/.exec(r.stderr)![1]);
       expect(rssKb).toBeLessThan(100 * 1024);
     });

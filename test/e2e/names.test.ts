@@ -62,7 +62,7 @@ describe('names and symbolic links', () => {
     const add = run(['add', '-A'], { cwd: project, home });
     expect(add.code, add.stderr).toBe(0);
     root = run(['commit', '-m', 'names'], { cwd: project, home }).stdout.trim();
-    id = JSON.parse(run(['info', '--json'], { cwd: project, home }).stdout).storeId;
+    id = Store.open(project, { home }).storeId;
   });
   afterAll(cleanupTempDirs);
 

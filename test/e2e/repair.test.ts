@@ -111,20 +111,29 @@ describe('check --repair', () => {
         b[slot * 128 + 60] ^= 0xff;
         writeFileSync(a, b);
       });
-      const c = run(['check'], { cwd: project, home });
-      expect(c.code).toBe(5);
-      expect(c.stdout).toMatch(new RegExp(`superblock slot ${slot + 1}`));
       // The store opens from the intact slot; a writer would append after it (over what the damaged slot may
-      // still name) and publish into the damaged slot: add and commit are refused, nothing is written.
+      // still name) and publish into the damaged slot: add and commit are refused, nothing is written. Through
+      // the CLI for one slot, the library (the same code) for the other.
       writeFileSync(join(project, 'x.txt'), 'x');
       const before = readFileSync(join(home, archiveName));
-      for (const args of [
-        ['add', 'x.txt'],
-        ['commit', '-m', 'over a damaged slot'],
-      ]) {
-        const w = run(args, { cwd: project, home });
-        expect(w.code).toBe(5);
-        expect(w.stderr).toMatch(/refusing to write over it.*check --repair/);
+      if (slot === newer) {
+        const c = run(['check'], { cwd: project, home });
+        expect(c.code).toBe(5);
+        expect(c.stdout).toMatch(new RegExp(`superblock slot ${slot + 1}`));
+        for (const args of [
+          ['add', 'x.txt'],
+          ['commit', '-m', 'over a damaged slot'],
+        ]) {
+          const w = run(args, { cwd: project, home });
+          expect(w.code).toBe(5);
+          expect(w.stderr).toMatch(/refusing to write over it.*check --repair/);
+        }
+      } else {
+        const c = await Store.openForCheck(project, { home }).check();
+        expect(c.problems.map((p) => p.message).join()).toMatch(new RegExp(`superblock slot ${slot + 1}`));
+        const store = Store.open(project, { home });
+        await expect(store.add(['x.txt'])).rejects.toThrow(/refusing to write over it/);
+        await expect(store.commit('over a damaged slot')).rejects.toThrow(/refusing to write over it/);
       }
       expect(readFileSync(join(home, archiveName)).equals(before)).toBe(true);
       const r = await repairStore(project, { home, yes: true });
