@@ -78,7 +78,7 @@ describe('URNs (spawned CLI)', () => {
       const b = a + (r(4).readUInt32LE(0) % Math.min(400_000, n - a));
       forms.push([`${a}-${b}`, a, b], [`${a}-`, a, n - 1]);
     }
-    // Every form through the library; the fixed forms and one random A-B through the CLI, short form and URN.
+    // Every form through the library; a fixed, a suffix and a random A-B form through the CLI, short form and URN.
     const store = Store.open(project, { home });
     for (const [spec, a, b] of forms) {
       expect(store.get(`urn:dig:chia:${storeId}/big.bin#bytes=${spec}`).equals(big.subarray(a, b + 1)), spec).toBe(
@@ -86,7 +86,7 @@ describe('URNs (spawned CLI)', () => {
       );
       expect(store.get('big.bin', { range: spec }).equals(big.subarray(a, b + 1)), spec).toBe(true);
     }
-    for (const [spec, a, b] of forms.slice(0, 6)) {
+    for (const [spec, a, b] of [forms[0], forms[2], forms[5]]) {
       const got = dig('cat', `/big.bin#bytes=${spec}`);
       expect(got.code, `${spec}: ${got.stderr}`).toBe(0);
       expect(got.stdoutBuf.equals(big.subarray(a, b + 1)), spec).toBe(true);
