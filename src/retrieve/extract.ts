@@ -104,9 +104,13 @@ export async function extractFiles(
     const integrity = err.code === 'CORRUPT' || err.code === 'INTEGRITY';
     result.failed.push({ path: f.path, reason: err.code && !integrity ? err.code : err.message, integrity });
   };
+  // Written in the order their data lies in the archive (where `add` put it), read through 4 MiB blocks: one
+  // read per block instead of one per chunk. Which file is created first does not matter.
+  archive.readAhead(4 * 1024 * 1024);
+  const inArchiveOrder = [...files].sort((a, b) => (a.chunks[0]?.offset ?? 0) - (b.chunks[0]?.offset ?? 0));
   const batch = new DurableBatch(dest);
   const guard = new DirGuard(dest);
-  for (const f of files) {
+  for (const f of inArchiveOrder) {
     const target = join(dest, f.path);
     const tmp = tempBeside(target);
     try {
@@ -124,5 +128,6 @@ export async function extractFiles(
     });
   }
   batch.finish();
+  result.failed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
 }
