@@ -4,7 +4,7 @@ import { UsageError } from '../core/errors.js';
 import type { FileEntry } from '../core/types.js';
 import { parseRange, parseTarget, resolveRange, type RangeSpec, type Urn } from '../core/urn.js';
 import type { Archive } from '../store/archive.js';
-import { fileChunks } from './read-file.js';
+import { checkChunkList, fileChunks } from './read-file.js';
 
 export interface ReadRequest {
   path: string;
@@ -54,6 +54,7 @@ export function readRequest(
 
 /** Yields bytes [start, end] (inclusive) of a stored file, reading only the chunks that overlap them. */
 export function* rangeChunks(archive: Archive, entry: FileEntry, start: number, end: number): Generator<Buffer> {
+  checkChunkList(entry);
   let off = 0;
   for (const ref of entry.chunks) {
     const chunkEnd = off + ref.length - 1;

@@ -111,3 +111,28 @@ export function copyRange(src: number, from: number, length: number, dst: number
     at += b.length;
   });
 }
+
+/** Reads `length` bytes at `position` into the start of `buf` (reused); returns the part read. */
+export function readInto(fd: number, buf: Buffer, position: number, length: number): Buffer {
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, buf, done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return buf.subarray(0, done);
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes all of `data` to `fd` synchronously; waits and retries while a non-blocking pipe is full. */
+export function writeAllToFd(fd: number, data: Uint8Array): void {
+  for (let done = 0; done < data.length; ) {
+    try {
+      done += writeSync(fd, data, done, data.length - done);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(pause, 0, 0, 1); // the reader is behind: give it a millisecond
+    }
+  }
+}

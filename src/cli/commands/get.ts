@@ -9,11 +9,6 @@ import { MODE_LINK } from '../../core/types.js';
 import { output } from '../context.js';
 import type { Output } from '../output.js';
 
-/** Writes to stdout honouring backpressure, so a 5 GiB file never piles up in memory. */
-async function toStdout(chunk: Buffer): Promise<void> {
-  if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
-}
-
 interface GetFlags {
   output?: string;
   at?: string;
@@ -50,7 +45,10 @@ async function retrieve(out: Output, target: string, flags: GetFlags): Promise<v
     });
   } else {
     // A symbolic link's content is its target (as git stores it): printed as is, and said on stderr.
-    const e = await store.getTo(target, toStdout, opts);
+    const e = await store.getToFd(target, 1, opts).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0); // `digstore cat f | head`: the reader's choice, not an error
+      throw err;
+    });
     if (e.mode === MODE_LINK) out.note(`${quoteName(e.path)} is a symbolic link; its target was printed`);
   }
 }
