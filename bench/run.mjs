@@ -9,7 +9,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureTool } from './lib/measure.mjs';
 import { CLI, digstoreAddCommit, gitAddCommit, resticBackup } from './lib/tools.mjs';
-import { restoreScenario } from './lib/restore.mjs';
+import { readBackScenario, restoreScenario } from './lib/restore.mjs';
 import { measure } from './lib/measure.mjs';
 import { inMemory } from './lib/inmemory.mjs';
 import { verifyTree } from './lib/verify.mjs';
@@ -107,7 +107,14 @@ if (only.includes('b')) {
 if (only.includes('c')) {
   for (const mb of quick ? [256] : [1024, 5120]) {
     const dir = makeInput(`big-${mb}`, ['big', '--mb', String(mb)]);
-    compare(`c ${mb >= 1024 ? `${mb / 1024} GiB` : `${mb} MiB`}`, dir, 1, mb * 2 ** 20, { git: mb <= 1024 });
+    const label = `c ${mb >= 1024 ? `${mb / 1024} GiB` : `${mb} MiB`}`;
+    compare(label, dir, 1, mb * 2 ** 20, { git: mb <= 1024 });
+    // …and read back whole: digstore get vs restic dump, from the stores just written.
+    const read = readBackScenario(dir, 'big.bin', join(work, `${label}-home`), join(work, `${label}-restic`), {
+      rounds: quick ? 1 : 3,
+      hasRestic,
+    });
+    for (const r of read) row(`${label} read`, r.tool, r, { files: 1, bytes: mb * 2 ** 20, extra: { runs: r.runs } });
   }
 }
 if (only.includes('d')) {

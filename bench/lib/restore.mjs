@@ -43,3 +43,28 @@ export function restoreScenario(dir, name, work, { rounds = 5, hasRestic = true 
       runs: ms.map((m) => Number(m.seconds.toFixed(3))),
     }));
 }
+
+/**
+ * Reading one large file back out, whole, to /dev/null: `digstore get` against `restic dump latest`, on the
+ * stores scenario c just wrote (alternating runs, medians).
+ */
+export function readBackScenario(dir, name, home, repo, { rounds = 3, hasRestic = true } = {}) {
+  const runs = { digstore: [], restic: [] };
+  const toNull = (cmd) => ['sh', ['-c', `${cmd} > /dev/null`]];
+  for (let i = 0; i < rounds; i++) {
+    runs.digstore.push(
+      measure(...toNull(`"${process.execPath}" "${CLI}" get ${name}`), { cwd: dir, env: { DIGSTORE_HOME: home } }),
+    );
+    if (!hasRestic) continue;
+    const env = { RESTIC_PASSWORD: 'bench', RESTIC_CACHE_DIR: `${repo}-cache` };
+    runs.restic.push(measure(...toNull(`restic -q -r "${repo}" dump latest /${name}`), { env }));
+  }
+  return Object.entries(runs)
+    .filter(([, ms]) => ms.length > 0)
+    .map(([tool, ms]) => ({
+      tool,
+      seconds: median(ms.map((m) => m.seconds)),
+      rssMB: median(ms.map((m) => m.rssMB ?? 0)) || null,
+      runs: ms.map((m) => Number(m.seconds.toFixed(3))),
+    }));
+}
