@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { ensureTool } from './lib/measure.mjs';
 import { CLI, digstoreAddCommit, gitAddCommit, resticBackup } from './lib/tools.mjs';
 import { readBackScenario, restoreScenario } from './lib/restore.mjs';
+import { startupScenario } from './lib/startup.mjs';
 import { measure } from './lib/measure.mjs';
 import { inMemory } from './lib/inmemory.mjs';
 import { verifyTree } from './lib/verify.mjs';
@@ -22,7 +23,7 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const only = argv.includes('--only')
   ? argv[argv.indexOf('--only') + 1].split(',')
-  : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'];
+  : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm'];
 const work = process.env.BENCH_DIR ?? join(here, 'work');
 mkdirSync(work, { recursive: true });
 const notes = [];
@@ -251,6 +252,10 @@ if (only.includes('l')) {
     for (const r of restoreScenario(dir, name, work, { rounds: quick ? 1 : 5, hasRestic }))
       row(`l ${name}`, r.tool, r, { files, extra: { runs: r.runs } });
   }
+}
+
+if (only.includes('m')) {
+  for (const r of startupScenario(quick ? 5 : 20)) rows.push({ scenario: 'm', ...r, note: 'median, alternating runs' });
 }
 
 // Table with ratios against restic and git from this same run.
