@@ -57,3 +57,17 @@ export function sumSteps(steps) {
     rssMB: steps.some((s) => s.rssMB !== null) ? Math.max(...steps.map((s) => s.rssMB ?? 0)) : null,
   };
 }
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** One row per tool that ran: median seconds and peak RSS of its runs, and every run's seconds. */
+export function summarize(runs) {
+  return Object.entries(runs)
+    .filter(([, ms]) => ms.length > 0)
+    .map(([tool, ms]) => ({
+      tool,
+      seconds: median(ms.map((m) => m.seconds)),
+      rssMB: median(ms.map((m) => m.rssMB ?? 0)) || null,
+      runs: ms.map((m) => Number(m.seconds.toFixed(3))),
+    }));
+}

@@ -4,9 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Store, verifyProof, encodeProof } from '../../dist/index.js';
 import { CLI } from './tools.mjs';
-import { measure } from './measure.mjs';
-
-const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+import { measure, median } from './measure.mjs';
 
 function timeIt(fn, runs) {
   const ms = [];

@@ -3,10 +3,8 @@
 // runs (digstore, restic, digstore, …) so both meet the same machine state; medians reported.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { measure } from './measure.mjs';
-import { CLI, digstoreAddCommit, resticBackup } from './tools.mjs';
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+import { measure, summarize } from './measure.mjs';
+import { CLI, digstoreAddCommit, resticBackup, resticEnv } from './tools.mjs';
 
 /** Times `rounds` alternating restores of `dir` by digstore and (when present) restic; returns one row each. */
 export function restoreScenario(dir, name, work, { rounds = 5, hasRestic = true } = {}) {
@@ -28,20 +26,11 @@ export function restoreScenario(dir, name, work, { rounds = 5, hasRestic = true 
     const env = { DIGSTORE_HOME: home };
     runs.digstore.push(measure(process.execPath, [CLI, 'extract', '.', dest('digstore', i), '-q'], { cwd: dir, env }));
     if (!hasRestic) continue;
-    const renv = { RESTIC_PASSWORD: 'bench', RESTIC_CACHE_DIR: `${repo}-cache` };
-    runs.restic.push(
-      measure('restic', ['-q', '-r', repo, 'restore', 'latest', '--target', dest('restic', i)], { env: renv }),
-    );
+    const args = ['-q', '-r', repo, 'restore', 'latest', '--target', dest('restic', i)];
+    runs.restic.push(measure('restic', args, { env: resticEnv(repo) }));
   }
   for (const d of dests) rmSync(d, { recursive: true, force: true });
-  return Object.entries(runs)
-    .filter(([, ms]) => ms.length > 0)
-    .map(([tool, ms]) => ({
-      tool,
-      seconds: median(ms.map((m) => m.seconds)),
-      rssMB: median(ms.map((m) => m.rssMB ?? 0)) || null,
-      runs: ms.map((m) => Number(m.seconds.toFixed(3))),
-    }));
+  return summarize(runs);
 }
 
 /**
@@ -56,15 +45,7 @@ export function readBackScenario(dir, name, home, repo, { rounds = 3, hasRestic 
       measure(...toNull(`"${process.execPath}" "${CLI}" get ${name}`), { cwd: dir, env: { DIGSTORE_HOME: home } }),
     );
     if (!hasRestic) continue;
-    const env = { RESTIC_PASSWORD: 'bench', RESTIC_CACHE_DIR: `${repo}-cache` };
-    runs.restic.push(measure(...toNull(`restic -q -r "${repo}" dump latest /${name}`), { env }));
+    runs.restic.push(measure(...toNull(`restic -q -r "${repo}" dump latest /${name}`), { env: resticEnv(repo) }));
   }
-  return Object.entries(runs)
-    .filter(([, ms]) => ms.length > 0)
-    .map(([tool, ms]) => ({
-      tool,
-      seconds: median(ms.map((m) => m.seconds)),
-      rssMB: median(ms.map((m) => m.rssMB ?? 0)) || null,
-      runs: ms.map((m) => Number(m.seconds.toFixed(3))),
-    }));
+  return summarize(runs);
 }

@@ -1,9 +1,7 @@
 // Scenario m: what every command pays before any work — `digstore --version` against a bare `node -e 0`, in
 // alternating runs (20 of each by default), medians. The difference is the CLI's own start-up.
-import { measure } from './measure.mjs';
+import { measure, median } from './measure.mjs';
 import { CLI } from './tools.mjs';
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export function startupScenario(rounds = 20) {
   const runs = { digstore: [], node: [] };

@@ -20,8 +20,11 @@ export function digstoreAddCommit(dir, home, { reAdd = false, initArgs = [] } = 
   return { ...sumSteps([add, commit]), add, commit, summary, root: commit.stdout.trim() };
 }
 
+/** What every restic call of the bench runs with: the repository's password and its own cache directory. */
+export const resticEnv = (repo) => ({ RESTIC_PASSWORD: 'bench', RESTIC_CACHE_DIR: `${repo}-cache` });
+
 export function resticBackup(dir, repo) {
-  const env = { RESTIC_PASSWORD: 'bench', RESTIC_CACHE_DIR: `${repo}-cache` };
+  const env = resticEnv(repo);
   rmSync(repo, { recursive: true, force: true });
   rmSync(`${repo}-cache`, { recursive: true, force: true });
   measure('restic', ['init', '-q', '-r', repo], { env });
