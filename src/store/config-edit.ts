@@ -2,10 +2,9 @@
 // so a value the command accepts is a value every later command accepts. An edit is validated as a whole
 // (the new file must load on top of DEFAULTS) before it replaces the old file atomically; a refused edit
 // leaves the file byte-identical.
-import { readFileSync } from 'node:fs';
-import { parse, stringify } from 'smol-toml';
+import { stringify } from 'smol-toml';
 import { UsageError } from '../core/errors.js';
-import { applyToml, type Config, DEFAULTS } from './config.js';
+import { applyToml, type Config, DEFAULTS, parseToml, readConfigText } from './config.js';
 import { writeFileAtomic } from './fs-utils.js';
 
 export type ConfigValue = string | number;
@@ -43,18 +42,10 @@ function typed(key: string, text: string): ConfigValue {
   return Number(text);
 }
 
-function readTable(file: string): { text: string | undefined; table: Table } {
-  let text: string | undefined;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-  try {
-    return { text, table: text === undefined ? {} : (parse(text) as Table) };
-  } catch (e) {
-    throw new UsageError(`${file}: invalid TOML (${(e as Error).message.split('\n')[0]})`, 'fix or remove the file');
-  }
+/** The table a config file holds (empty when there is no file). */
+function readTable(file: string): Table {
+  const text = readConfigText(file);
+  return text === undefined ? {} : parseToml(text, file, 'fix or remove the file');
 }
 
 /** Validates the edited table as a whole and writes it in place of `file` (atomically). */
@@ -68,7 +59,7 @@ function writeTable(file: string, table: Table): void {
 /** Sets `key` to `text` in `file`. */
 export function configSet(file: string, key: string, text: string): void {
   const value = typed(key, text);
-  const { table } = readTable(file);
+  const table = readTable(file);
   const [section, name] = key.split('.');
   const t = (table[section] ?? {}) as Table;
   t[name] = value;
@@ -79,7 +70,7 @@ export function configSet(file: string, key: string, text: string): void {
 /** Removes `key` from `file`; false when it was not set there. */
 export function configUnset(file: string, key: string): boolean {
   defaultOf(key);
-  const { table } = readTable(file);
+  const table = readTable(file);
   const [section, name] = key.split('.');
   const t = table[section] as Table | undefined;
   if (!t || !(name in t)) return false;
@@ -90,8 +81,8 @@ export function configUnset(file: string, key: string): boolean {
 
 /** Effective settings with where each comes from; `files` = [global, store?] as the loader reads them. */
 export function configList(files: { global: string; store?: string }): ConfigSetting[] {
-  const layers: Array<[ConfigOrigin, Table]> = [['global', readTable(files.global).table]];
-  if (files.store) layers.push(['store', readTable(files.store).table]);
+  const layers: Array<[ConfigOrigin, Table]> = [['global', readTable(files.global)]];
+  if (files.store) layers.push(['store', readTable(files.store)]);
   return configKeys().map((key) => {
     const [section, name] = key.split('.');
     let setting: ConfigSetting = { key, value: defaultOf(key), origin: 'default' };

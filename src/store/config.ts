@@ -66,14 +66,28 @@ function mergeInto(base: Table, over: Table, where: string, prefix = ''): void {
   }
 }
 
+/** A config file's text, or undefined when there is no such file. */
+export function readConfigText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** TOML text as a table; invalid TOML is a UsageError naming `where`. */
+export function parseToml(text: string, where: string, hint?: string): Table {
+  try {
+    return parse(text) as Table;
+  } catch (e) {
+    throw new UsageError(`${where}: invalid TOML (${(e as Error).message.split('\n')[0]})`, hint);
+  }
+}
+
 /** Parses TOML text and applies it on top of `base` (a fresh copy is returned). */
 export function applyToml(base: Config, text: string, where: string): Config {
-  let parsed: Table;
-  try {
-    parsed = parse(text) as Table;
-  } catch (e) {
-    throw new UsageError(`${where}: invalid TOML (${(e as Error).message.split('\n')[0]})`);
-  }
+  const parsed = parseToml(text, where);
   const out = structuredClone(base) as Config;
   mergeInto(out as unknown as Table, parsed, where);
   checkCompression(out.core.compression, where);
@@ -83,14 +97,8 @@ export function applyToml(base: Config, text: string, where: string): Config {
 export function loadConfig(files: readonly string[]): Config {
   let cfg = structuredClone(DEFAULTS) as Config;
   for (const f of files) {
-    let text: string;
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw e;
-    }
-    cfg = applyToml(cfg, text, f);
+    const text = readConfigText(f);
+    if (text !== undefined) cfg = applyToml(cfg, text, f);
   }
   return cfg;
 }
