@@ -8,6 +8,7 @@ import { join, relative, sep } from 'node:path';
 import { osPath, decodePath } from '../core/path-bytes.js';
 import { storedPathProblem } from '../core/paths.js';
 import { MODE_EXEC, MODE_FILE, MODE_LINK } from '../core/types.js';
+import { lstatIfExists } from '../store/fs-utils.js';
 import { LINK_FILE } from '../store/project.js';
 import type { IgnoreRules } from './ignore-rules.js';
 
@@ -52,6 +53,9 @@ export function scannedFile(abs: string, rel: string, st: Stats): ScannedFile {
   };
 }
 
+/** What digstore stores: regular files and symbolic links (not sockets, FIFOs, devices). */
+export const isStorable = (st: Stats): boolean => st.isFile() || st.isSymbolicLink();
+
 /** The mode a scanned file is stored with (git's: 100644, 100755, 120000). */
 export const modeOf = (f: Pick<ScannedFile, 'link' | 'exec'>): number =>
   f.link ? MODE_LINK : f.exec ? MODE_EXEC : MODE_FILE;
@@ -68,7 +72,7 @@ function fail(out: ScanResult, rel: string, reason: string): void {
 
 /** Adds `abs` (already lstat-ed as `st`) to `out`, or records why it is skipped. */
 export function addEntry(out: ScanResult, abs: string, rel: string, st: Stats): void {
-  if (!st.isFile() && !st.isSymbolicLink()) {
+  if (!isStorable(st)) {
     out.skipped.push({
       rel,
       reason: 'not a regular file or symbolic link (sockets, FIFOs and devices are not stored)',
@@ -85,21 +89,8 @@ export function addEntry(out: ScanResult, abs: string, rel: string, st: Stats): 
  * symbolic link (or not a directory): a path through a link is never read, it would leave the project.
  */
 export function lstatInProject(projectRoot: string, rel: string): Stats | undefined {
-  const parts = rel.split('/');
-  let dir = projectRoot;
-  for (let i = 0; i < parts.length - 1; i++) {
-    dir = join(dir, parts[i]);
-    try {
-      if (!lstatSync(osPath(dir)).isDirectory()) return undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  try {
-    return lstatSync(osPath(join(projectRoot, rel)));
-  } catch {
-    return undefined;
-  }
+  // A parent that is a file or missing makes the lstat fail by itself (ENOTDIR, ENOENT); only a link would not.
+  return linkOnTheWay(projectRoot, rel) === undefined ? lstatIfExists(join(projectRoot, rel)) : undefined;
 }
 
 /** The first directory on the way to `rel` that is a symbolic link, if any. */
@@ -107,11 +98,9 @@ export function linkOnTheWay(projectRoot: string, rel: string): string | undefin
   const parts = rel.split('/');
   for (let i = 1; i < parts.length; i++) {
     const prefix = parts.slice(0, i).join('/');
-    try {
-      if (lstatSync(osPath(join(projectRoot, prefix))).isSymbolicLink()) return prefix;
-    } catch {
-      return undefined;
-    }
+    const st = lstatIfExists(join(projectRoot, prefix));
+    if (!st) return undefined;
+    if (st.isSymbolicLink()) return prefix;
   }
   return undefined;
 }

@@ -68,12 +68,6 @@ export class DurableBatch {
     this.flush();
     syncFileSystem(this.anchor);
   }
-
-  /** Removes the temporaries of a batch that will not be published (an interrupted extract). */
-  discard(): void {
-    for (const p of this.pending) rmSync(p.tmp, { force: true });
-    this.pending = [];
-  }
 }
 
 function fsyncPath(path: string | Buffer): void {

@@ -8,12 +8,13 @@
 // Speed: directories are checked and created once per run, a new DEST skips the collision checks, and
 // durability comes in batches (durable-batch.ts), not one fsync per file. Files are written one at a time:
 // concurrent creates in one directory contend on its lock (measured: 3-6x the system time on ext4).
-import { closeSync, lstatSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ExistsError, UsageError } from '../core/errors.js';
 import { osPath } from '../core/path-bytes.js';
 import { MODE_EXEC, MODE_LINK, type FileEntry } from '../core/types.js';
 import type { Archive } from '../store/archive.js';
+import { lstatIfExists } from '../store/fs-utils.js';
 import { DurableBatch } from './durable-batch.js';
 import { fileChunks } from './read-file.js';
 
@@ -24,14 +25,6 @@ export interface ExtractResult {
   /** Files that could not be written, with why; `integrity` when stored data did not verify. */
   failed: Array<{ path: string; reason: string; integrity: boolean }>;
 }
-
-const lstatOrUndefined = (p: string) => {
-  try {
-    return lstatSync(osPath(p));
-  } catch {
-    return undefined;
-  }
-};
 
 /** Directories under DEST already known to be real directories (checked or created by this run). */
 class DirGuard {
@@ -44,7 +37,7 @@ class DirGuard {
     for (const part of rel.split('/').slice(0, -1)) {
       p = join(p, part);
       if (this.real.has(p)) continue;
-      const st = lstatOrUndefined(p);
+      const st = lstatIfExists(p);
       if (st?.isSymbolicLink())
         throw new UsageError(`refusing to extract through the symbolic link ${p}`, 'remove it, or extract elsewhere');
       if (st && !st.isDirectory()) throw new ExistsError(`${p} exists and is not a directory`);
@@ -59,14 +52,14 @@ class DirGuard {
 
 /** Everything that would stop the extract, found before anything is written. */
 function preflight(files: readonly FileEntry[], dest: string, force: boolean): void {
-  const destStat = lstatOrUndefined(dest);
+  const destStat = lstatIfExists(dest);
   if (destStat && !destStat.isDirectory()) throw new UsageError(`${dest} is not a directory`);
   if (!destStat) return; // a new directory: nothing in it to collide with
   const guard = new DirGuard(dest);
   for (const f of files) {
     guard.check(f.path, false);
     const target = join(dest, f.path);
-    const st = lstatOrUndefined(target);
+    const st = lstatIfExists(target);
     if (st && !force) throw new ExistsError(`${target} already exists`, 'use --force to replace existing files');
     if (st?.isDirectory()) throw new ExistsError(`${target} is a directory`);
   }

@@ -25,7 +25,3 @@ export function* fileChunks(archive: Archive, entry: FileEntry): Generator<Buffe
   checkChunkList(entry);
   for (const ref of entry.chunks) yield archive.readChunk(ref); // each checked against its hash
 }
-
-export function readWholeFile(archive: Archive, entry: FileEntry): Buffer {
-  return Buffer.concat([...fileChunks(archive, entry)], entry.size);
-}

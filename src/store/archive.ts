@@ -32,6 +32,21 @@ export function prunedError(n: number): NotFoundError {
   );
 }
 
+/** The superblock slots as they decode: a superblock, or why not ('empty' for a slot never written). */
+export function readSlots(fd: number): Array<Superblock | string> {
+  const header = readAt(fd, 0, ARCHIVE_HEADER_SIZE);
+  return [0, 1].map((i) => {
+    const slot = header.subarray(i * SLOT_SIZE, (i + 1) * SLOT_SIZE);
+    if (slot.length < SLOT_SIZE) return 'missing (the archive is shorter than its header)';
+    if (slot.every((b) => b === 0)) return 'empty';
+    try {
+      return decodeSuperblock(slot, `superblock slot ${i + 1}`);
+    } catch (e) {
+      return (e as Error).message;
+    }
+  });
+}
+
 /** What a store that cannot be trusted as it is needs. */
 export const REPAIR_HINT =
   'run `digstore check` to see the damage, `digstore check --repair` to go back to the newest intact generation';
@@ -208,7 +223,6 @@ export class Archive {
     return layer;
   }
 
-  /** Reads one chunk and checks it against its hash, so damaged data is never returned as content. */
   private windowSize = 0;
   private window: { start: number; buf: Buffer } | undefined;
   private recycled: Buffer | undefined;
@@ -240,6 +254,7 @@ export class Archive {
     return w.buf.subarray(offset - w.start, offset - w.start + length);
   }
 
+  /** Reads one chunk and checks it against its hash, so damaged data is never returned as content. */
   readChunk(ref: ChunkRef): Buffer {
     if (ref.offset + ref.storedLength > this.sb.committedLength) {
       throw new CorruptDataError(`chunk ${toHex(ref.hash)}: location outside the committed archive`);
@@ -259,25 +274,21 @@ export class Archive {
   }
 
   /**
-   * Makes a new generation visible. `record` is the encoded layer (to be written at `at`, right after the
-   * staged chunk data); the caller passes the index entry minus its location. Data and index are fsynced
-   * before the superblock slot is written, and the slot is fsynced before this returns.
-   */
-  /**
    * A writer publishes into the slot not in use; if that slot is damaged (not empty, not valid), it may have
    * held a newer generation that only `check --repair` can bring back — overwriting it would lose it for good.
    */
   assertOtherSlotSound(): void {
     if (this.slot < 0) return;
-    const other = readAt(this.fd, (1 - this.slot) * SLOT_SIZE, SLOT_SIZE);
-    if (other.every((b) => b === 0)) return;
-    try {
-      decodeSuperblock(other, `superblock slot ${2 - this.slot}`);
-    } catch (e) {
-      throw new CorruptDataError(`${(e as Error).message}: refusing to write over it`, REPAIR_HINT);
-    }
+    const other = readSlots(this.fd)[1 - this.slot];
+    if (typeof other === 'string' && other !== 'empty')
+      throw new CorruptDataError(`${other}: refusing to write over it`, REPAIR_HINT);
   }
 
+  /**
+   * Makes a new generation visible. `record` is the encoded layer (to be written at `at`, right after the
+   * staged chunk data); the caller passes the index entry minus its location. Data and index are fsynced
+   * before the superblock slot is written, and the slot is fsynced before this returns.
+   */
   static commit(
     path: string,
     at: number,

@@ -2,9 +2,8 @@
 // layer's chunk index against its data region, every root recomputed from the files, and with `deep`
 // every chunk re-hashed. Reports what is damaged (layer and affected file paths) instead of stopping at
 // the first problem, so a user knows what can still be read.
-import { ARCHIVE_HEADER_SIZE, SLOT_SIZE, decodeSuperblock, type Superblock } from '../core/codecs/superblock-codec.js';
-import { Archive } from './archive.js';
-import { readAt } from './fs-utils.js';
+import type { Superblock } from '../core/codecs/superblock-codec.js';
+import { Archive, readSlots } from './archive.js';
 import { CHECK_STOPPED, type CheckOptions, type CheckReport, checkLayer, type LayerCheckState } from './check-layer.js';
 import { checkpoint, phaseReporter } from './interrupt.js';
 
@@ -14,18 +13,12 @@ import { checkpoint, phaseReporter } from './interrupt.js';
  * is out of view: the user must hear of it before the next commit reuses the space.
  */
 function checkSlots(archive: Archive, problem: (layer: number, message: string) => void): void {
-  const header = readAt(archive.fd, 0, ARCHIVE_HEADER_SIZE);
-  for (let i = 0; i < 2; i++) {
-    const slot = header.subarray(i * SLOT_SIZE, (i + 1) * SLOT_SIZE);
-    if (slot.every((b) => b === 0)) continue;
-    try {
-      decodeSuperblock(slot, `superblock slot ${i + 1}`);
-    } catch (e) {
-      problem(
-        0,
-        `${(e as Error).message}; the store opens from slot ${archive.slot + 1} (generation ${archive.seq}); digstore check --repair brings back the newest intact generation`,
-      );
-    }
+  for (const slot of readSlots(archive.fd)) {
+    if (typeof slot !== 'string' || slot === 'empty') continue;
+    problem(
+      0,
+      `${slot}; the store opens from slot ${archive.slot + 1} (generation ${archive.seq}); digstore check --repair brings back the newest intact generation`,
+    );
   }
 }
 

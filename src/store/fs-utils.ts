@@ -1,8 +1,19 @@
 // Small file-system helpers with the durability rules the store depends on.
-import { closeSync, fsyncSync, openSync, readSync, renameSync, writeSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { CorruptDataError } from '../core/errors.js';
+import { osPath } from '../core/path-bytes.js';
 
 const BLOCK = 4 << 20;
 
@@ -75,14 +86,7 @@ export function writeAll(fd: number, data: Uint8Array, position: number): void {
 
 /** Reads exactly `length` bytes at `position`, or fewer only at end of file. */
 export function readAt(fd: number, position: number, length: number): Buffer {
-  const buf = Buffer.allocUnsafe(length);
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, buf, done, length - done, position + done);
-    if (n === 0) break;
-    done += n;
-  }
-  return done === length ? buf : buf.subarray(0, done);
+  return readInto(fd, Buffer.allocUnsafe(length), position, length);
 }
 
 /** Reads `length` bytes at `position` block by block, handing each block to `each` (valid until it returns). */
@@ -134,5 +138,14 @@ export function writeAllToFd(fd: number, data: Uint8Array): void {
       if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
       Atomics.wait(pause, 0, 0, 1); // the reader is behind: give it a millisecond
     }
+  }
+}
+
+/** lstat of a path string (its exact bytes, core/path-bytes.ts), or undefined when there is nothing there. */
+export function lstatIfExists(path: string): Stats | undefined {
+  try {
+    return lstatSync(osPath(path));
+  } catch {
+    return undefined;
   }
 }

@@ -4,7 +4,7 @@
 // had is {seq: last layer, committed length: end of the index, index location}. Candidates come newest first.
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { decodeLayerIndex, LAYER_INDEX_MAGIC, type LayerIndexRecord } from '../core/codecs/layer-index-codec.js';
-import { ARCHIVE_HEADER_SIZE, decodeSuperblock, SLOT_SIZE, type Superblock } from '../core/codecs/superblock-codec.js';
+import { ARCHIVE_HEADER_SIZE, type Superblock } from '../core/codecs/superblock-codec.js';
 import { readAt } from './fs-utils.js';
 
 const INDEX_HEADER = 34;
@@ -15,21 +15,6 @@ export interface Candidate {
   sb: Superblock;
   /** The index record found at sb.indexOffset (its entries: this generation's newest layers). */
   record: LayerIndexRecord;
-}
-
-/** The superblock slots as they decode: a superblock, or why not ('empty' for a slot never written). */
-export function readSlots(fd: number): Array<Superblock | string> {
-  const header = readAt(fd, 0, ARCHIVE_HEADER_SIZE);
-  return [0, 1].map((i) => {
-    const slot = header.subarray(i * SLOT_SIZE, (i + 1) * SLOT_SIZE);
-    if (slot.length < SLOT_SIZE) return 'missing (the archive is shorter than its header)';
-    if (slot.every((b) => b === 0)) return 'empty';
-    try {
-      return decodeSuperblock(slot, `superblock slot ${i + 1}`);
-    } catch (e) {
-      return (e as Error).message;
-    }
-  });
 }
 
 /** Offsets of every occurrence of the layer index magic in the file. */

@@ -11,7 +11,8 @@ import { checkArchive } from './check.js';
 import { AtomicFile, readRange, writeAll } from './fs-utils.js';
 import type { StorePaths } from './home.js';
 import type { LongOperation } from './interrupt.js';
-import { findCandidates, readSlots } from './repair-scan.js';
+import { Archive, readSlots } from './archive.js';
+import { findCandidates } from './repair-scan.js';
 
 export interface RepairPlan {
   /** False when the store checks clean: nothing to do. */
@@ -37,6 +38,26 @@ const rootOf = (seq: number, entries: ReadonlyArray<{ number: number; storeRoot:
   return e ? toHex(e.storeRoot) : null;
 };
 
+/** The plan for a store that checks clean: it stays where it is. */
+function nothingToRepair(path: string): PlannedRepair {
+  const a = Archive.open(path);
+  try {
+    const root = a.seq > 0 ? toHex(a.layerEntry(a.seq).storeRoot) : null;
+    return {
+      plan: {
+        damaged: false,
+        problems: [],
+        recovered: { generation: a.seq, root, committedLength: a.sb.committedLength },
+        lost: [],
+        cutBytes: 0,
+      },
+      superblock: a.sb,
+    };
+  } finally {
+    a.close();
+  }
+}
+
 /**
  * The newest generation whose bytes all verify (deep). Never one newer than a superblock committed: valid slots
  * bound it (an index in a dead tail, from a commit killed before its superblock, is not a generation); when a
@@ -44,6 +65,7 @@ const rootOf = (seq: number, entries: ReadonlyArray<{ number: number; storeRoot:
  */
 export async function planRepair(paths: Pick<StorePaths, 'archive'>, op: LongOperation = {}): Promise<PlannedRepair> {
   const now = await checkArchive(paths.archive, { deep: true, ...op });
+  if (now.ok) return nothingToRepair(paths.archive); // no need to scan the whole file for index records
   const fd = openSync(paths.archive, 'r');
   const size = fstatSync(fd).size;
   const slots = readSlots(fd);
@@ -58,25 +80,23 @@ export async function planRepair(paths: Pick<StorePaths, 'archive'>, op: LongOpe
   const newest = candidates[0];
   const problems = now.problems.map((p) => (p.layer === 0 ? p.message : `layer ${p.layer}: ${p.message}`));
   for (const c of candidates) {
-    if (!now.ok && !(await checkArchive(paths.archive, { deep: true, ...op }, c.sb)).ok) continue;
-    const current = now.ok ? valid.reduce((a, b) => (b.seq > a.seq ? b : a)) : c.sb;
+    if (!(await checkArchive(paths.archive, { deep: true, ...op }, c.sb)).ok) continue;
     const lost = [];
     const claimed = Number.isFinite(bound) ? bound : newest.sb.seq; // what a superblock said was committed
-    for (let g = current.seq + 1; g <= claimed; g++)
-      lost.push({ generation: g, root: rootOf(g, newest.record.entries) });
+    for (let g = c.sb.seq + 1; g <= claimed; g++) lost.push({ generation: g, root: rootOf(g, newest.record.entries) });
     return {
       plan: {
-        damaged: !now.ok,
+        damaged: true,
         problems,
         recovered: {
-          generation: current.seq,
-          root: rootOf(current.seq, c.record.entries),
-          committedLength: current.committedLength,
+          generation: c.sb.seq,
+          root: rootOf(c.sb.seq, c.record.entries),
+          committedLength: c.sb.committedLength,
         },
-        lost: now.ok ? [] : lost,
-        cutBytes: now.ok ? 0 : size - current.committedLength,
+        lost,
+        cutBytes: size - c.sb.committedLength,
       },
-      superblock: current,
+      superblock: c.sb,
     };
   }
   throw new Error('no generation to come back to'); // unreachable: generation 0 has nothing to verify

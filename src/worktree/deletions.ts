@@ -4,7 +4,7 @@
 // but is now ignored stays tracked (as in git: ignore rules apply to untracked files only).
 import { NotFoundError, UsageError } from '../core/errors.js';
 import type { FileEntry } from '../core/types.js';
-import { lstatInProject } from '../ingest/scan.js';
+import { isStorable, lstatInProject } from '../ingest/scan.js';
 
 export interface DeletionScope {
   /** Project-relative path; '' for the whole project. */
@@ -35,7 +35,7 @@ export function trackedUnder(tracked: ReadonlySet<string>, name: string): string
 
 function goneFromDisk(projectRoot: string, rel: string): boolean {
   const st = lstatInProject(projectRoot, rel);
-  return !st || (!st.isFile() && !st.isSymbolicLink());
+  return !st || !isStorable(st);
 }
 
 /**

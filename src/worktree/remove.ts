@@ -6,7 +6,7 @@ import { equalBytes, sha256 } from '../core/digest.js';
 import { osPath } from '../core/path-bytes.js';
 import { NotFoundError, UsageError, fromSystemError } from '../core/errors.js';
 import type { FileEntry } from '../core/types.js';
-import { linkOnTheWay, lstatInProject, modeOf, readScanned, scannedFile } from '../ingest/scan.js';
+import { isStorable, linkOnTheWay, lstatInProject, modeOf, readScanned, scannedFile } from '../ingest/scan.js';
 import { trackedUnder } from './deletions.js';
 
 export interface RmOptions {
@@ -52,7 +52,7 @@ export function unsafeToDelete(
     if (!st) continue; // already gone (or only reachable through a symbolic link: not ours to delete)
     const h = head.get(p);
     const f = scannedFile(join(projectRoot, p), p, st);
-    if ((!st.isFile() && !st.isSymbolicLink()) || !h || st.size !== h.size || modeOf(f) !== h.mode) {
+    if (!isStorable(st) || !h || st.size !== h.size || modeOf(f) !== h.mode) {
       bad.push(p);
       continue;
     }

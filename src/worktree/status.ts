@@ -5,6 +5,7 @@ import { equalBytes, sha256 } from '../core/digest.js';
 import type { StagedEntry } from '../core/codecs/staging-codec.js';
 import type { FileEntry } from '../core/types.js';
 import {
+  isStorable,
   lstatInProject,
   modeOf,
   readScanned,
@@ -74,7 +75,7 @@ export function computeStatus(
   for (const [p, t] of tracked) {
     if (onDisk.has(p) || unknown(p)) continue;
     const st = lstatInProject(projectRoot, p); // never through a symbolic link on the way
-    if (!st || (!st.isFile() && !st.isSymbolicLink())) deleted.push(p);
+    if (!st || !isStorable(st)) deleted.push(p);
     else if (!sameAsDisk(scannedFile(join(projectRoot, p), p, st), t, statCache.get(p))) modified.push(p);
   }
   const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
