@@ -49,3 +49,27 @@ export function rootFromPath(leaf: Uint8Array, path: readonly PathStep[]): Uint8
   for (const s of path) h = s.position === 'left' ? nodeHash(s.hash, h) : nodeHash(h, s.hash);
   return h;
 }
+
+/**
+ * The leaf index a path's positions describe in a tree of `leafCount` leaves, or undefined when no leaf of
+ * that tree has a path of this shape. Walking down from the root, each node with two children takes the
+ * next step (from the top) and the promoted last node of an odd level takes none, so the shape fixes one
+ * leaf: a verifier derives the position from the path instead of trusting a number written beside it.
+ */
+export function leafIndexFromPath(positions: readonly ('left' | 'right')[], leafCount: number): number | undefined {
+  if (!Number.isInteger(leafCount) || leafCount < 1) return undefined;
+  const sizes: number[] = [leafCount]; // level sizes, leaves first
+  while (sizes[sizes.length - 1] > 1) sizes.push(Math.ceil(sizes[sizes.length - 1] / 2));
+  let index = 0; // the node's index at the current level, walking from the root down
+  let step = positions.length - 1;
+  for (let l = sizes.length - 2; l >= 0; l--) {
+    const left = 2 * index;
+    if (left + 1 >= sizes[l]) {
+      index = left; // promoted: no sibling at this level, no step
+      continue;
+    }
+    if (step < 0) return undefined;
+    index = positions[step--] === 'left' ? left + 1 : left; // a sibling on the left: we are the right child
+  }
+  return step === -1 ? index : undefined;
+}

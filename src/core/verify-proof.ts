@@ -6,7 +6,7 @@
 // Metadata other than `layer_root` (store ID, generation, layer number, time) is informational.
 import { equalBytes, fromHex, sha256, toHex } from './digest.js';
 import { leafHash } from './merkle.js';
-import { rootFromPath, type PathStep } from './merkle-path.js';
+import { leafIndexFromPath, rootFromPath, type PathStep } from './merkle-path.js';
 import type { Proof, ProofStep } from './codecs/proof-codec.js';
 import { chunkLeaf, fileLeaf } from './roots.js';
 
@@ -39,6 +39,8 @@ export interface VerifyResult {
   /** Whether `root` was given by the caller (otherwise only the proof's internal consistency is shown). */
   rootTrusted: boolean;
   dataChecked: boolean;
+  /** byte_range: the span the proof binds — its covering chunks (the requested range is not itself bound). */
+  proven?: { start: number; end: number };
 }
 
 const toSteps = (s: readonly ProofStep[]): PathStep[] =>
@@ -51,6 +53,19 @@ export function dataRange(p: Proof): { start: number; end: number } | undefined 
   return { start: p.chunks[0].offset, end: last.offset + last.size - 1 };
 }
 
+/**
+ * Layer n is leaf n-1 of the store tree over the generation's `metadata.generation` layer roots; the path's
+ * shape fixes which leaf it starts from, so a layer number that does not match its path is refused.
+ */
+function checkLayerPosition(steps: readonly ProofStep[], layer: number, generation: number): string | undefined {
+  const index = leafIndexFromPath(
+    steps.map((s) => s.position),
+    generation,
+  );
+  if (index === undefined) return `the layer path does not fit a store of ${generation} layers`;
+  return index + 1 === layer ? undefined : `the layer path starts at layer ${index + 1}, not at layer ${layer}`;
+}
+
 /** Returns the first failed check's description, or undefined when everything holds. */
 function check(p: Proof, opts: VerifyOptions): string | undefined {
   if (opts.root !== undefined && opts.root !== p.root.hash)
@@ -58,11 +73,19 @@ function check(p: Proof, opts: VerifyOptions): string | undefined {
   if (opts.target !== undefined && opts.target !== p.target.hash)
     return `the proof is for target ${p.target.hash}, not ${opts.target}`;
   const root = fromHex(p.root.hash);
+  const generation = p.metadata.generation;
   if (p.proof_type === 'layer') {
     if (p.target.hash !== p.metadata.layer_root) return 'target hash differs from metadata.layer_root';
+    const misplaced = checkLayerPosition(p.proof_path, p.target.layer!, generation);
+    if (misplaced) return misplaced;
     const got = rootFromPath(leafHash(fromHex(p.target.hash)), toSteps(p.proof_path));
     return equalBytes(got, root) ? undefined : `layer path leads to ${toHex(got)}, not to the root ${p.root.hash}`;
   }
+  // A file is proven in the generation's own layer: the last leaf of the store tree.
+  if (p.metadata.layer_number !== generation)
+    return `a file proof's layer (${p.metadata.layer_number}) must be its generation's (${generation})`;
+  const misplaced = checkLayerPosition(p.layer_path ?? [], generation, generation);
+  if (misplaced) return misplaced;
   const t = p.target;
   // A version 2 proof binds the mode into the leaf (format 3 layers); version 1 is a format-2 layer's leaf.
   const mode = t.mode === undefined ? 0 : Number.parseInt(t.mode, 8);
@@ -120,9 +143,11 @@ function checkRange(p: Proof, source: Uint8Array | ByteSource | undefined): stri
 /** Verifies a decoded proof; never throws for a proof that does not hold, it says why instead. */
 export function verifyProof(proof: Proof, opts: VerifyOptions = {}): VerifyResult {
   const reason = check(proof, opts);
+  const proven = reason === undefined ? dataRange(proof) : undefined;
   return {
     valid: reason === undefined,
     ...(reason !== undefined && { reason }),
+    ...(proven && { proven }),
     proofType: proof.proof_type,
     root: proof.root.hash,
     rootTrusted: opts.root !== undefined,

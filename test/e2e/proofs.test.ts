@@ -44,7 +44,9 @@ describe('prove and verify (spawned CLI)', () => {
     const v = (...args: string[]) => run(['verify', ...args], { cwd: away, home: emptyHome });
     const ok1 = v('p-file.json', '--data', 'small.txt', '--root', root1);
     expect(ok1.code, ok1.stderr).toBe(0);
-    expect(ok1.stdout).toMatch(/^valid: 'small.txt' \(data checked\)/);
+    expect(ok1.stdout).toMatch(
+      /^valid: 'small.txt' \(\d+ bytes, generation 1\) is in root [0-9a-f]{64} \(data checked\)/,
+    );
     const ok2 = v('p-range.json', '--data', 'span.bin', '--root', root1);
     expect(ok2.code, ok2.stderr).toBe(0);
     // The binary form carries the same proof, smaller, and verifies the same way.

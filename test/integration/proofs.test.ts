@@ -57,6 +57,16 @@ function mutations(p: Proof, bit: (n: number) => number): Mutation[] {
   hex('root.hash', (q) => ({ o: q.root, k: 'hash' }));
   hex('metadata.layer_root', (q) => ({ o: q.metadata, k: 'layer_root' }));
   steps('proof_path', (q) => q.proof_path);
+  // The layer a proof names is bound by its path's shape: one more or one less is refused.
+  for (const d of [1, -1]) {
+    out.push({
+      site: `layer number ${d > 0 ? '+' : '-'}1`,
+      apply: (q) => {
+        if (q.proof_type === 'layer') q.target.layer! += d;
+        else q.metadata.layer_number += d;
+      },
+    });
+  }
   if (p.proof_type !== 'layer') {
     hex('target.chunk_root', (q) => ({ o: q.target, k: 'chunk_root' }));
     num('target.size', (q) => ({ o: q.target, k: 'size' }));

@@ -40,13 +40,19 @@ describe('merkle (RFC 6962 domain separation, odd node promoted)', () => {
 
 describe('audit paths', () => {
   it('every leaf of trees of 1..70 leaves folds up to the root; a wrong index or sibling does not', async () => {
-    const { auditPath, rootFromPath } = await import('../../src/core/merkle-path.js');
+    const { auditPath, leafIndexFromPath, rootFromPath } = await import('../../src/core/merkle-path.js');
     const { leafHash: lh, merkleRootOfLeaves } = await import('../../src/core/merkle.js');
     for (let n = 1; n <= 70; n++) {
       const leaves = Array.from({ length: n }, (_, i) => lh(Buffer.from(`leaf ${i}`)));
       const root = merkleRootOfLeaves(leaves);
       for (let i = 0; i < n; i++) {
         const path = auditPath(leaves, i);
+        expect(
+          leafIndexFromPath(
+            path.map((s) => s.position),
+            n,
+          ),
+        ).toBe(i); // the shape names the leaf
         expect(path.length).toBeLessThanOrEqual(Math.ceil(Math.log2(n)));
         expect(Buffer.from(rootFromPath(leaves[i], path)).equals(Buffer.from(root))).toBe(true);
         if (n > 1) expect(Buffer.from(rootFromPath(leaves[(i + 1) % n], path)).equals(Buffer.from(root))).toBe(false);
