@@ -69,3 +69,4 @@ export {
 } from './core/urn.js';
 export type { CheckReport, CheckProblem } from './store/check.js';
 export type { GcReport } from './store/compact.js';
+export { fetchToFd, fetchToFile, fetchVerified, type FetchOptions, type FetchResult } from './api/fetch.js';

@@ -9,6 +9,8 @@ export const EXIT = {
   PARTIAL: 3,
   NOT_FOUND: 4,
   INTEGRITY: 5,
+  /** A remote could not be reached, answered with an error, stalled or cut its answer short. */
+  NETWORK: 6,
   NO_STORE: 10,
   LOCKED: 11,
   INTERRUPTED: 130,
@@ -27,6 +29,7 @@ const BY_CODE: Record<ErrorCode, number> = {
   IO: EXIT.FAILURE,
   PARTIAL: EXIT.PARTIAL,
   INTERRUPTED: EXIT.INTERRUPTED,
+  NETWORK: EXIT.NETWORK,
   INTERNAL: EXIT.FAILURE,
 };
 

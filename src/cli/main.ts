@@ -21,6 +21,8 @@ import { registerLayers } from './commands/layers.js';
 import { registerSize } from './commands/size.js';
 import { registerDiff } from './commands/diff.js';
 import { registerConfig } from './commands/config.js';
+import { registerServe } from './commands/serve.js';
+import { registerFetch } from './commands/fetch.js';
 import { EXIT } from './exit-codes.js';
 import { rawArgv } from './raw-args.js';
 import { VERSION } from './version.generated.js';
@@ -65,6 +67,8 @@ function buildProgram(): Command {
     registerCheck,
     registerTransfer,
     registerGc,
+    registerServe,
+    registerFetch,
   ]) {
     register(program);
   }

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'IO'
   | 'PARTIAL'
   | 'INTERRUPTED'
+  | 'NETWORK'
   | 'INTERNAL';
 
 /** Structured facts about an error (paths, hashes, counts) for programs: `--json` prints them as `data`. */
@@ -156,5 +157,12 @@ export function fromSystemError(err: unknown, what: string): DigstoreError {
       return new UsageError(`${what}: is a directory`, 'use -r to add a directory');
     default:
       return new DigstoreError('IO', `${what}: ${e?.message ?? String(err)}`);
+  }
+}
+
+/** A remote that cannot be reached, answers with an HTTP error, stalls or cuts its answer short. */
+export class NetworkError extends DigstoreError {
+  constructor(message: string, hint?: string, data?: ErrorData) {
+    super('NETWORK', message, hint, data);
   }
 }

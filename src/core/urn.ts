@@ -161,12 +161,17 @@ function decodeSegment(s: string, whole: string): string {
   return decodePath(Buffer.from(bytes));
 }
 
+/** A stored path percent-encoded as in a URN (and a gateway URL): every byte outside RFC 3986 pchar. */
+export function encodeUrnPath(path: string): string {
+  return path.split('/').map(encodeSegment).join('/');
+}
+
 /** Canonical text of a URN (needs a store ID). */
 export function formatUrn(u: Urn): string {
   if (!u.storeId) throw new UsageError('a URN needs a store ID');
   let s = `${URN_PREFIX}${u.storeId}`;
   if (u.root) s += `:${u.root}`;
-  if (u.path !== undefined) s += `/${u.path.split('/').map(encodeSegment).join('/')}`;
+  if (u.path !== undefined) s += `/${encodeUrnPath(u.path)}`;
   if (u.range) s += `#bytes=${formatRange(u.range)}`;
   return s;
 }

@@ -269,6 +269,21 @@ export class Archive {
     return data;
   }
 
+  /**
+   * Bytes [from, from + length) of a chunk, for a reader that serves part of a chunk and leaves checking to
+   * its client (the HTTP gateway's plain range responses): a chunk stored raw is read in that span only and
+   * not hashed; a compressed one is read whole, decompressed and checked (`readChunk`).
+   */
+  readChunkSlice(ref: ChunkRef, from: number, length: number): Buffer {
+    if (ref.codec !== 0 || (from === 0 && length === ref.length))
+      return this.readChunk(ref).subarray(from, from + length);
+    if (from < 0 || length < 0 || from + length > ref.length || ref.offset + ref.storedLength > this.sb.committedLength)
+      throw new CorruptDataError(`chunk ${toHex(ref.hash)}: slice ${from}+${length} outside the chunk or the archive`);
+    const b = readAt(this.fd, ref.offset + from, length);
+    if (b.length !== length) throw new CorruptDataError(`chunk ${toHex(ref.hash)} at offset ${ref.offset}: truncated`);
+    return b;
+  }
+
   close(): void {
     closeSync(this.fd);
   }

@@ -26,6 +26,8 @@ export interface CompleteSetView {
   count: number;
   /** Rank of `path` in the generation, or -1 when it is not there. */
   rankOf(path: string): number;
+  /** How many of the generation's paths sort before `path` (there or not). */
+  lowerBound(path: string): number;
   /** Entries of ranks [start, end). */
   window(start: number, end: number): FileEntry[];
 }
@@ -47,6 +49,7 @@ export function completeSetView(archive: Archive, generation: number): CompleteS
       if (f === null || (f === undefined && full.indexOf(path) < 0)) return -1;
       return rank(path, full.lowerBound(path));
     },
+    lowerBound: (path) => rank(path, full.lowerBound(path)),
     window(start, end) {
       // First F position whose rank reaches `start` (rank is monotonic in the F position).
       let lo = 0;
@@ -70,6 +73,22 @@ export function completeSetView(archive: Archive, generation: number): CompleteS
           out.push(final.get(present[m++])!);
         else out.push(full.fileAt(j++));
       }
+      return out;
+    },
+  };
+}
+
+/** The generation's complete file set in path order, without assembling it: a full layer read in place. */
+export function generationView(archive: Archive, generation: number): CompleteSetView {
+  const top = archive.layerView(generation);
+  if (top.type !== 'full') return completeSetView(archive, generation);
+  return {
+    count: top.fileCount,
+    rankOf: (path) => top.indexOf(path),
+    lowerBound: (path) => top.lowerBound(path),
+    window(start, end) {
+      const out: FileEntry[] = [];
+      for (let i = start; i < Math.min(end, top.fileCount); i++) out.push(top.fileAt(i));
       return out;
     },
   };

@@ -1,0 +1,107 @@
+// A store held open at one committed generation, for a long-lived reader (the HTTP gateway): every request
+// made through it sees the generations that existed when it was opened, whatever commits or gc do meanwhile
+// (commits append past its committed length, gc renames a new file over the old one, whose bytes this handle
+// keeps). Reference-counted: a newer snapshot replaces it for new requests, and it closes when the last
+// response reading from it is done.
+import { toHex } from '../core/digest.js';
+import type { Proof } from '../core/codecs/proof-codec.js';
+import type { FileEntry } from '../core/types.js';
+import type { RangeSpec } from '../core/urn.js';
+import { listDirectory, isDirectory, type DirEntry } from '../retrieve/list-dir.js';
+import { proveFile } from '../retrieve/prove.js';
+import { checkChunkList } from '../retrieve/read-file.js';
+import { resolveGeneration } from '../retrieve/resolve.js';
+import { Archive } from '../store/archive.js';
+import { generationView } from '../store/delta-window.js';
+import { findEntry } from '../store/generations.js';
+import { history, type HistoryEntry } from './inspect.js';
+
+export type { DirEntry } from '../retrieve/list-dir.js';
+
+export class Snapshot {
+  private refs = 1;
+  /** Chunk lists already checked against their chunk roots (one file is often read by many requests). */
+  private readonly checkedLists = new Set<string>();
+
+  private constructor(
+    readonly storeId: string,
+    private readonly archive: Archive,
+  ) {}
+
+  /** Opens the archive at `file` (a store's `{storeId}.dig`) at its latest committed generation. */
+  static open(storeId: string, file: string): Snapshot {
+    return new Snapshot(storeId, Archive.open(file));
+  }
+
+  /** The latest generation this snapshot sees (0 before the first commit). */
+  get latest(): number {
+    return this.archive.seq;
+  }
+
+  rootOf(generation: number): string {
+    return toHex(this.archive.layerEntry(generation).storeRoot);
+  }
+
+  /** The generation a root hash (or unique prefix of ≥ 8 hex) names; NotFoundError/UsageError otherwise. */
+  generationOf(root: string): number {
+    return resolveGeneration(this.archive, root);
+  }
+
+  history(): HistoryEntry[] {
+    return history(this.archive);
+  }
+
+  /** The file entry at `path` in `generation`, or undefined. */
+  stat(generation: number, path: string): FileEntry | undefined {
+    return findEntry(this.archive, generation, path);
+  }
+
+  isDirectory(generation: number, path: string): boolean {
+    return isDirectory(generationView(this.archive, generation), path);
+  }
+
+  list(generation: number, path: string, limit?: number): DirEntry[] {
+    return listDirectory(generationView(this.archive, generation), path, limit);
+  }
+
+  /**
+   * Bytes [start, end] (inclusive) of a stored file, chunk by chunk. Whole chunks are checked against their
+   * hashes; with `checkPartial` false, a chunk stored raw of which only part is asked for is read in that part
+   * alone, unchecked (see Archive.readChunkSlice) — a gateway's small range responses, whose clients verify.
+   */
+  *read(entry: FileEntry, start: number, end: number, checkPartial = true): Generator<Buffer> {
+    const key = toHex(entry.chunkRoot);
+    if (!this.checkedLists.has(key)) {
+      checkChunkList(entry);
+      if (this.checkedLists.size >= 10_000) this.checkedLists.clear();
+      this.checkedLists.add(key);
+    }
+    let off = 0;
+    for (const ref of entry.chunks) {
+      if (off > end) break;
+      const chunkEnd = off + ref.length - 1;
+      if (chunkEnd >= start) {
+        const from = Math.max(0, start - off);
+        const to = Math.min(ref.length, end - off + 1);
+        yield checkPartial || (from === 0 && to === ref.length)
+          ? this.archive.readChunk(ref).subarray(from, to)
+          : this.archive.readChunkSlice(ref, from, to - from);
+      }
+      off += ref.length;
+    }
+  }
+
+  prove(generation: number, path: string, range?: RangeSpec): Proof {
+    return proveFile(this.archive, generation, path, range);
+  }
+
+  retain(): this {
+    this.refs++;
+    return this;
+  }
+
+  /** Drops one reference; the archive closes with the last. */
+  release(): void {
+    if (--this.refs === 0) this.archive.close();
+  }
+}

@@ -1,0 +1,131 @@
+// The gateway's request handler: what a path names (request-path.ts) → a file, a directory (its index.html,
+// a redirect to the trailing slash, or a listing), a store's history, the list of stores, or a proof. Read
+// only: GET and HEAD; staged data is never visible (a snapshot reads committed generations only).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { encodeUrnPath } from '../core/urn.js';
+import type { Snapshot } from '../api/snapshot.js';
+import { HttpError, redirect } from './http-error.js';
+import { MAX_LISTING, sendListing, wantsJson } from './listing.js';
+import { parseRequestTarget, type Route } from './request-path.js';
+import { sendFile } from './send-file.js';
+import { sendProof } from './send-proof.js';
+import type { StoreRegistry } from './stores.js';
+
+type ContentRoute = Extract<Route, { kind: 'content' }>;
+
+/** Content at a fixed root never changes; `latest` may move at any commit. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+export const LATEST_MAX_AGE = 'public, max-age=10';
+
+function sendJson(req: IncomingMessage, res: ServerResponse, value: unknown, headers: Record<string, string> = {}) {
+  const body = Buffer.from(`${JSON.stringify(value)}\n`);
+  res.writeHead(200, {
+    'Cache-Control': 'no-cache',
+    ...headers,
+    'Content-Type': 'application/json',
+    'Content-Length': String(body.length),
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function sendStores(req: IncomingMessage, res: ServerResponse, stores: StoreRegistry): void {
+  const list = stores.ids().map((id) => {
+    const snap = stores.acquire(id);
+    try {
+      return { store_id: id, generations: snap.latest, latest: snap.latest ? snap.rootOf(snap.latest) : null };
+    } finally {
+      snap.release();
+    }
+  });
+  if (wantsJson(req) || req.headers.accept === undefined) {
+    sendJson(req, res, { stores: list }, { Vary: 'Accept' });
+    return;
+  }
+  const items = list.map(
+    (s) => `<li><a href="/${s.store_id}/latest/">${s.store_id}</a> (${s.generations} generations)</li>`,
+  );
+  const body = Buffer.from(
+    `<!doctype html>\n<html><head><meta charset="utf-8"><title>digstore</title></head><body><h1>Stores</h1><ul>\n${items.join('\n')}\n</ul></body></html>\n`,
+  );
+  res.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': String(body.length),
+    Vary: 'Accept',
+    'Cache-Control': 'no-cache',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function sendHistory(req: IncomingMessage, res: ServerResponse, snap: Snapshot): void {
+  const generations = snap.history().map((h) => ({
+    generation: h.generation,
+    root: h.root,
+    layer_root: h.layerRoot,
+    type: h.type,
+    time: h.time,
+    timestamp: h.timestamp,
+    message: h.message,
+    author: h.author,
+    files: h.files,
+  }));
+  sendJson(req, res, { store_id: snap.storeId, latest: generations.at(-1)?.root ?? null, generations });
+}
+
+/** The generation a route names, redirecting a root prefix to the full root (which may be cached forever). */
+function generationOf(snap: Snapshot, route: ContentRoute): number {
+  if (route.root === undefined) {
+    if (snap.latest === 0) throw new HttpError(404, `store ${route.storeId} has no commits yet`);
+    return snap.latest;
+  }
+  const g = snap.generationOf(route.root);
+  if (route.root.length < 64) {
+    const rest = route.path === '' ? '' : encodeUrnPath(route.path);
+    const tail = route.slash || route.path === '' ? '/' : '';
+    throw redirect(302, `/${route.storeId}/${snap.rootOf(g)}/${rest}${rest && tail}`, 'a root prefix');
+  }
+  return g;
+}
+
+async function sendContent(req: IncomingMessage, res: ServerResponse, snap: Snapshot, route: ContentRoute) {
+  const g = generationOf(snap, route);
+  const root = snap.rootOf(g);
+  const headers = {
+    'X-Digstore-Root': root,
+    'X-Digstore-Generation': String(g),
+    'Cache-Control': route.root === undefined ? LATEST_MAX_AGE : IMMUTABLE,
+    'X-Content-Type-Options': 'nosniff',
+  };
+  const entry = route.path === '' ? undefined : snap.stat(g, route.path);
+  if (route.format) {
+    if (!entry) throw new HttpError(404, `no file '${route.path}' at root ${root}`);
+    return sendProof(req, res, snap, g, entry, { format: route.format, bytes: route.bytes }, headers);
+  }
+  // Redirects are relative (right behind any prefix a proxy adds), spelled from the request's own last segment.
+  const pathname = req.url!.split('?')[0];
+  if (entry) {
+    if (route.slash) throw redirect(301, `../${pathname.slice(0, -1).split('/').pop()}`, 'a file, not a directory');
+    return sendFile(req, res, snap, entry, headers);
+  }
+  if (!snap.isDirectory(g, route.path))
+    throw new HttpError(404, `no file or directory '${route.path}' at root ${root}`);
+  if (!route.slash) throw redirect(301, `./${pathname.split('/').pop()}/`, 'a directory');
+  const index = snap.stat(g, route.path === '' ? 'index.html' : `${route.path}/index.html`);
+  if (index) return sendFile(req, res, snap, index, headers);
+  const entries = snap.list(g, route.path, MAX_LISTING + 1);
+  sendListing(req, res, { storeId: route.storeId, root, generation: g, path: route.path }, entries, headers);
+}
+
+/** Serves one request; throws HttpError (or a library error) for the caller to turn into a status. */
+export async function handleRequest(req: IncomingMessage, res: ServerResponse, stores: StoreRegistry): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    throw new HttpError(405, `${req.method} is not served: the gateway is read-only`, { Allow: 'GET, HEAD' });
+  const route = parseRequestTarget(req.url ?? '');
+  if (route.kind === 'stores') return sendStores(req, res, stores);
+  const snap = stores.acquire(route.storeId);
+  try {
+    if (route.kind === 'history') return sendHistory(req, res, snap);
+    await sendContent(req, res, snap, route);
+  } finally {
+    snap.release();
+  }
+}

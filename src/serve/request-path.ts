@@ -1,0 +1,90 @@
+// What a request names (docs/http.md, "Paths"):
+//   /                                   the stores served
+//   /STORE                              its history (JSON)
+//   /STORE/ROOT/PATH  /STORE/latest/PATH
+//   /urn:dig:chia:STORE[:ROOT]/PATH     the URN form (no root: latest)
+// PATH is percent-encoded bytes, decoded and checked exactly as a URN's path is (core/urn.ts): no `.`, `..` or
+// empty segment, no NUL, no encoded `/`. Anything else is a 400 before any store is opened.
+import { UsageError } from '../core/errors.js';
+import { parseRange, parseUrn, type RangeSpec, URN_PREFIX } from '../core/urn.js';
+import { HttpError } from './http-error.js';
+
+export const MAX_URL_BYTES = 8192;
+const HEX64 = /^[0-9a-f]{64}$/;
+const ROOT_PREFIX = /^[0-9a-f]{8,63}$/;
+
+export type Route =
+  | { kind: 'stores' }
+  | { kind: 'history'; storeId: string }
+  | {
+      kind: 'content';
+      storeId: string;
+      /** A full root, a prefix to redirect from, or undefined for latest. */
+      root?: string;
+      /** '' for the generation's top directory. */
+      path: string;
+      /** The request ended in `/` (a directory), or named the top without one. */
+      slash: boolean;
+      format?: 'proof' | 'verifiable';
+      bytes?: RangeSpec;
+    };
+
+function query(search: string): { format?: 'proof' | 'verifiable'; bytes?: RangeSpec } {
+  const q = new URLSearchParams(search);
+  for (const k of q.keys())
+    if (k !== 'format' && k !== 'bytes') throw new HttpError(400, `unknown query parameter '${k}'`);
+  const format = q.get('format') ?? undefined;
+  if (format !== undefined && format !== 'proof' && format !== 'verifiable')
+    throw new HttpError(400, `unknown format '${format}': use proof or verifiable`);
+  const bytes = q.get('bytes');
+  if (bytes !== null && format === undefined)
+    throw new HttpError(400, 'bytes= goes with format=proof or format=verifiable; use a Range header for content');
+  return { format, ...(bytes !== null && { bytes: parseRange(bytes) }) };
+}
+
+/** A backslash, `#`, space or control character (Node's parser lets some of them through). */
+function hasForbiddenByte(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f || c === 0x5c || c === 0x23) return true;
+  }
+  return false;
+}
+
+/** Parses the request target (origin form); throws HttpError 400/414 for anything malformed. */
+export function parseRequestTarget(target: string): Route {
+  if (Buffer.byteLength(target) > MAX_URL_BYTES) throw new HttpError(414, `URL longer than ${MAX_URL_BYTES} bytes`);
+  if (!target.startsWith('/')) throw new HttpError(400, 'the request target must be a path starting with /');
+  // Raw backslashes, fragments and control characters have no place in a request line; names holding such
+  // bytes are asked for percent-encoded.
+  if (hasForbiddenByte(target)) throw new HttpError(400, 'URL holds a backslash, # or control character');
+  const q = target.indexOf('?');
+  const pathname = q < 0 ? target : target.slice(0, q);
+  const { format, bytes } = query(q < 0 ? '' : target.slice(q + 1));
+  if (pathname === '/') return { kind: 'stores' };
+  const slash = pathname.endsWith('/');
+  const body = slash ? pathname.slice(1, -1) : pathname.slice(1);
+  try {
+    if (body.toLowerCase().startsWith(URN_PREFIX)) {
+      const urn = parseUrn(body); // `#` was refused above: no fragment can reach it
+      return { kind: 'content', storeId: urn.storeId!, root: urn.root, path: urn.path ?? '', slash, format, bytes };
+    }
+    const [storeId, root, ...rest] = body.split('/');
+    if (!HEX64.test(storeId)) throw new HttpError(404, `no store '${storeId}': store IDs are 64 lowercase hex`);
+    if (root === undefined) return { kind: 'history', storeId };
+    if (root !== 'latest' && !HEX64.test(root) && !ROOT_PREFIX.test(root))
+      throw new HttpError(400, `'${root}' is neither a root hash (or a prefix of ≥ 8 hex) nor 'latest'`);
+    // The path is decoded and checked as a URN's: one set of rules for every form.
+    const urn = rest.length === 0 ? { path: undefined } : parseUrn(`${URN_PREFIX}${storeId}/${rest.join('/')}`);
+    const r = root === 'latest' ? undefined : root;
+    return { kind: 'content', storeId, root: r, path: urn.path ?? '', slash, format, bytes };
+  } catch (e) {
+    if (e instanceof UsageError) throw new HttpError(400, e.message);
+    throw e;
+  }
+}
+
+/** The gateway path of a file or directory (percent-encoded like a URN's path). */
+export function contentPath(storeId: string, root: string, encodedPath: string): string {
+  return `/${storeId}/${root}/${encodedPath}`;
+}
