@@ -16,7 +16,7 @@ function parseSpec(spec: string, size: number): { start: number; end: number } |
     return n === 0 || size === 0 ? 'outside' : { start: Math.max(0, size - n), end: size - 1 };
   }
   const start = Number(m[1]);
-  const end = m[2] === '' ? size - 1 : Number(m[2]);
+  const end = m[2] === '' ? Number.POSITIVE_INFINITY : Number(m[2]);
   if (end < start) return 'invalid';
   return start >= size ? 'outside' : { start, end: Math.min(end, size - 1) };
 }

@@ -74,6 +74,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     headersTimeout: o.headersTimeoutMs,
     requestTimeout: o.headersTimeoutMs * 2, // a GET has no body: the request is its headers
     keepAliveTimeout: o.keepAliveTimeoutMs,
+    // Node checks the header and request timeouts on this period (30 s by default): check often enough to honour them.
+    connectionsCheckingInterval: Math.min(1000, o.headersTimeoutMs),
   });
   server.timeout = o.idleTimeoutMs;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
