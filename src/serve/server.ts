@@ -99,6 +99,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       sendError(req, res, e);
     });
   });
+  // CONNECT asks for a tunnel: never (without this, Node drops the socket without an answer).
+  server.on('connect', (_req: IncomingMessage, socket: import('node:stream').Duplex) => {
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     // Malformed requests never reach the handler: answer what Node's parser found, then hang up.
     if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();

@@ -2,15 +2,20 @@
 // through what `digstore verify` runs (readProof + verifyProofFile on files), and a sample of them through the
 // spawned CLI itself — valid proofs in both forms, each kind of tampering and the moved byte range.
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readProof, verifyProofFile } from '../../dist/index.js';
+import { decodeProofBytes, fetchVerified, readProof, verifyProofFile } from '../../dist/index.js';
+import { encodeProofBinary, type Proof } from '../../dist/core/codecs/proof-codec.js';
+import { encodeVerifiableHeader, VERIFIABLE_MEDIA_TYPE } from '../../dist/core/codecs/verifiable-codec.js';
+import { encodeUrnPath } from '../../dist/core/urn.js';
 import { cleanupTempDirs, startCli, tempDir } from '../helpers.js';
 import { loadVectors, type VectorCase } from '../support/vectors.js';
 
 afterAll(cleanupTempDirs);
 
-const { cases, proofBytes, dataBytes } = loadVectors();
+const { cases, proofBytes, dataBytes, storeId } = loadVectors();
 const dir = tempDir('dig-vectors-');
 
 /** The case's proof and data as the files a user would hand to `digstore verify`. */
@@ -81,5 +86,64 @@ describe('conformance vectors', () => {
     // What is proven is the covering chunks, whatever range the proof writes beside them.
     expect(results[6].stdout).toContain(`bytes ${moved.proven!.start}-${moved.proven!.end} of`);
     expect(results[2].stderr).toMatch(/the layer path starts at layer \d+, not at layer \d+/);
+  });
+});
+
+describe('conformance vectors through the fetch client', () => {
+  it('every range proof with its data, and every empty-file proof, gets its verdict from fetchVerified', async () => {
+    // The client takes what a gateway sends: a range proof and its covering chunks (an empty file: a file
+    // proof, no data). Each such case is served as that body, from its own prefix of a local server.
+    const served = cases
+      .map((c, i) => ({ c, i }))
+      .filter(
+        ({ c }) => c.root !== null && (c.kind === 'byte_range' || c.name.includes('"empty.txt"')) && c.data !== null,
+      );
+    expect(served.length).toBeGreaterThanOrEqual(60);
+    const bodies = new Map<number, Buffer>();
+    const proofs = new Map<number, Proof>();
+    for (const { c, i } of served) {
+      let proof: Proof;
+      try {
+        proof = decodeProofBytes(proofBytes(c));
+      } catch {
+        continue; // does not decode: invalid for any verifier
+      }
+      const binary = encodeProofBinary(proof);
+      bodies.set(i, Buffer.concat([encodeVerifiableHeader(binary.length), binary, dataBytes(c) ?? Buffer.alloc(0)]));
+      proofs.set(i, proof);
+    }
+    const server = createServer((req, res) => {
+      const body = bodies.get(Number(/^\/case-(\d+)\//.exec(req.url!)?.[1]));
+      res.writeHead(body ? 200 : 404, { 'Content-Type': VERIFIABLE_MEDIA_TYPE }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const wrong: string[] = [];
+      for (const { c, i } of served) {
+        const proof = proofs.get(i);
+        let verdict = 'invalid';
+        if (proof) {
+          const r = proof.target.byte_range;
+          const urn = `urn:dig:chia:${storeId}:${c.root}/${encodeUrnPath(proof.target.path!)}`;
+          const got: Buffer[] = [];
+          const opts = { from: `${base}/case-${i}`, ...(r && { range: `${r.start}-${r.end}` }) };
+          verdict = await fetchVerified(urn, (b) => void got.push(Buffer.from(b)), opts).then(
+            () => 'valid',
+            () => 'invalid',
+          );
+          // What a valid fetch hands out is exactly the requested slice of the proven data.
+          if (verdict === 'valid' && r) {
+            const data = dataBytes(c)!;
+            const from = r.start - proof.chunks![0].offset;
+            if (!Buffer.concat(got).equals(data.subarray(from, from + r.end - r.start + 1))) verdict = 'wrong bytes';
+          }
+        }
+        if (verdict !== c.expect) wrong.push(`${c.name}: ${verdict}`);
+      }
+      expect(wrong).toEqual([]);
+    } finally {
+      server.close();
+    }
   });
 });

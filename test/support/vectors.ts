@@ -35,5 +35,5 @@ export function loadVectors() {
     if (c.data.xor_0x20_at !== undefined) bytes[c.data.xor_0x20_at] ^= 0x20;
     return bytes;
   };
-  return { cases, proofBytes, dataBytes, roots: doc.roots as string[] };
+  return { cases, proofBytes, dataBytes, roots: doc.roots as string[], storeId: doc.store_id as string };
 }
