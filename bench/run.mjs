@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: digstore's ingest scenarios, with the same input through restic and git in the same run.
-//   node bench/run.mjs [--only a,b,c,d,e,f,g,h,i,j,k] [--quick]     (--quick: smaller inputs, for a smoke run)
+//   node bench/run.mjs [--only a,b,…,n] [--quick]     (--quick: smaller inputs, for a smoke run)
 // Inputs are made by bench/make-tree.mjs (seeded, a copy of ../shared/bench/make-tree.mjs) under
 // bench/work/ (or $BENCH_DIR) and kept between runs. Results: bench/results/<date>.json and a table.
 import { spawnSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import { ensureTool } from './lib/measure.mjs';
 import { CLI, digstoreAddCommit, gitAddCommit, resticBackup } from './lib/tools.mjs';
 import { readBackScenario, restoreScenario } from './lib/restore.mjs';
 import { startupScenario } from './lib/startup.mjs';
+import { gatewayScenario } from './lib/gateway.mjs';
 import { measure } from './lib/measure.mjs';
 import { inMemory } from './lib/inmemory.mjs';
 import { verifyTree } from './lib/verify.mjs';
@@ -23,7 +24,7 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const only = argv.includes('--only')
   ? argv[argv.indexOf('--only') + 1].split(',')
-  : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm'];
+  : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n'];
 const work = process.env.BENCH_DIR ?? join(here, 'work');
 mkdirSync(work, { recursive: true });
 const notes = [];
@@ -256,6 +257,18 @@ if (only.includes('l')) {
 
 if (only.includes('m')) {
   for (const r of startupScenario(quick ? 5 : 20)) rows.push({ scenario: 'm', ...r, note: 'median, alternating runs' });
+}
+
+if (only.includes('n') && ensureTool('nginx', 'nginx-light', notes) && ensureTool('curl', 'curl', notes)) {
+  const big = makeInput(`big-${quick ? 256 : 1024}`, ['big', '--mb', String(quick ? 256 : 1024)]);
+  for (const r of await gatewayScenario(big, work, { rounds: quick ? 1 : 5, amount: quick ? 200 : 1000 })) {
+    const note =
+      r.p99 === undefined
+        ? 'median of alternating runs'
+        : `${r.reqPerSec.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (medians)`;
+    rows.push({ scenario: 'n', ...r, note });
+    console.error(`  n ${r.tool}: ${note}${r.MBps ? `, ${r.MBps.toFixed(0)} MB/s` : ''}`);
+  }
 }
 
 // Table with ratios against restic and git from this same run.

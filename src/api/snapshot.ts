@@ -22,6 +22,7 @@ export class Snapshot {
   private refs = 1;
   /** Chunk lists already checked against their chunk roots (one file is often read by many requests). */
   private readonly checkedLists = new Set<string>();
+  private readonly entries = new Map<string, FileEntry | null>();
 
   private constructor(
     readonly storeId: string,
@@ -51,9 +52,17 @@ export class Snapshot {
     return history(this.archive);
   }
 
-  /** The file entry at `path` in `generation`, or undefined. */
+  /**
+   * The file entry at `path` in `generation`, or undefined. Remembered: a large file's entry holds its whole
+   * chunk list, and range requests ask for the same few files again and again.
+   */
   stat(generation: number, path: string): FileEntry | undefined {
-    return findEntry(this.archive, generation, path);
+    const key = `${generation}/${path}`;
+    if (this.entries.has(key)) return this.entries.get(key) ?? undefined;
+    const e = findEntry(this.archive, generation, path);
+    if (this.entries.size >= 1024) this.entries.clear();
+    this.entries.set(key, e ?? null);
+    return e;
   }
 
   isDirectory(generation: number, path: string): boolean {
