@@ -18,11 +18,32 @@ import { history, type HistoryEntry } from './inspect.js';
 
 export type { DirEntry } from '../retrieve/list-dir.js';
 
+/**
+ * Read buffers for a response, reused once the socket has taken their bytes (`give`), so that a 1 GiB body does
+ * not fault in a gigabyte of fresh pages. `take` returns undefined when none is free: the reader allocates.
+ */
+export class SlabPool {
+  private readonly free: Buffer[] = [];
+  constructor(readonly size = 4 * 1024 * 1024) {}
+
+  take(n: number): Buffer | undefined {
+    if (n > this.size) return undefined;
+    return this.free.pop() ?? Buffer.allocUnsafeSlow(this.size);
+  }
+
+  /** Returns the slab a buffer handed out by `take` (or a view of it) lives in. */
+  give(b: Buffer): void {
+    if (b.buffer.byteLength === this.size && this.free.length < 8) this.free.push(Buffer.from(b.buffer, 0, this.size));
+  }
+}
+
 export class Snapshot {
   private refs = 1;
   /** Chunk lists already checked against their chunk roots (one file is often read by many requests). */
   private readonly checkedLists = new Set<string>();
   private readonly entries = new Map<string, FileEntry | null>();
+  /** Archive offsets of chunks already read whole and checked through this snapshot. */
+  private readonly checkedChunks = new Set<number>();
 
   private constructor(
     readonly storeId: string,
@@ -74,11 +95,12 @@ export class Snapshot {
   }
 
   /**
-   * Bytes [start, end] (inclusive) of a stored file, chunk by chunk. Whole chunks are checked against their
-   * hashes; with `checkPartial` false, a chunk stored raw of which only part is asked for is read in that part
-   * alone, unchecked (see Archive.readChunkSlice) — a gateway's small range responses, whose clients verify.
+   * Bytes [start, end] (inclusive) of a stored file, chunk by chunk. A whole chunk is checked against its hash
+   * the first time this snapshot reads it (then remembered: a served file is read again and again, and what
+   * left a gateway once is in every cache anyway); with `checkPartial` false, part of a chunk stored raw is
+   * read alone, unchecked (Archive.readChunkSlice) — a gateway's small range responses, whose clients verify.
    */
-  *read(entry: FileEntry, start: number, end: number, checkPartial = true): Generator<Buffer> {
+  *read(entry: FileEntry, start: number, end: number, checkPartial = true, slabs?: SlabPool): Generator<Buffer> {
     const key = toHex(entry.chunkRoot);
     if (!this.checkedLists.has(key)) {
       checkChunkList(entry);
@@ -92,9 +114,15 @@ export class Snapshot {
       if (chunkEnd >= start) {
         const from = Math.max(0, start - off);
         const to = Math.min(ref.length, end - off + 1);
-        yield checkPartial || (from === 0 && to === ref.length)
-          ? this.archive.readChunk(ref).subarray(from, to)
-          : this.archive.readChunkSlice(ref, from, to - from);
+        const whole = from === 0 && to === ref.length;
+        const into = slabs?.take(ref.length);
+        if (this.checkedChunks.has(ref.offset) || (!whole && !checkPartial))
+          yield this.archive.readChunkSlice(ref, from, to - from, into);
+        else {
+          yield this.archive.readChunk(ref, into).subarray(from, to);
+          if (this.checkedChunks.size >= 1_000_000) this.checkedChunks.clear();
+          this.checkedChunks.add(ref.offset);
+        }
       }
       off += ref.length;
     }

@@ -3,6 +3,7 @@
 // loop. Stored data that fails its check mid-body ends the response by destroying the socket, so the client
 // sees a truncated body — never a complete-looking wrong one — and the error goes to the server's log.
 import type { ServerResponse } from 'node:http';
+import type { SlabPool } from '../api/snapshot.js';
 
 /** Resolves true on 'drain', false if the response closes first. */
 function drained(res: ServerResponse): Promise<boolean> {
@@ -19,12 +20,16 @@ function drained(res: ServerResponse): Promise<boolean> {
   });
 }
 
-/** Sends every buffer of `body`, then ends the response; throws (after destroying it) if `body` throws. */
-export async function pump(res: ServerResponse, body: Iterable<Buffer>): Promise<void> {
+/**
+ * Sends every buffer of `body`, then ends the response; throws (after destroying it) if `body` throws. A buffer
+ * from `slabs` goes back to it once the socket has taken it.
+ */
+export async function pump(res: ServerResponse, body: Iterable<Buffer>, slabs?: SlabPool): Promise<void> {
   try {
     for (const b of body) {
       if (res.destroyed) return;
-      if (!res.write(b) && !(await drained(res))) return;
+      const ok = slabs ? res.write(b, () => slabs.give(b)) : res.write(b);
+      if (!ok && !(await drained(res))) return;
     }
   } catch (e) {
     res.destroy();

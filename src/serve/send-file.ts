@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toHex } from '../core/digest.js';
 import type { FileEntry } from '../core/types.js';
-import type { Snapshot } from '../api/snapshot.js';
+import { SlabPool, type Snapshot } from '../api/snapshot.js';
 import { contentTypeOf } from './content-type.js';
 import { HttpError } from './http-error.js';
 import { parseRangeHeader } from './range-header.js';
@@ -56,7 +56,8 @@ export async function sendFile(
   if (range.kind === 'all') {
     res.writeHead(200, { ...base, 'Content-Length': String(entry.size) });
     if (head || entry.size === 0) return void res.end();
-    await pump(res, snap.read(entry, 0, entry.size - 1));
+    const slabs = new SlabPool();
+    await pump(res, snap.read(entry, 0, entry.size - 1, true, slabs), slabs);
     return;
   }
   if (range.ranges.length === 1) {

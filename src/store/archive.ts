@@ -255,12 +255,15 @@ export class Archive {
   }
 
   /** Reads one chunk and checks it against its hash, so damaged data is never returned as content. */
-  readChunk(ref: ChunkRef): Buffer {
+  readChunk(ref: ChunkRef, into?: Buffer): Buffer {
     if (ref.offset + ref.storedLength > this.sb.committedLength) {
       throw new CorruptDataError(`chunk ${toHex(ref.hash)}: location outside the committed archive`);
     }
     const what = `chunk ${toHex(ref.hash)} at offset ${ref.offset}`;
-    const stored = this.readStored(ref.offset, ref.storedLength);
+    const stored =
+      into && ref.codec === 0 && into.length >= ref.storedLength
+        ? readInto(this.fd, into, ref.offset, ref.storedLength)
+        : this.readStored(ref.offset, ref.storedLength);
     if (stored.length !== ref.storedLength) throw new CorruptDataError(`${what}: truncated`);
     const data = ref.codec === 0 ? stored : decompressChunk(stored, ref.codec, ref.length, what);
     if (data.length !== ref.length || !equalBytes(sha256(data), ref.hash)) {
@@ -270,16 +273,18 @@ export class Archive {
   }
 
   /**
-   * Bytes [from, from + length) of a chunk, for a reader that serves part of a chunk and leaves checking to
-   * its client (the HTTP gateway's plain range responses): a chunk stored raw is read in that span only and
-   * not hashed; a compressed one is read whole, decompressed and checked (`readChunk`).
+   * Bytes [from, from + length) of a chunk, unchecked, for a reader that checked this chunk before or leaves
+   * checking to its client (the HTTP gateway, docs/http.md): a chunk stored raw is read in that span only (into
+   * `into` when it is large enough) and not hashed; a compressed one is read whole and checked (`readChunk`).
    */
-  readChunkSlice(ref: ChunkRef, from: number, length: number): Buffer {
-    if (ref.codec !== 0 || (from === 0 && length === ref.length))
-      return this.readChunk(ref).subarray(from, from + length);
+  readChunkSlice(ref: ChunkRef, from: number, length: number, into?: Buffer): Buffer {
+    if (ref.codec !== 0) return this.readChunk(ref).subarray(from, from + length);
     if (from < 0 || length < 0 || from + length > ref.length || ref.offset + ref.storedLength > this.sb.committedLength)
       throw new CorruptDataError(`chunk ${toHex(ref.hash)}: slice ${from}+${length} outside the chunk or the archive`);
-    const b = readAt(this.fd, ref.offset + from, length);
+    const b =
+      into && into.length >= length
+        ? readInto(this.fd, into, ref.offset + from, length)
+        : readAt(this.fd, ref.offset + from, length);
     if (b.length !== length) throw new CorruptDataError(`chunk ${toHex(ref.hash)} at offset ${ref.offset}: truncated`);
     return b;
   }
