@@ -109,7 +109,7 @@ describe('fetch through a lying proxy', () => {
       const dir = tempDir('dig-fetch-lie-');
       try {
         const target = `${proxy.url}/${id}/${name.includes('latest') ? 'latest' : root2}/data.bin`;
-        const err = await fetchToFile(target, join(dir, 'out'), { root: root2, idleTimeoutMs: 1000 }).then(
+        const err = await fetchToFile(target, join(dir, 'out'), { root: root2, idleTimeoutMs: 300 }).then(
           () => undefined,
           (e: { code?: string }) => e,
         );

@@ -21,7 +21,7 @@ beforeAll(async () => {
   writeFileSync(join(project, 'big.bin'), randomBytes(4_000_000));
   await store.addDirectory('.', { workers: 0 });
   root = (await store.commit('one')).root;
-  gw = await serve(home, ['-q', '--headers-timeout', '1000']);
+  gw = await serve(home, ['-q', '--headers-timeout', '300']);
 });
 
 afterAll(async () => {
