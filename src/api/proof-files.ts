@@ -27,8 +27,10 @@ export const MAX_STREAMED_PROOF_BYTES = 16 * 1024 * 1024;
 function readCapped(fd: number, limit: number, what: string): Buffer {
   const parts: Buffer[] = [];
   let total = 0;
+  // One read buffer, and a copy of what each read gave: a pipe gives 64 KiB at a time, and keeping a view of
+  // a fresh 1 MiB block per read held 16 times the input in memory.
+  const block = Buffer.allocUnsafe(1024 * 1024);
   for (;;) {
-    const block = Buffer.allocUnsafe(1024 * 1024);
     let n: number;
     try {
       n = readSync(fd, block, 0, block.length, null);
@@ -44,7 +46,7 @@ function readCapped(fd: number, limit: number, what: string): Buffer {
         `${what} gives more than ${limit / 1024 / 1024} MiB: no proof is that large`,
         'give the proof as a regular file',
       );
-    parts.push(block.subarray(0, n));
+    parts.push(Buffer.from(block.subarray(0, n)));
   }
   return Buffer.concat(parts, total);
 }

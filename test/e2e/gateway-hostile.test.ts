@@ -21,7 +21,7 @@ beforeAll(async () => {
   writeFileSync(join(project, 'big.bin'), randomBytes(4_000_000));
   await store.addDirectory('.', { workers: 0 });
   root = (await store.commit('one')).root;
-  gw = await serve(home, ['-q', '--headers-timeout', '300']);
+  gw = await serve(home, ['-q']);
 });
 
 afterAll(async () => {
@@ -95,8 +95,15 @@ describe('hostile requests', () => {
   });
 
   it('a client that never finishes its headers is cut off (slowloris)', async () => {
-    const got = await rawRequest(gw.url, `GET /${id}/${root}/big.bin HTTP/1.1\r\nHost: x\r\nX-Slow: `, 10_000);
-    expect(['408', '']).toContain(statusOf(got)); // answered 408, or simply closed: never left hanging
+    // A server of its own with a short limit: the others keep the default, so that a loaded machine never
+    // turns a slow accept into a 408.
+    const strict = await serve(home, ['-q', '--headers-timeout', '300']);
+    try {
+      const got = await rawRequest(strict.url, `GET /${id}/${root}/big.bin HTTP/1.1\r\nHost: x\r\nX-Slow: `, 10_000);
+      expect(['408', '']).toContain(statusOf(got)); // answered 408, or simply closed: never left hanging
+    } finally {
+      await strict.stop();
+    }
   });
 
   it('500 concurrent connections: all served, peak memory under 200 MB', async () => {
@@ -108,8 +115,9 @@ describe('hostile requests', () => {
         60_000,
       );
     });
-    const statuses = (await Promise.all(requests)).map(statusOf);
-    expect(statuses.filter((s) => s === '206').length).toBe(500);
+    const answers = await Promise.all(requests);
+    const failed = answers.filter((a) => statusOf(a) !== '206').map((a) => a.slice(0, 200) || '(nothing)');
+    expect(failed).toEqual([]);
     expect(gw.peakRssMB()).toBeLessThan(200);
     expect(statusOf(await rawRequest(gw.url, get(`/${id}/${root}/big.bin`, 'Range: bytes=0-0\r\n')))).toBe('206');
   });

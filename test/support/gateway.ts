@@ -67,7 +67,9 @@ export function rawRequest(url: string, raw: string | Buffer, ms = 5000): Promis
         finish();
       }
     });
-    s.on('error', () => {});
+    s.on('error', (e) => {
+      got += `\n(socket error: ${e.message})`;
+    });
     s.on('close', () => {
       clearTimeout(timer);
       resolve(got);
