@@ -134,7 +134,9 @@ await import(process.argv[1]);`;
     ['stdin', '- < /dev/zero'],
     ['a device', '/dev/zero'],
   ]) {
-    it(`verify of an endless ${what} stops with a clear error, under 100 MB RSS`, () => {
+    // Bounded, not small: read whole, an endless input would take all memory; capped, the process stays near
+    // Node's own ~50 MB plus the 16 MiB cap (66 MB measured idle, up to ~112 MB while two other suites run).
+    it(`verify of an endless ${what} stops with a clear error, under 150 MB RSS`, () => {
       const r = runTool(
         'sh',
         ['-c', `exec "${process.execPath}" --input-type=module -e "$0" verify ${redirect}`, measured],
@@ -143,7 +145,7 @@ await import(process.argv[1]);`;
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/gives more than 16 MiB: no proof is that large/);
       const rssKb = Number(/maxRSS=(\d+)/.exec(r.stderr)![1]);
-      expect(rssKb).toBeLessThan(100 * 1024);
+      expect(rssKb).toBeLessThan(150 * 1024);
     });
   }
 });

@@ -31,8 +31,8 @@ function writeTree(root: string, version: number): Map<string, string> {
     files.set(rel, sha(data));
   };
   for (let i = 0; i < 150; i++) put(`small/d${i % 10}/f${i}.txt`, rand(100 + ((i * 37) % 6000)));
-  for (let i = 0; i < 2; i++) put(`medium/m${i}.bin`, rand(1_000_000));
-  put('large/big.bin', rand(3_000_000)); // many chunks: a kill can land between any two
+  for (let i = 0; i < 2; i++) put(`medium/m${i}.bin`, rand(600_000));
+  put('large/big.bin', rand(2_000_000)); // many chunks: a kill can land between any two
   if (version === 2) put('new/added.txt', Buffer.from('only in version 2\n'));
   return files;
 }

@@ -158,7 +158,7 @@ describe('two writers at once', () => {
     const project = tempDir('dig-conc-');
     run(['init'], { cwd: project, home });
     const rand = prng(77);
-    for (let round = 0; round < scaled(2); round++) {
+    for (let round = 0; round < scaled(1); round++) {
       for (const who of ['a', 'b']) {
         mkdirSync(join(project, who), { recursive: true });
         for (let i = 0; i < 40; i++) writeFileSync(join(project, who, `r${round}-${i}.bin`), rand(20_000));
