@@ -264,7 +264,7 @@ if (only.includes('n') && ensureTool('nginx', 'nginx-light', notes) && ensureToo
   for (const r of await gatewayScenario(big, work, { rounds: quick ? 1 : 5, amount: quick ? 200 : 1000 })) {
     const note =
       r.p99 === undefined
-        ? 'median of alternating runs'
+        ? `median of alternating runs; the first ${r.firstMBps.toFixed(0)} MB/s`
         : `${r.reqPerSec.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (medians)`;
     rows.push({ scenario: 'n', ...r, note });
     console.error(`  n ${r.tool}: ${note}${r.MBps ? `, ${r.MBps.toFixed(0)} MB/s` : ''}`);
