@@ -6,6 +6,7 @@ import { createCipheriv, createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Store } from '../dist/index.js';
 
 /** The bundled command line, as `npm install` builds it (the file `bin` in package.json names). */
 export const CLI = resolve(__dirname, '..', 'dist', 'bin', 'digstore.js');
@@ -164,6 +165,16 @@ export function start(
       }
     },
   };
+}
+
+/**
+ * A store set up through the library, for tests whose subject is another command: `init`, then (with
+ * `paths`) `add` and `commit` — what the CLI would do, without three Node start-ups. Returns the root.
+ */
+export async function committedStore(project: string, home: string, paths: string[], message = 'one') {
+  const store = Store.init(project, { home });
+  await store.add(paths, { cwd: project, recursive: true });
+  return (await store.commit(message)).root;
 }
 
 /** The CLI started in the background (see `start`). */

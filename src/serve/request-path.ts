@@ -83,8 +83,3 @@ export function parseRequestTarget(target: string): Route {
     throw e;
   }
 }
-
-/** The gateway path of a file or directory (percent-encoded like a URN's path). */
-export function contentPath(storeId: string, root: string, encodedPath: string): string {
-  return `/${storeId}/${root}/${encodedPath}`;
-}

@@ -7,7 +7,8 @@ import { Archive } from '../../dist/store/archive.js';
 import { encodeLayer } from '../../dist/core/codecs/layer-codec.js';
 import { chunkingParams, DEFAULTS } from '../../dist/store/config.js';
 import { sha256 } from '../../dist/core/digest.js';
-import { CLI, cleanupTempDirs, prng, run, runTool, snapshot, startCli, tempDir } from '../helpers.js';
+import { Store } from '../../dist/index.js';
+import { CLI, cleanupTempDirs, committedStore, prng, run, runTool, snapshot, startCli, tempDir } from '../helpers.js';
 
 afterAll(cleanupTempDirs);
 
@@ -86,15 +87,13 @@ describe('path attacks', () => {
     }
   });
 
-  it('get -o onto a symlink replaces the link, never writes through it', () => {
+  it('get -o onto a symlink replaces the link, never writes through it', async () => {
     const home = tempDir('dig-sym-home-');
     const project = tempDir('dig-sym-');
     const victim = join(tempDir('dig-victim-'), 'precious.txt');
     writeFileSync(victim, 'keep me');
     writeFileSync(join(project, 'a.txt'), 'stored');
-    run(['init'], { cwd: project, home });
-    run(['add', 'a.txt'], { cwd: project, home });
-    run(['commit', '-m', 'x'], { cwd: project, home });
+    await committedStore(project, home, ['a.txt']);
     symlinkSync(victim, join(project, 'link.txt'));
     expect(run(['get', 'a.txt', '-o', 'link.txt'], { cwd: project, home }).code).toBe(0);
     expect(readFileSync(victim, 'utf8')).toBe('keep me');
@@ -111,7 +110,7 @@ describe('interrupts', () => {
     mkdirSync(join(project, 'd'));
     for (let i = 0; i < 1000; i++) writeFileSync(join(project, 'd', `f${i}`), rand(3000));
     writeFileSync(join(project, 'big.bin'), rand(20_000_000));
-    run(['init'], { cwd: project, home });
+    Store.init(project, { home });
     const before = snapshot(home);
     // Signal only once the add is really at work (its first progress line), never while Node is starting up.
     const child = startCli(['add', '-A', '--progress'], { cwd: project, home });

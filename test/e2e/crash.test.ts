@@ -11,6 +11,7 @@ import { Store } from '../../dist/index.js';
 import {
   CLI,
   cleanupTempDirs,
+  committedStore,
   prng,
   roundsTimeout,
   run,
@@ -55,13 +56,11 @@ describe(`crash safety: ${RUNS} SIGKILLs during add + commit`, () => {
     root2: string,
     duration: number;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     project = tempDir('dig-crash-');
     pristine = tempDir('dig-crash-home-');
     v1 = writeTree(project, 1);
-    run(['init'], { cwd: project, home: pristine });
-    run(['add', '-A'], { cwd: project, home: pristine });
-    root1 = run(['commit', '-m', 'v1'], { cwd: project, home: pristine }).stdout.trim();
+    root1 = await committedStore(project, pristine, ['small', 'medium', 'large'], 'v1');
     v2 = writeTree(project, 2);
     const probe = tempDir('dig-crash-probe-');
     cpSync(pristine, probe, { recursive: true });

@@ -2,20 +2,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, run, snapshot, tempDir } from '../helpers.js';
+import { Store } from '../../dist/index.js';
+import { cleanupTempDirs, committedStore, run, snapshot, tempDir } from '../helpers.js';
 
 describe('bad input', () => {
   let home: string, project: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     home = tempDir('dig-err-home-');
     project = tempDir('dig-err-proj-');
     writeFileSync(join(project, 'a.txt'), 'a\n');
-    run(['init'], { cwd: project, home });
-    run(['add', 'a.txt'], { cwd: project, home });
-    run(['commit', '-m', 'one'], { cwd: project, home });
+    await committedStore(project, home, ['a.txt']);
     writeFileSync(join(project, 'b.txt'), 'b\n');
-    run(['add', 'b.txt'], { cwd: project, home }); // something staged, so staging must survive too
+    await Store.open(project, { home }).add(['b.txt'], { cwd: project }); // staged: staging must survive too
   });
   afterAll(cleanupTempDirs);
 

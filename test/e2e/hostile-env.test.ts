@@ -3,7 +3,18 @@
 import { chmodSync, copyFileSync, cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, cleanupTempDirs, prng, run, runTool, scaled, snapshot, startCli, tempDir } from '../helpers.js';
+import {
+  CLI,
+  cleanupTempDirs,
+  committedStore,
+  prng,
+  run,
+  runTool,
+  scaled,
+  snapshot,
+  startCli,
+  tempDir,
+} from '../helpers.js';
 
 afterAll(cleanupTempDirs);
 
@@ -129,13 +140,11 @@ describe('hostile environment', () => {
     chmodSync(home, 0o755);
   });
 
-  it('a failing write (file-size limit, as a full disk would): one line, store byte-identical and valid', () => {
+  it('a failing write (file-size limit, as a full disk would): one line, store byte-identical and valid', async () => {
     const home = tempDir('dig-full-home-');
     const project = tempDir('dig-full-');
     writeFileSync(join(project, 'small.txt'), 'small');
-    run(['init'], { cwd: project, home });
-    run(['add', 'small.txt'], { cwd: project, home });
-    run(['commit', '-m', 'one'], { cwd: project, home });
+    await committedStore(project, home, ['small.txt']);
     writeFileSync(join(project, 'big.bin'), prng(1)(3_000_000));
     const before = snapshot(home);
     // ulimit -f in 1 KiB blocks; with SIGXFSZ ignored, writes past the limit fail with EFBIG.

@@ -3,7 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, prng, run, tempDir } from '../helpers.js';
+import { Store } from '../../dist/index.js';
+import { cleanupTempDirs, committedStore, prng, run, tempDir } from '../helpers.js';
 
 afterAll(cleanupTempDirs);
 
@@ -13,7 +14,7 @@ describe('add progress', () => {
   const rand = prng(3);
   mkdirSync(join(project, 'd'));
   for (let i = 0; i < 2000; i++) writeFileSync(join(project, 'd', `f${i}`), rand(2000));
-  run(['init'], { cwd: project, home });
+  Store.init(project, { home });
 
   it('prints nothing on stderr when it is not a terminal', () => {
     const r = run(['add', '-r', 'd'], { cwd: project, home });
@@ -45,13 +46,11 @@ describe('add progress', () => {
 });
 
 describe('long operations', () => {
-  it('check --deep, export and gc --progress show a progress line on stderr; --json never does', () => {
+  it('check --deep, export and gc --progress show a progress line on stderr; --json never does', async () => {
     const home = tempDir('dig-lp-home-');
     const project = tempDir('dig-lp-');
     writeFileSync(join(project, 'a.bin'), prng(4)(300_000));
-    run(['init'], { cwd: project, home });
-    run(['add', 'a.bin'], { cwd: project, home });
-    run(['commit', '-m', 'one'], { cwd: project, home });
+    await committedStore(project, home, ['a.bin']);
     const check = run(['check', '--deep', '--progress'], { cwd: project, home });
     expect(check.code, check.stderr).toBe(0);
     expect(check.stderr).toMatch(/verify \d.*\/\d.* MB\/s/);

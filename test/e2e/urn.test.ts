@@ -19,29 +19,35 @@ let storeId = '';
 const urnOf = (root: string, p: string) =>
   `urn:dig:chia:${storeId}:${root}/${p.split('/').map(encodeURIComponent).join('/')}`;
 
-function commit(files: Map<string, Buffer>, changes: Record<string, Buffer>, msg: string): void {
+let store: InstanceType<typeof Store> | undefined;
+
+async function commit(files: Map<string, Buffer>, changes: Record<string, Buffer>, msg: string): Promise<void> {
   for (const [p, data] of Object.entries(changes)) {
     mkdirSync(join(project, p, '..'), { recursive: true });
     writeFileSync(join(project, p), data);
     files.set(p, data);
   }
-  expect(dig('add', ...Object.keys(changes)).code).toBe(0);
-  const root = dig('commit', '-m', msg).stdout.trim();
+  await store!.add(Object.keys(changes), { cwd: project }); // the subject here is reading, not add
+  const root = (await store!.commit(msg)).root;
   history.push({ root, files: new Map(files) });
 }
 
 describe('URNs (spawned CLI)', () => {
-  it('three commits; each file at each root by full URN from outside and by --at inside', () => {
+  it('three commits; each file at each root by full URN from outside and by --at inside', async () => {
     storeId = JSON.parse(dig('init', '--json').stdout).storeId;
+    store = Store.open(project, { home });
     const files = new Map<string, Buffer>();
-    commit(files, { 'a.txt': Buffer.from('one'), 'sp ace/ü.bin': rand(70_000), 'big.bin': rand(2_500_000) }, 'c1');
-    commit(files, { 'a.txt': Buffer.from('two'), 'new.txt': Buffer.from('new') }, 'c2');
-    commit(files, { 'sp ace/ü.bin': rand(10) }, 'c3');
+    await commit(
+      files,
+      { 'a.txt': Buffer.from('one'), 'sp ace/ü.bin': rand(70_000), 'big.bin': rand(2_500_000) },
+      'c1',
+    );
+    await commit(files, { 'a.txt': Buffer.from('two'), 'new.txt': Buffer.from('new') }, 'c2');
+    await commit(files, { 'sp ace/ü.bin': rand(10) }, 'c3');
     expect(storeId).toMatch(/^[0-9a-f]{64}$/);
     // Every file at every root through the library (the same resolver the CLI uses)…
-    const store = Store.open(project, { home });
     for (const { root, files: at } of history) {
-      for (const [p, data] of at) expect(store.get(urnOf(root, p)).equals(data), urnOf(root, p)).toBe(true);
+      for (const [p, data] of at) expect(store!.get(urnOf(root, p)).equals(data), urnOf(root, p)).toBe(true);
     }
     // …and through the CLI, one file per root by full URN from outside and another by --at inside.
     for (const [i, { root, files: at }] of history.entries()) {
