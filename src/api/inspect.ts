@@ -23,8 +23,9 @@ export interface HistoryEntry {
   files: number;
 }
 
-export function history(a: Archive): HistoryEntry[] {
-  return a.layers.map((e) => {
+/** Generations `start` to `end` - 1 (0-based, oldest first; all by default): only those layer records are read. */
+export function history(a: Archive, start = 0, end = a.layers.length): HistoryEntry[] {
+  return a.layers.slice(start, end).map((e) => {
     // A pruned generation keeps its roots but no layer record: no message, author or file count to read.
     const v = e.type === 'pruned' ? undefined : a.layerView(e.number);
     return {

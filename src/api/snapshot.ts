@@ -13,8 +13,8 @@ import { checkChunkList } from '../retrieve/read-file.js';
 import { resolveGeneration } from '../retrieve/resolve.js';
 import { Archive } from '../store/archive.js';
 import { generationView } from '../store/delta-window.js';
-import { findEntry } from '../store/generations.js';
-import { history, type HistoryEntry } from './inspect.js';
+import { findEntry, generationFiles } from '../store/generations.js';
+import { type DiffEntry, diffFiles, history, type HistoryEntry } from './inspect.js';
 
 export type { DirEntry } from '../retrieve/list-dir.js';
 
@@ -69,8 +69,14 @@ export class Snapshot {
     return resolveGeneration(this.archive, root);
   }
 
-  history(): HistoryEntry[] {
-    return history(this.archive);
+  /** Generations oldest first; `start`/`end` (0-based) read only that slice's layer records. */
+  history(start?: number, end?: number): HistoryEntry[] {
+    return history(this.archive, start, end);
+  }
+
+  /** Files added, modified and deleted from generation `from` to generation `to`. */
+  diff(from: number, to: number): DiffEntry[] {
+    return diffFiles(generationFiles(this.archive, from), generationFiles(this.archive, to));
   }
 
   /**

@@ -26,6 +26,11 @@ export interface FetchOptions {
   /** Give up when the gateway sends nothing for this long (default 30 s). */
   idleTimeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * How a chunk's bytes are hashed (SHA-256); default the core digest (node:crypto). A browser passes
+   * WebCrypto's `crypto.subtle.digest`: everything else — the proof, the tree — is checked by the same code.
+   */
+  hashChunk?: (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 }
 
 export interface FetchResult {
@@ -114,7 +119,8 @@ export async function fetchVerified(
     const want = checkProof(proof, t, range, url);
     for (const c of proof.chunks ?? []) {
       const data = await body.exactly(c.size);
-      if (toHex(sha256(data)) !== c.hash) throw lie(url, `the chunk at ${c.offset} does not match its hash`);
+      const digest = opts.hashChunk ? await opts.hashChunk(data) : sha256(data);
+      if (toHex(digest) !== c.hash) throw lie(url, `the chunk at ${c.offset} does not match its hash`);
       const from = Math.max(want.start, c.offset);
       const to = Math.min(want.end, c.offset + c.size - 1);
       if (from <= to) await sink(data.subarray(from - c.offset, to - c.offset + 1));

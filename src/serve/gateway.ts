@@ -10,8 +10,11 @@ import { parseRequestTarget, type Route } from './request-path.js';
 import { sendFile } from './send-file.js';
 import { sendProof } from './send-proof.js';
 import type { StoreRegistry } from './stores.js';
+import { sendAsset } from './ui-assets.js';
 
 type ContentRoute = Extract<Route, { kind: 'content' }>;
+type HistoryRoute = Extract<Route, { kind: 'history' }>;
+type DiffRoute = Extract<Route, { kind: 'diff' }>;
 
 /** Content at a fixed root never changes; `latest` may move at any commit. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -56,8 +59,16 @@ function sendStores(req: IncomingMessage, res: ServerResponse, stores: StoreRegi
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-function sendHistory(req: IncomingMessage, res: ServerResponse, snap: Snapshot): void {
-  const generations = snap.history().map((h) => ({
+function sendHistory(req: IncomingMessage, res: ServerResponse, snap: Snapshot, route: HistoryRoute): void {
+  const total = snap.latest;
+  const count = Math.max(0, Math.min(route.limit ?? total, total - route.offset));
+  // `newest`: offset counts back from the latest generation, as a paged log does.
+  const [start, end] =
+    route.order === 'newest'
+      ? [total - route.offset - count, total - route.offset]
+      : [route.offset, route.offset + count];
+  const slice = count === 0 ? [] : snap.history(start, end);
+  const generations = (route.order === 'newest' ? slice.reverse() : slice).map((h) => ({
     generation: h.generation,
     root: h.root,
     layer_root: h.layerRoot,
@@ -68,7 +79,15 @@ function sendHistory(req: IncomingMessage, res: ServerResponse, snap: Snapshot):
     author: h.author,
     files: h.files,
   }));
-  sendJson(req, res, { store_id: snap.storeId, latest: generations.at(-1)?.root ?? null, generations });
+  const latest = total === 0 ? null : snap.rootOf(total);
+  sendJson(req, res, { store_id: snap.storeId, latest, total, generations });
+}
+
+function sendDiff(req: IncomingMessage, res: ServerResponse, snap: Snapshot, route: DiffRoute): void {
+  const gen = (r: string) => (r === 'latest' ? snap.latest : snap.generationOf(r));
+  const [from, to] = [gen(route.from), gen(route.to)];
+  const changes = snap.diff(from, to).map((d) => ({ ...d }));
+  sendJson(req, res, { store_id: snap.storeId, from: snap.rootOf(from), to: snap.rootOf(to), changes });
 }
 
 /** The generation a route names, redirecting a root prefix to the full root (which may be cached forever). */
@@ -96,6 +115,18 @@ async function sendContent(req: IncomingMessage, res: ServerResponse, snap: Snap
     'X-Content-Type-Options': 'nosniff',
   };
   const entry = route.path === '' ? undefined : snap.stat(g, route.path);
+  if (route.format === 'list') {
+    if (!snap.isDirectory(g, route.path)) throw new HttpError(404, `no directory '${route.path}' at root ${root}`);
+    const entries = snap.list(g, route.path, MAX_LISTING + 1);
+    return sendListing(
+      req,
+      res,
+      { storeId: route.storeId, root, generation: g, path: route.path },
+      entries,
+      headers,
+      true,
+    );
+  }
   if (route.format) {
     if (!entry) throw new HttpError(404, `no file '${route.path}' at root ${root}`);
     return sendProof(req, res, snap, g, entry, { format: route.format, bytes: route.bytes }, headers);
@@ -116,14 +147,28 @@ async function sendContent(req: IncomingMessage, res: ServerResponse, snap: Snap
 }
 
 /** Serves one request; throws HttpError (or a library error) for the caller to turn into a status. */
-export async function handleRequest(req: IncomingMessage, res: ServerResponse, stores: StoreRegistry): Promise<void> {
+export async function handleRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  stores: StoreRegistry,
+  ui = true,
+): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD')
     throw new HttpError(405, `${req.method} is not served: the gateway is read-only`, { Allow: 'GET, HEAD' });
   const route = parseRequestTarget(req.url ?? '');
-  if (route.kind === 'stores') return sendStores(req, res, stores);
+  if (route.kind === 'asset') {
+    if (!ui) throw new HttpError(404, 'the web UI is off (serve --no-ui)');
+    return sendAsset(req, res, route.name);
+  }
+  if (route.kind === 'stores') {
+    // A browser asking for `/` gets the web UI (unless it is off, or ?ui=0); programs get the JSON list.
+    if (ui && route.ui && /\btext\/html\b/.test(req.headers.accept ?? '')) return sendAsset(req, res, 'index.html');
+    return sendStores(req, res, stores);
+  }
   const snap = stores.acquire(route.storeId);
   try {
-    if (route.kind === 'history') return sendHistory(req, res, snap);
+    if (route.kind === 'history') return sendHistory(req, res, snap, route);
+    if (route.kind === 'diff') return sendDiff(req, res, snap, route);
     await sendContent(req, res, snap, route);
   } finally {
     snap.release();

@@ -63,8 +63,9 @@ export function sendListing(
   ctx: ListingContext,
   entries: DirEntry[],
   headers: Record<string, string>,
+  forceJson = false,
 ): void {
-  const json = wantsJson(req);
+  const json = forceJson || wantsJson(req);
   const body = Buffer.from(json ? jsonListing(ctx, entries) : htmlListing(ctx, entries));
   res.writeHead(200, {
     ...headers,

@@ -10,12 +10,16 @@ import { parseRange, parseUrn, type RangeSpec, URN_PREFIX } from '../core/urn.js
 import { HttpError } from './http-error.js';
 
 export const MAX_URL_BYTES = 8192;
+/** The web UI's files (web/, built into dist/web/); a store ID is 64 hex, so nothing collides with this. */
+export const UI_PREFIX = '/_ui/';
 const HEX64 = /^[0-9a-f]{64}$/;
 const ROOT_PREFIX = /^[0-9a-f]{8,63}$/;
 
 export type Route =
-  | { kind: 'stores' }
-  | { kind: 'history'; storeId: string }
+  | { kind: 'stores'; ui: boolean }
+  | { kind: 'history'; storeId: string; order: 'oldest' | 'newest'; offset: number; limit?: number }
+  | { kind: 'diff'; storeId: string; from: string; to: string }
+  | { kind: 'asset'; name: string }
   | {
       kind: 'content';
       storeId: string;
@@ -25,21 +29,53 @@ export type Route =
       path: string;
       /** The request ended in `/` (a directory), or named the top without one. */
       slash: boolean;
-      format?: 'proof' | 'verifiable';
+      /** proof, verifiable (a file), list (a directory's entries as JSON, even with an index.html). */
+      format?: Format;
       bytes?: RangeSpec;
     };
 
-function query(search: string): { format?: 'proof' | 'verifiable'; bytes?: RangeSpec } {
+/** The query's parameters, refusing any but `allowed` (a typo is an error, not a silently ignored option). */
+function params(search: string, allowed: readonly string[]): URLSearchParams {
   const q = new URLSearchParams(search);
-  for (const k of q.keys())
-    if (k !== 'format' && k !== 'bytes') throw new HttpError(400, `unknown query parameter '${k}'`);
-  const format = q.get('format') ?? undefined;
-  if (format !== undefined && format !== 'proof' && format !== 'verifiable')
-    throw new HttpError(400, `unknown format '${format}': use proof or verifiable`);
+  for (const k of q.keys()) if (!allowed.includes(k)) throw new HttpError(400, `unknown query parameter '${k}'`);
+  return q;
+}
+
+function count(q: URLSearchParams, name: string): number | undefined {
+  const v = q.get(name);
+  if (v === null) return undefined;
+  if (!/^\d{1,9}$/.test(v)) throw new HttpError(400, `${name} must be a whole number, not '${v}'`);
+  return Number(v);
+}
+
+const FORMATS = ['proof', 'verifiable', 'list'] as const;
+type Format = (typeof FORMATS)[number];
+
+function contentQuery(search: string): { format?: Format; bytes?: RangeSpec } {
+  const q = params(search, ['format', 'bytes']);
+  const format = (q.get('format') ?? undefined) as Format | undefined;
+  if (format !== undefined && !FORMATS.includes(format))
+    throw new HttpError(400, `unknown format '${format}': use proof, verifiable or list`);
   const bytes = q.get('bytes');
-  if (bytes !== null && format === undefined)
+  if (bytes !== null && (format === undefined || format === 'list'))
     throw new HttpError(400, 'bytes= goes with format=proof or format=verifiable; use a Range header for content');
   return { format, ...(bytes !== null && { bytes: parseRange(bytes) }) };
+}
+
+function historyRoute(storeId: string, search: string): Route {
+  const q = params(search, ['order', 'offset', 'limit']);
+  const order = q.get('order') ?? 'oldest';
+  if (order !== 'oldest' && order !== 'newest') throw new HttpError(400, `order is oldest or newest, not '${order}'`);
+  return { kind: 'history', storeId, order, offset: count(q, 'offset') ?? 0, limit: count(q, 'limit') };
+}
+
+function diffRoute(storeId: string, search: string): Route {
+  const q = params(search, ['from', 'to']);
+  const [from, to] = [q.get('from'), q.get('to')];
+  if (!from || !to) throw new HttpError(400, 'a diff needs from=ROOT and to=ROOT');
+  for (const r of [from, to])
+    if (r !== 'latest' && !ROOT_PREFIX.test(r) && !HEX64.test(r)) throw new HttpError(400, `'${r}' is not a root`);
+  return { kind: 'diff', storeId, from, to };
 }
 
 /** A backslash, `#`, space or control character (Node's parser lets some of them through). */
@@ -60,18 +96,22 @@ export function parseRequestTarget(target: string): Route {
   if (hasForbiddenByte(target)) throw new HttpError(400, 'URL holds a backslash, # or control character');
   const q = target.indexOf('?');
   const pathname = q < 0 ? target : target.slice(0, q);
-  const { format, bytes } = query(q < 0 ? '' : target.slice(q + 1));
-  if (pathname === '/') return { kind: 'stores' };
+  const search = q < 0 ? '' : target.slice(q + 1);
+  if (pathname === '/') return { kind: 'stores', ui: params(search, ['ui']).get('ui') !== '0' };
+  if (pathname.startsWith(UI_PREFIX)) return { kind: 'asset', name: pathname.slice(UI_PREFIX.length) };
   const slash = pathname.endsWith('/');
   const body = slash ? pathname.slice(1, -1) : pathname.slice(1);
   try {
     if (body.toLowerCase().startsWith(URN_PREFIX)) {
+      const { format, bytes } = contentQuery(search);
       const urn = parseUrn(body); // `#` was refused above: no fragment can reach it
       return { kind: 'content', storeId: urn.storeId!, root: urn.root, path: urn.path ?? '', slash, format, bytes };
     }
     const [storeId, root, ...rest] = body.split('/');
     if (!HEX64.test(storeId)) throw new HttpError(404, `no store '${storeId}': store IDs are 64 lowercase hex`);
-    if (root === undefined) return { kind: 'history', storeId };
+    if (root === undefined) return historyRoute(storeId, search);
+    if (root === 'diff' && rest.length === 0) return diffRoute(storeId, search);
+    const { format, bytes } = contentQuery(search);
     if (root !== 'latest' && !HEX64.test(root) && !ROOT_PREFIX.test(root))
       throw new HttpError(400, `'${root}' is neither a root hash (or a prefix of ≥ 8 hex) nor 'latest'`);
     // The path is decoded and checked as a URN's: one set of rules for every form.

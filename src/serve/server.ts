@@ -29,6 +29,8 @@ export interface GatewayOptions {
   host?: string;
   /** 0 picks a free port (see `Gateway.url`). */
   port?: number;
+  /** The web UI at `/` for browsers and its files under `/_ui/` (default true). */
+  ui?: boolean;
   /** Serve only these store IDs (default: every store in `home`). */
   stores?: readonly string[];
   /** Called once per finished request. */
@@ -94,7 +96,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         ...(error !== undefined && { error }),
       });
     });
-    handleRequest(req, res, stores).catch((e) => {
+    handleRequest(req, res, stores, opts.ui ?? true).catch((e) => {
       if (statusOf(e) >= 500) error = asDigstoreError(e).message;
       sendError(req, res, e);
     });

@@ -29,6 +29,7 @@ export function registerServe(program: Command): void {
     .option('--host <address>', 'address to listen on (loopback unless you say otherwise)', GATEWAY_DEFAULTS.host)
     .option('--port <n>', 'port (0: any free port; the URL is printed)', String(GATEWAY_DEFAULTS.port))
     .option('--store <id...>', 'serve only these stores (default: every store in $DIGSTORE_HOME)')
+    .option('--no-ui', 'no web UI: a browser asking for / gets the plain list of stores')
     .option(
       '--headers-timeout <ms>',
       'time a client has to send its request headers',
@@ -37,7 +38,14 @@ export function registerServe(program: Command): void {
     .option('--idle-timeout <ms>', 'close a connection silent this long', String(GATEWAY_DEFAULTS.idleTimeoutMs))
     .action(
       async (
-        flags: { host: string; port: string; store?: string[]; headersTimeout: string; idleTimeout: string },
+        flags: {
+          host: string;
+          port: string;
+          store?: string[];
+          ui: boolean;
+          headersTimeout: string;
+          idleTimeout: string;
+        },
         cmd: Command,
       ) => {
         const out = output(cmd);
@@ -55,6 +63,7 @@ export function registerServe(program: Command): void {
           host: flags.host,
           port: integer(flags.port, '--port', 0, 65535),
           stores: flags.store,
+          ui: flags.ui,
           headersTimeoutMs: integer(flags.headersTimeout, '--headers-timeout', 100, 3_600_000),
           idleTimeoutMs: integer(flags.idleTimeout, '--idle-timeout', 100, 86_400_000),
           log,
