@@ -72,6 +72,7 @@ describe.skipIf(!CHROMIUM)('web UI in Chromium', () => {
     cleanupTempDirs();
   });
 
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, row by row, is what a person reads
   const main = () => page.$eval('main', (m) => (m as HTMLElement).innerText);
   const heading = (text: string) =>
     page.waitForFunction((t) => document.querySelector('main h1')?.textContent?.includes(t), {}, text);
