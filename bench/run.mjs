@@ -12,6 +12,7 @@ import { CLI, digstoreAddCommit, gitAddCommit, resticBackup } from './lib/tools.
 import { readBackScenario, restoreScenario } from './lib/restore.mjs';
 import { startupScenario } from './lib/startup.mjs';
 import { gatewayScenario } from './lib/gateway.mjs';
+import { webUiScenario } from './lib/web-ui.mjs';
 import { measure } from './lib/measure.mjs';
 import { inMemory } from './lib/inmemory.mjs';
 import { verifyTree } from './lib/verify.mjs';
@@ -24,7 +25,7 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const only = argv.includes('--only')
   ? argv[argv.indexOf('--only') + 1].split(',')
-  : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n'];
+  : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o'];
 const work = process.env.BENCH_DIR ?? join(here, 'work');
 mkdirSync(work, { recursive: true });
 const notes = [];
@@ -268,6 +269,25 @@ if (only.includes('n') && ensureTool('nginx', 'nginx-light', notes) && ensureToo
         : `${r.reqPerSec.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (medians)`;
     rows.push({ scenario: 'n', ...r, note });
     console.error(`  n ${r.tool}: ${note}${r.MBps ? `, ${r.MBps.toFixed(0)} MB/s` : ''}`);
+  }
+}
+
+if (only.includes('o') && ensureTool('chromium', 'chromium', notes)) {
+  const files = quick ? 10_000 : 100_000;
+  const dir = makeInput(`ui-${files}`, [
+    'small',
+    '--files',
+    String(files),
+    '--dirs',
+    String(files / 1000),
+    '--min',
+    '0',
+    '--max',
+    '512',
+  ]);
+  for (const r of await webUiScenario(dir, work, { rounds: quick ? 2 : 5 })) {
+    rows.push({ scenario: 'o', rssMB: null, ...r });
+    console.error(`  o ${r.tool}: ${r.note}`);
   }
 }
 

@@ -15,6 +15,7 @@ interface Generation {
   message: string;
   author: string;
   files: number;
+  data_bytes: number;
   type: string;
 }
 
@@ -72,14 +73,16 @@ export async function generationsView(store: string, offset: number): Promise<vo
       h('td', {}, new Date(g.time).toLocaleString()),
       h('td', {}, g.message, g.author ? h('div', { class: 'muted' }, g.author) : null),
       h('td', { class: 'num' }, String(g.files)),
+      h('td', { class: 'num wide' }, formatBytes(g.data_bytes)),
       h('td', { class: 'wide' }, older ? link(`#/d/${store}/${older}/${g.root}`, 'changes') : ''),
     );
   });
   const pager = h('div', { class: 'actions' });
   if (offset > 0) pager.append(link(`#/s/${store}?offset=${Math.max(0, offset - PAGE)}`, '← newer'));
   if (offset + PAGE < page.total) pager.append(link(`#/s/${store}?offset=${offset + PAGE}`, 'older →'));
-  const head = ['#', 'root', 'time', 'message', 'files', ''].map((t, i) =>
-    h('th', { scope: 'col', class: [0, 4].includes(i) ? 'num' : i === 5 ? 'wide' : '' }, t),
+  const classes = ['num', '', '', '', 'num', 'num wide', 'wide'];
+  const head = ['#', 'root', 'time', 'message', 'files', 'new data', ''].map((t, i) =>
+    h('th', { scope: 'col', class: classes[i] }, t),
   );
   show(
     `Store ${short(store)}`,

@@ -21,6 +21,8 @@ export interface HistoryEntry {
   message: string;
   author: string;
   files: number;
+  /** Bytes of chunk data this generation's layer added to the archive (new content, after dedup and compression). */
+  dataBytes: number;
 }
 
 /** Generations `start` to `end` - 1 (0-based, oldest first; all by default): only those layer records are read. */
@@ -39,6 +41,7 @@ export function history(a: Archive, start = 0, end = a.layers.length): HistoryEn
       message: v?.message ?? '',
       author: v?.author ?? '',
       files: v?.totalFiles ?? 0,
+      dataBytes: v?.dataLength ?? 0,
     };
   });
 }

@@ -78,6 +78,7 @@ function sendHistory(req: IncomingMessage, res: ServerResponse, snap: Snapshot, 
     message: h.message,
     author: h.author,
     files: h.files,
+    data_bytes: h.dataBytes,
   }));
   const latest = total === 0 ? null : snap.rootOf(total);
   sendJson(req, res, { store_id: snap.storeId, latest, total, generations });
