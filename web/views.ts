@@ -89,7 +89,38 @@ export async function generationsView(store: string, offset: number): Promise<vo
     h('p', { class: 'muted' }, `${page.total} generations; store ${store}`),
     h('table', {}, h('thead', {}, h('tr', {}, ...head)), h('tbody', {}, ...rows)),
     pager,
+    compareForm(store, page.generations),
   );
+}
+
+/** Two roots of this page to compare (any two roots: #/d/STORE/FROM/TO). */
+function compareForm(store: string, gens: Generation[]): HTMLElement | null {
+  const live = gens.filter((g) => g.type !== 'pruned');
+  if (live.length < 2) return null;
+  const select = (name: string, chosen: number) => {
+    const s = h('select', { id: `compare-${name}`, name });
+    for (const [i, g] of live.entries()) {
+      const o = h('option', { value: g.root }, `${g.generation}: ${short(g.root)} ${g.message}`) as HTMLOptionElement;
+      o.selected = i === chosen;
+      s.append(o);
+    }
+    return s as HTMLSelectElement;
+  };
+  const [from, to] = [select('from', 1), select('to', 0)];
+  const form = h(
+    'form',
+    { class: 'actions', 'aria-label': 'compare two generations' },
+    h('label', { for: 'compare-from' }, 'Compare'),
+    from,
+    h('label', { for: 'compare-to' }, 'with'),
+    to,
+    h('button', { type: 'submit' }, 'Show changes'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    location.hash = `#/d/${store}/${from.value}/${to.value}`;
+  });
+  return form;
 }
 
 /** Breadcrumbs of a path at a root: stores / store / root / each directory. */
