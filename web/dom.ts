@@ -30,16 +30,7 @@ export function label(segment: string): string {
   }
 }
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
-}
+export { formatBytes } from '../src/core/format-bytes.js';
 
 /** Shows `nodes` as the page (the main region takes focus, for keyboard and screen-reader users). */
 export function show(title: string, ...nodes: Child[]): void {

@@ -74,16 +74,7 @@ export function reportError(error: unknown, json: boolean): number {
   return exitCodeFor(code);
 }
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
-}
+export { formatBytes } from '../core/format-bytes.js';
 
 /** "dedup 2.50x" (bytes seen / bytes newly stored), or "all data already stored" when nothing was new. */
 export function dedupText(newBytes: number, reusedBytes: number): string {
