@@ -4,7 +4,7 @@
 // run through V8's code cache costs a few tens of milliseconds. The worker goes next to the bundle because
 // worker-pool.ts finds it as ./worker-entry.js relative to its own module (import.meta.url, defined here as the
 // bundle's own URL). The library (dist/index.js) stays unbundled ES modules.
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -41,5 +41,11 @@ await build({
   entryPoints: { 'digstore-main': 'dist/cli/main.js', 'worker-entry': 'dist/ingest/worker-entry.js' },
   outdir: 'dist/bin',
 });
+// The launcher hands the bundle to V8 as it is on disk: wrapped as a CommonJS module function already, and
+// ASCII only (esbuild escapes the rest), so it is read as a one-byte string with no UTF-8 decoding and no copy.
+const main = `${bin}/digstore-main.js`;
+const code = readFileSync(main, 'utf8').replace(/^#!.*\n/, '');
+if (/[^\x00-\x7f]/.test(code)) throw new Error(`${main} is not ASCII: the launcher reads it as latin1`);
+writeFileSync(main, `(function (exports, require, module, __filename, __dirname) {${code}\n})`);
 copyFileSync(`${root}scripts/cli-launcher.cjs`, `${bin}/digstore.js`);
 chmodSync(`${bin}/digstore.js`, 0o755);

@@ -18,8 +18,9 @@ try {
 } catch {
   // no cache yet
 }
-const source = fs.readFileSync(file, 'utf8').replace(/^#!.*/, '');
-const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+// Already wrapped as a module function and ASCII-only (scripts/bundle-cli.mjs): read as a one-byte string.
+const source = fs.readFileSync(file, 'latin1');
+const script = new vm.Script(source, { filename: file, cachedData });
 if (cachedData === undefined || script.cachedDataRejected) {
   process.once('exit', () => {
     const tmp = `${cacheFile}.${process.pid}.tmp`;

@@ -1,7 +1,7 @@
 // FastCDC 2020 (normalized chunking, two bytes per step), bit-for-bit as ../shared/spec/fastcdc.md and
 // the Rust `fastcdc` crate's v2020 module. Pure functions over Uint8Array; see gear.ts for the 64-bit trick.
 import { UsageError } from '../core/errors.js';
-import { GEAR, LO_BITS, LO_MASK, HI_MASK, MASKS, splitMask } from './gear.js';
+import { gearTables, LO_BITS, LO_MASK, HI_MASK, MASKS, splitMask } from './gear.js';
 
 export interface FastCdcOptions {
   minSize: number;
@@ -75,6 +75,7 @@ export function findCut(src: Uint8Array, start: number, end: number, p: Prepared
   let center = p.avgSize;
   if (remaining > p.maxSize) remaining = p.maxSize;
   else if (remaining < center) center = remaining;
+  const GEAR = gearTables();
   const gLo = GEAR.lo,
     gHi = GEAR.hi,
     gLsLo = GEAR.lsLo,

@@ -35,7 +35,12 @@ function buildTables(): { lo: Int32Array; hi: Int32Array; lsLo: Int32Array; lsHi
   return { lo, hi, lsLo, lsHi };
 }
 
-export const GEAR = buildTables();
+let gear: ReturnType<typeof buildTables> | undefined;
+/** The tables, built on first use (256 MD5s: a command that chunks nothing does not pay for them). */
+export function gearTables(): ReturnType<typeof buildTables> {
+  gear ??= buildTables();
+  return gear;
+}
 
 /** Splits a mask (< 2^50) into its LO and HI parts. */
 export function splitMask(mask: number): { lo: number; hi: number } {

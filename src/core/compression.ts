@@ -2,7 +2,8 @@
 // bytes; what is stored is the compressed form only when it is smaller, with the codec in its chunk ref.
 // Chunks that look incompressible (too many distinct byte values in a small sample: random data, already
 // compressed media) are stored raw without trying, which keeps random data at full speed.
-import zlib from 'node:zlib';
+import { createRequire } from 'node:module';
+import type * as Zlib from 'node:zlib';
 import { CorruptDataError, UsageError } from './errors.js';
 
 export type CompressionName = 'none' | 'gzip' | 'brotli' | 'zstd';
@@ -18,15 +19,20 @@ const DISTINCT_LIMIT = 128;
 const MIN_SIZE = 512;
 const SAMPLES = 256;
 
-type ZstdZlib = typeof zlib & {
+type ZstdZlib = typeof Zlib & {
   zstdCompressSync?: (b: Uint8Array, o?: object) => Buffer;
   zstdDecompressSync?: (b: Uint8Array, o?: object) => Buffer;
 };
-const z = zlib as ZstdZlib;
+let loaded: ZstdZlib | undefined;
+/** node:zlib, loaded on first use: a command that compresses nothing does not pay for it at start-up. */
+const z = (): ZstdZlib => {
+  loaded ??= createRequire(import.meta.url)('node:zlib') as ZstdZlib;
+  return loaded;
+};
 
 /** Whether this runtime can do `name` (zstd needs Node 22.15 / 23.8 or later). */
 export function compressionAvailable(name: string): name is CompressionName {
-  if (name === 'zstd') return typeof z.zstdCompressSync === 'function';
+  if (name === 'zstd') return typeof z().zstdCompressSync === 'function';
   return name === 'none' || name === 'gzip' || name === 'brotli';
 }
 
@@ -71,11 +77,12 @@ export function compressChunk(
   if (name === 'none' || data.length < MIN_SIZE || looksIncompressible(data)) return undefined;
   let out: Buffer;
   if (name === 'brotli') {
-    out = zlib.brotliCompressSync(data, {
-      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 3, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length },
+    const { constants } = z();
+    out = z().brotliCompressSync(data, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 3, [constants.BROTLI_PARAM_SIZE_HINT]: data.length },
     });
-  } else if (name === 'gzip') out = zlib.gzipSync(data, { level: 6 });
-  else out = z.zstdCompressSync!(data);
+  } else if (name === 'gzip') out = z().gzipSync(data, { level: 6 });
+  else out = z().zstdCompressSync!(data);
   // Not worth a decompression on every read unless it saves something real.
   if (out.length > data.length - Math.max(16, data.length >>> 6)) return undefined;
   return { codec: CODEC[name], bytes: out };
@@ -85,9 +92,9 @@ export function compressChunk(
 export function decompressChunk(stored: Uint8Array, codec: number, length: number, what: string): Buffer {
   const opts = { maxOutputLength: Math.max(1, length) };
   try {
-    if (codec === CODEC.brotli) return zlib.brotliDecompressSync(stored, opts);
-    if (codec === CODEC.gzip) return zlib.gunzipSync(stored, opts);
-    if (codec === CODEC.zstd && z.zstdDecompressSync) return z.zstdDecompressSync(stored, opts);
+    if (codec === CODEC.brotli) return z().brotliDecompressSync(stored, opts);
+    if (codec === CODEC.gzip) return z().gunzipSync(stored, opts);
+    if (codec === CODEC.zstd && z().zstdDecompressSync) return z().zstdDecompressSync!(stored, opts);
   } catch (e) {
     throw new CorruptDataError(`${what}: does not decompress (${(e as Error).message})`);
   }
