@@ -45,7 +45,8 @@ await build({
 // ASCII only (esbuild escapes the rest), so it is read as a one-byte string with no UTF-8 decoding and no copy.
 const main = `${bin}/digstore-main.js`;
 const code = readFileSync(main, 'utf8').replace(/^#!.*\n/, '');
-if (Buffer.byteLength(code, 'utf8') !== code.length) throw new Error(`${main} is not ASCII: the launcher reads it as latin1`);
+if (Buffer.byteLength(code, 'utf8') !== code.length)
+  throw new Error(`${main} is not ASCII: the launcher reads it as latin1`);
 writeFileSync(main, `(function (exports, require, module, __filename, __dirname) {${code}\n})`);
 copyFileSync(`${root}scripts/cli-launcher.cjs`, `${bin}/digstore.js`);
 chmodSync(`${bin}/digstore.js`, 0o755);
