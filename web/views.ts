@@ -197,15 +197,23 @@ export async function fileView(store: string, root: string, path: string): Promi
   const segments = path.split('/');
   pathCrumbs(store, root, segments);
   const gatewayPath = `/${store}/${root}/${path}`;
-  const res = await fetch(gatewayPath);
+  // What is shown is at most the first MiB (or an image whole, up to 16 MiB): a large file is not downloaded to
+  // be looked at; Download and Verify take all of it.
+  const head = await fetch(gatewayPath, { method: 'HEAD' });
+  if (!head.ok) throw new Error(`${head.status} ${head.statusText}`);
+  const type = head.headers.get('content-type') ?? '';
+  const size = Number(head.headers.get('content-length') ?? 0);
+  const limit = type.startsWith('image/') ? 16 << 20 : 1 << 20;
+  const partial = size > limit;
+  const res = await fetch(gatewayPath, partial ? { headers: { Range: `bytes=0-${limit - 1}` } } : {});
   if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
-  const type = res.headers.get('content-type') ?? '';
   const blob = await res.blob();
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const name = label(segments[segments.length - 1]);
   let body: HTMLElement;
-  if (type.startsWith('image/')) body = h('img', { class: 'preview', src: URL.createObjectURL(blob), alt: name });
-  else if (isText(bytes) && bytes.length <= 1 << 20) {
+  if (type.startsWith('image/') && !partial)
+    body = h('img', { class: 'preview', src: URL.createObjectURL(blob), alt: name });
+  else if (isText(bytes)) {
     const text = new TextDecoder().decode(bytes);
     body = h('ol', { class: 'lines', 'aria-label': 'file content' }, ...text.split('\n').map((l) => h('li', {}, l)));
   } else body = hexView(bytes);
@@ -223,7 +231,8 @@ export async function fileView(store: string, root: string, path: string): Promi
   copy.addEventListener('click', () => navigator.clipboard?.writeText(urn));
   show(
     name,
-    h('p', { class: 'muted' }, `${formatBytes(bytes.length)} · ${type} · `, h('code', { class: 'hash' }, urn)),
+    h('p', { class: 'muted' }, `${formatBytes(size)} · ${type} · `, h('code', { class: 'hash' }, urn)),
+    partial ? h('p', { class: 'muted' }, `Showing the first ${formatBytes(bytes.length)}.`) : null,
     h('div', { class: 'actions' }, verify, link(gatewayPath, 'Download', { download: name }), copy),
     verdict,
     body,
