@@ -11,6 +11,8 @@ export const EXIT = {
   INTEGRITY: 5,
   /** A remote could not be reached, answered with an error, stalled or cut its answer short. */
   NETWORK: 6,
+  /** A remote moved on (another push won): pull first. */
+  CONFLICT: 7,
   NO_STORE: 10,
   LOCKED: 11,
   INTERRUPTED: 130,
@@ -30,6 +32,7 @@ const BY_CODE: Record<ErrorCode, number> = {
   PARTIAL: EXIT.PARTIAL,
   INTERRUPTED: EXIT.INTERRUPTED,
   NETWORK: EXIT.NETWORK,
+  CONFLICT: EXIT.CONFLICT,
   INTERNAL: EXIT.FAILURE,
 };
 

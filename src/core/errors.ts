@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'PARTIAL'
   | 'INTERRUPTED'
   | 'NETWORK'
+  | 'CONFLICT'
   | 'INTERNAL';
 
 /** Structured facts about an error (paths, hashes, counts) for programs: `--json` prints them as `data`. */
@@ -164,5 +165,12 @@ export function fromSystemError(err: unknown, what: string): DigstoreError {
 export class NetworkError extends DigstoreError {
   constructor(message: string, hint?: string, data?: ErrorData) {
     super('NETWORK', message, hint, data);
+  }
+}
+
+/** A remote moved on: another push won the generation this one built on. */
+export class ConflictError extends DigstoreError {
+  constructor(message: string, hint?: string, data?: ErrorData) {
+    super('CONFLICT', message, hint, data);
   }
 }

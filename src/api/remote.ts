@@ -1,0 +1,223 @@
+// push, pull and clone through a remote (docs/remote.md). A push exports the generations the remote lacks,
+// uploads the segment as content-named parts, then one gen object, and waits for it to settle to learn whether
+// it won; a pull follows the winning edges from the local head and imports each segment, which verifies every
+// byte before anything becomes visible. Only the `file:///` transport exists so far.
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sha256, toHex } from '../core/digest.js';
+import { ConflictError, IntegrityError, NotFoundError, UsageError } from '../core/errors.js';
+import {
+  claimKey,
+  followChain,
+  type GenObject,
+  GEN_FORMAT,
+  genKey,
+  nextEdge,
+  partKey,
+  SETTLE_MS,
+} from '../remote/chain.js';
+import { FileObjectStore } from '../remote/file-store.js';
+import type { ObjectStore } from '../remote/object-store.js';
+import { withReader } from '../store/access.js';
+import { hashRange, readAt } from '../store/fs-utils.js';
+import { exportArchive } from '../store/transfer.js';
+import type { OpenOptions } from './options.js';
+import { Store } from './store.js';
+import { importStore } from './store-create.js';
+
+/** Parts of at most this many bytes: a few requests for a small push, multipart-sized pieces for a large one. */
+export const PART_BYTES = 64 * 1024 * 1024;
+
+export interface RemoteOptions {
+  /** How long a gen object must be visible before it counts (default 5 s; docs/remote.md). */
+  settleMs?: number;
+}
+
+export interface PushResult {
+  remote: string;
+  pushed: boolean;
+  fromGeneration: number;
+  toGeneration: number;
+  root: string;
+  parts: number;
+  uploadedBytes: number;
+}
+
+/** The remote a URL names. */
+export function openRemote(url: string): ObjectStore {
+  if (url.startsWith('file://')) return new FileObjectStore(url);
+  throw new UsageError(`'${url}': only file:/// remotes exist so far`, 'see docs/remote.md for what is planned');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function localHead(store: Store): { generation: number; root: string | null; roots: string[] } {
+  const roots = store.history().map((h) => h.root);
+  return { generation: roots.length, root: roots.at(-1) ?? null, roots };
+}
+
+/** Uploads the segment in `file` as parts (skipping those already there); their keys and sizes. */
+async function uploadParts(remote: ObjectStore, storeId: string, file: string, size: number) {
+  const fd = openSync(file, 'r');
+  const parts: GenObject['parts'] = [];
+  let uploaded = 0;
+  try {
+    for (let at = 0; at < size; at += PART_BYTES) {
+      const n = Math.min(PART_BYTES, size - at);
+      const key = partKey(storeId, toHex(hashRange(fd, at, n)));
+      if (!(await remote.head(key))) {
+        await remote.put(key, readAt(fd, at, n));
+        uploaded += n;
+      }
+      parts.push({ key, size: n });
+    }
+    return { parts, uploaded, sha256: toHex(hashRange(fd, 0, size)) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Waits until the server's clock is `settleMs` past the object's write. */
+async function settle(remote: ObjectStore, key: string, settleMs: number): Promise<void> {
+  const info = await remote.head(key);
+  if (!info) throw new IntegrityError(`${remote.url} lost ${key} right after it was written`);
+  for (let wait = settleMs - ((await remote.now()) - info.lastModified); wait > 0; ) {
+    await sleep(Math.min(wait, 1000));
+    wait = settleMs - ((await remote.now()) - info.lastModified);
+  }
+}
+
+/** Pushes the generations the remote lacks; ConflictError when another push won the same base. */
+export async function push(store: Store, remote: ObjectStore, opts: RemoteOptions = {}): Promise<PushResult> {
+  const settleMs = opts.settleMs ?? SETTLE_MS;
+  const local = localHead(store);
+  if (local.root === null) throw new NotFoundError('nothing to push: the store has no commits', 'commit first');
+  const chain = await followChain(remote, store.storeId, { generation: 0, root: null }, settleMs);
+  const base = chain.at(-1)?.head ?? { generation: 0, root: null };
+  if (base.generation > local.generation || (base.root !== null && local.roots[base.generation - 1] !== base.root))
+    throw new ConflictError(`${remote.url} has generations this store does not`, 'pull first');
+  const result = {
+    remote: remote.url,
+    fromGeneration: base.generation,
+    toGeneration: local.generation,
+    root: local.root,
+  };
+  if (base.generation === local.generation) return { ...result, pushed: false, parts: 0, uploadedBytes: 0 };
+  const dir = mkdtempSync(join(tmpdir(), 'digstore-push-'));
+  try {
+    const file = join(dir, 'segment.dig');
+    const exported = await exportArchive(store.paths.archive, file, base.generation);
+    const { parts, uploaded, sha256 } = await uploadParts(remote, store.storeId, file, exported.bytes);
+    const gen: GenObject = {
+      format: GEN_FORMAT,
+      version: 1,
+      store_id: store.storeId,
+      base,
+      head: { generation: local.generation, root: local.root },
+      sha256,
+      bytes: exported.bytes,
+      parts,
+    };
+    const key = genKey(gen);
+    const body = Buffer.from(`${JSON.stringify(gen)}\n`);
+    // Where the server can create exclusively, the first claim of a base wins at once.
+    if (remote.putIfAbsent && !(await remote.putIfAbsent(claimKey(store.storeId, base.generation), Buffer.from(key)))) {
+      const claimed = (await remote.get(claimKey(store.storeId, base.generation))).toString();
+      if (claimed !== key)
+        throw new ConflictError(`${remote.url} moved on from generation ${base.generation}`, 'pull first');
+    }
+    await remote.put(key, body);
+    await settle(remote, key, settleMs);
+    const winner = await nextEdge(remote, store.storeId, base, settleMs);
+    if (winner?.info.key !== key)
+      throw new ConflictError(`${remote.url} moved on from generation ${base.generation}`, 'pull first');
+    return { ...result, pushed: true, parts: parts.length, uploadedBytes: uploaded };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface PullResult {
+  remote: string;
+  fromGeneration: number;
+  toGeneration: number;
+  root: string | null;
+  segments: number;
+}
+
+/** Downloads one edge's segment, checks its parts against the gen object, and imports it (which checks the rest). */
+async function importEdge(remote: ObjectStore, gen: GenObject, home: string | undefined, dir: string): Promise<void> {
+  const file = join(dir, `${gen.head.generation}.dig`);
+  const fd = openSync(file, 'w');
+  try {
+    for (const p of gen.parts) {
+      const data = await remote.get(p.key);
+      if (data.length !== p.size || `${gen.store_id}/part/${toHex(sha256(data))}` !== p.key)
+        throw new IntegrityError(`${remote.url}: object ${p.key} does not match its name`);
+      writeFileSync(fd, data);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  await importStore(file, { home });
+}
+
+/** Brings the store up to the remote's head, generation by generation, each verified before it is visible. */
+export async function pull(
+  storeId: string,
+  remote: ObjectStore,
+  opts: RemoteOptions & OpenOptions & { from?: { generation: number; root: string | null } } = {},
+): Promise<PullResult> {
+  const settleMs = opts.settleMs ?? SETTLE_MS;
+  const from = opts.from ?? { generation: 0, root: null };
+  const chain = await followChain(remote, storeId, from, settleMs);
+  if (chain.length === 0) {
+    const all = await followChain(remote, storeId, { generation: 0, root: null }, settleMs);
+    const head = all.at(-1)?.head;
+    if (head && head.generation > from.generation)
+      throw new ConflictError(
+        `${remote.url} has a history that does not contain this store's head`,
+        'the histories diverged',
+      );
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'digstore-pull-'));
+  try {
+    for (const gen of chain) await importEdge(remote, gen, opts.home, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const to = chain.at(-1)?.head ?? from;
+  return {
+    remote: remote.url,
+    fromGeneration: from.generation,
+    toGeneration: to.generation,
+    root: to.root,
+    segments: chain.length,
+  };
+}
+
+/** Pulls into the project's store. */
+export function pullInto(
+  store: Store,
+  remote: ObjectStore,
+  opts: RemoteOptions & OpenOptions = {},
+): Promise<PullResult> {
+  const head = withReader(store.paths, (a) => ({
+    generation: a.seq,
+    root: a.seq ? toHex(a.layerEntry(a.seq).storeRoot) : null,
+  }));
+  return pull(store.storeId, remote, { ...opts, home: store.paths.home, from: head });
+}
+
+/** A new store (under the home) from the remote's store `storeId`, linked to `dir`. */
+export async function clone(
+  remote: ObjectStore,
+  storeId: string,
+  dir: string,
+  opts: RemoteOptions & OpenOptions = {},
+): Promise<{ store: Store; pull: PullResult }> {
+  const result = await pull(storeId, remote, opts);
+  if (result.segments === 0) throw new NotFoundError(`${remote.url} has no generations of store ${storeId}`);
+  return { store: Store.init(dir, { home: opts.home, storeId }), pull: result };
+}

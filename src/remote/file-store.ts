@@ -1,0 +1,100 @@
+// A remote in a directory (`file:///DIR`): a mounted disk or network share. Objects are files under DIR named
+// by their keys, written to a temporary name and renamed (never seen half-written); `putIfAbsent` is an
+// exclusive link, which a local file system does atomically. Its clock is this machine's.
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NotFoundError, UsageError, fromSystemError } from '../core/errors.js';
+import type { ObjectInfo, ObjectStore } from './object-store.js';
+
+const KEY = /^[0-9a-f]{64}\/[a-z]+\/[0-9a-z.-]+$/;
+
+export class FileObjectStore implements ObjectStore {
+  private readonly dir: string;
+
+  constructor(readonly url: string) {
+    if (!url.startsWith('file:///')) throw new UsageError(`'${url}' is not a file:/// URL`);
+    this.dir = fileURLToPath(url);
+    if (!existsSync(this.dir) || !statSync(this.dir).isDirectory())
+      throw new NotFoundError(`${this.dir} is not a directory`, 'create it first, or check the mount');
+  }
+
+  private path(key: string): string {
+    if (!KEY.test(key)) throw new UsageError(`invalid object key '${key}'`);
+    return join(this.dir, key);
+  }
+
+  private writeTemp(key: string, data: Uint8Array): string {
+    const file = this.path(key);
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    writeFileSync(tmp, data);
+    return tmp;
+  }
+
+  async put(key: string, data: Uint8Array): Promise<void> {
+    const tmp = this.writeTemp(key, data);
+    try {
+      linkSync(tmp, this.path(key)); // objects are immutable: an existing one is already this content
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw fromSystemError(e, `cannot write ${key} to ${this.url}`);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  }
+
+  async putIfAbsent(key: string, data: Uint8Array): Promise<boolean> {
+    const tmp = this.writeTemp(key, data);
+    try {
+      linkSync(tmp, this.path(key));
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw fromSystemError(e, `cannot write ${key} to ${this.url}`);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  }
+
+  async get(key: string): Promise<Buffer> {
+    try {
+      return readFileSync(this.path(key));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`${this.url} has no object ${key}`);
+      throw fromSystemError(e, `cannot read ${key} from ${this.url}`);
+    }
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const st = statSync(this.path(key));
+      return { key, size: st.size, lastModified: st.mtimeMs };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    const slash = prefix.lastIndexOf('/');
+    const dir = join(this.dir, prefix.slice(0, slash));
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return [];
+    }
+    const start = prefix.slice(slash + 1);
+    const out: ObjectInfo[] = [];
+    for (const n of names.sort()) {
+      if (!n.startsWith(start) || n.includes('.tmp-')) continue;
+      const st = statSync(join(dir, n));
+      out.push({ key: `${prefix.slice(0, slash + 1)}${n}`, size: st.size, lastModified: st.mtimeMs });
+    }
+    return out;
+  }
+
+  async now(): Promise<number> {
+    return Date.now();
+  }
+}

@@ -1,0 +1,23 @@
+// What a remote is to push, pull and clone (docs/remote.md): a flat namespace of immutable objects. Every
+// transport (a directory, S3, a read-only gateway) implements this; the protocol above it is the same.
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  /** The server's time of the write, in ms since the epoch. */
+  lastModified: number;
+}
+
+export interface ObjectStore {
+  /** The remote as the user named it (for messages). */
+  readonly url: string;
+  put(key: string, data: Uint8Array): Promise<void>;
+  /** Creates `key` only if it does not exist; false when it does. Absent where the server cannot do that. */
+  putIfAbsent?(key: string, data: Uint8Array): Promise<boolean>;
+  /** The object's bytes; NotFoundError when there is none. */
+  get(key: string): Promise<Buffer>;
+  head(key: string): Promise<ObjectInfo | undefined>;
+  /** Objects whose key starts with `prefix`, in key order. */
+  list(prefix: string): Promise<ObjectInfo[]>;
+  /** The server's clock now (ms): settling is measured on it, never on the client's. */
+  now(): Promise<number>;
+}

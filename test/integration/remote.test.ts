@@ -1,0 +1,114 @@
+// Remotes through the library, on a file:/// remote (docs/remote.md; S3 and gateway remotes come next): push →
+// clone elsewhere gives every root and file; incremental push and pull move only new generations; two pushers
+// on the same base: one wins, the other gets CONFLICT; a changed part fails the pull and changes nothing.
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Store } from '../../dist/index.js';
+import { clone, openRemote, pullInto, push } from '../../dist/api/remote.js';
+import { cleanupTempDirs, snapshot, tempDir } from '../helpers.js';
+
+afterAll(cleanupTempDirs);
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const settle = { settleMs: 30 };
+
+async function commitFiles(store: InstanceType<typeof Store>, project: string, files: Record<string, Buffer>) {
+  for (const [p, d] of Object.entries(files)) writeFileSync(join(project, p), d);
+  await store.add(Object.keys(files), { cwd: project });
+  return (await store.commit(`c${Object.keys(files).join(',')}`)).root;
+}
+
+/** Every file at every readable root, as hashes. */
+function contents(store: InstanceType<typeof Store>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const g of store.history())
+    for (const f of store.find('**', { root: g.root }))
+      out[`${g.root}:${f.path}`] = sha(store.get(f.path, { root: g.root }));
+  return out;
+}
+
+describe('file:/// remote', () => {
+  it('push, clone elsewhere, incremental push and pull; an up-to-date push uploads nothing', async () => {
+    const project = tempDir('dig-rm-a-');
+    const store = Store.init(project, { home: tempDir('dig-rm-home-') });
+    const remote = openRemote(pathToFileURL(tempDir('dig-rm-remote-')).href);
+    await commitFiles(store, project, { 'a.txt': Buffer.from('one'), 'big.bin': randomBytes(300_000) });
+    await commitFiles(store, project, { 'a.txt': Buffer.from('two') });
+    const first = await push(store, remote, settle);
+    expect([first.pushed, first.fromGeneration, first.toGeneration]).toEqual([true, 0, 2]);
+
+    const copyDir = tempDir('dig-rm-b-');
+    const { store: copy } = await clone(remote, store.storeId, copyDir, { ...settle, home: tempDir('dig-rm-home2-') });
+    expect(copy.history().map((g) => g.root)).toEqual(store.history().map((g) => g.root));
+    expect(contents(copy)).toEqual(contents(store));
+
+    await commitFiles(store, project, { 'c.txt': randomBytes(5000) });
+    const second = await push(store, remote, settle);
+    expect([second.fromGeneration, second.toGeneration]).toEqual([2, 3]);
+    expect(second.uploadedBytes).toBeLessThan(50_000); // only the new generation's segment
+    const pulled = await pullInto(copy, remote, settle);
+    expect([pulled.fromGeneration, pulled.toGeneration, pulled.segments]).toEqual([2, 3, 1]);
+    expect(contents(copy)).toEqual(contents(store));
+    expect((await push(store, remote, settle)).pushed).toBe(false);
+    expect((await pullInto(copy, remote, settle)).segments).toBe(0);
+  });
+
+  it('two pushers on the same base: one wins, the other is told to pull first', async () => {
+    const origin = tempDir('dig-rm-o-');
+    const store = Store.init(origin, { home: tempDir('dig-rm-oh-') });
+    const remote = openRemote(pathToFileURL(tempDir('dig-rm-remote2-')).href);
+    await commitFiles(store, origin, { 'base.txt': Buffer.from('base') });
+    await push(store, remote, settle);
+    const writers = await Promise.all(
+      ['x', 'y'].map(async (who) => {
+        const dir = tempDir(`dig-rm-${who}-`);
+        const { store: s } = await clone(remote, store.storeId, dir, { ...settle, home: tempDir('dig-rm-wh-') });
+        await commitFiles(s, dir, { [`${who}.txt`]: randomBytes(2000) });
+        return s;
+      }),
+    );
+    const results = await Promise.all(
+      writers.map((s) =>
+        push(s, remote, settle).then(
+          () => 'won',
+          (e) => e.code,
+        ),
+      ),
+    );
+    expect([...results].sort()).toEqual(['CONFLICT', 'won']);
+    // Every reader follows the same winner.
+    const reader = await clone(remote, store.storeId, tempDir('dig-rm-r-'), { ...settle, home: tempDir('dig-rm-rh-') });
+    const winner = writers[results.indexOf('won')];
+    expect(reader.store.root()).toBe(winner.root());
+  });
+
+  it('a changed byte in a part: the pull fails with INTEGRITY and the local store is unchanged', async () => {
+    const project = tempDir('dig-rm-t-');
+    const store = Store.init(project, { home: tempDir('dig-rm-th-') });
+    const remoteDir = tempDir('dig-rm-remote3-');
+    const remote = openRemote(pathToFileURL(remoteDir).href);
+    await commitFiles(store, project, { 'a.txt': Buffer.from('first') });
+    await push(store, remote, settle);
+    const copyHome = tempDir('dig-rm-ch-');
+    const { store: copy } = await clone(remote, store.storeId, tempDir('dig-rm-c-'), { ...settle, home: copyHome });
+    await commitFiles(store, project, { 'b.bin': randomBytes(20_000) });
+    await push(store, remote, settle);
+    const partsDir = join(remoteDir, store.storeId, 'part');
+    const parts = readdirSync(partsDir).map((f) => join(partsDir, f));
+    for (const p of parts) {
+      const b = readFileSync(p);
+      b[b.length >> 1] ^= 1;
+      writeFileSync(p, b);
+    }
+    const before = snapshot(copyHome);
+    const err = await pullInto(copy, remote, settle).then(
+      () => undefined,
+      (e) => e,
+    );
+    expect(err?.code).toBe('INTEGRITY');
+    expect(snapshot(copyHome)).toEqual(before);
+  });
+});
