@@ -6,7 +6,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256, toHex } from '../core/digest.js';
-import { ConflictError, IntegrityError, NotFoundError, UsageError } from '../core/errors.js';
+import { ConflictError, ExistsError, IntegrityError, NotFoundError, UsageError } from '../core/errors.js';
 import {
   claimKey,
   followChain,
@@ -22,6 +22,7 @@ import type { ObjectStore } from '../remote/object-store.js';
 import { withReader } from '../store/access.js';
 import { hashRange, readAt } from '../store/fs-utils.js';
 import { exportArchive } from '../store/transfer.js';
+import { readRemotes, remotesFile, type Remotes, writeRemotes } from '../store/remotes-file.js';
 import type { OpenOptions } from './options.js';
 import { Store } from './store.js';
 import { importStore } from './store-create.js';
@@ -30,9 +31,14 @@ import { importStore } from './store-create.js';
 export const PART_BYTES = 64 * 1024 * 1024;
 
 export interface RemoteOptions {
-  /** How long a gen object must be visible before it counts (default 5 s; docs/remote.md). */
+  /**
+   * How long a gen object must be visible before it counts (docs/remote.md): 5 s on a server without exclusive
+   * create; 0 where claims are exclusive (a file:/// remote), since only a claim's holder writes a gen object.
+   */
   settleMs?: number;
 }
+
+const settleOf = (remote: ObjectStore, opts: RemoteOptions) => opts.settleMs ?? (remote.putIfAbsent ? 0 : SETTLE_MS);
 
 export interface PushResult {
   remote: string;
@@ -44,10 +50,64 @@ export interface PushResult {
   uploadedBytes: number;
 }
 
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Refuses what is not a remote URL digstore can use, and any URL carrying credentials. */
+export function checkRemoteUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(`'${url}' is not a URL`, 'use file:///DIR (s3:// and http:// remotes are planned)');
+  }
+  if (u.username || u.password)
+    throw new UsageError('a remote URL must not carry credentials', 'S3 credentials come from the AWS settings');
+  if (u.protocol !== 'file:')
+    throw new UsageError(`'${url}': only file:/// remotes exist so far`, 'see docs/remote.md');
+  return url;
+}
+
 /** The remote a URL names. */
 export function openRemote(url: string): ObjectStore {
-  if (url.startsWith('file://')) return new FileObjectStore(url);
-  throw new UsageError(`'${url}': only file:/// remotes exist so far`, 'see docs/remote.md for what is planned');
+  return new FileObjectStore(checkRemoteUrl(url));
+}
+
+/** The store's named remotes. */
+export function listRemotes(store: Store): Remotes {
+  return readRemotes(remotesFile(store.paths.archive));
+}
+
+export function addRemote(store: Store, name: string, url: string): void {
+  if (!NAME.test(name)) throw new UsageError(`'${name}' is not a remote name`, 'letters, digits, . _ - (at most 64)');
+  const remotes = listRemotes(store);
+  if (remotes[name] !== undefined)
+    throw new ExistsError(`remote '${name}' exists (${remotes[name]})`, 'remove it first');
+  writeRemotes(remotesFile(store.paths.archive), { ...remotes, [name]: checkRemoteUrl(url) });
+}
+
+export function removeRemote(store: Store, name: string): void {
+  const { [name]: gone, ...rest } = listRemotes(store);
+  if (gone === undefined) throw new NotFoundError(`no remote '${name}'`, 'see `digstore remote list`');
+  writeRemotes(remotesFile(store.paths.archive), rest);
+}
+
+/** A remote by name, or a URL; with nothing given, the only remote (or `origin`). */
+export function resolveRemote(store: Store, nameOrUrl: string | undefined): ObjectStore {
+  if (nameOrUrl?.includes(':')) return openRemote(nameOrUrl);
+  const remotes = listRemotes(store);
+  const names = Object.keys(remotes);
+  const name = nameOrUrl ?? (names.length === 1 ? names[0] : 'origin');
+  if (remotes[name] === undefined)
+    throw new NotFoundError(
+      nameOrUrl ? `no remote '${name}'` : 'which remote?',
+      names.length ? `one of: ${names.join(', ')}` : 'add one with `digstore remote add NAME URL`',
+    );
+  return openRemote(remotes[name]);
+}
+
+/** The stores a remote holds (their IDs). */
+export async function remoteStores(remote: ObjectStore): Promise<string[]> {
+  return (await remote.list('')).map((o) => o.key).filter((k) => /^[0-9a-f]{64}$/.test(k));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -90,7 +150,7 @@ async function settle(remote: ObjectStore, key: string, settleMs: number): Promi
 
 /** Pushes the generations the remote lacks; ConflictError when another push won the same base. */
 export async function push(store: Store, remote: ObjectStore, opts: RemoteOptions = {}): Promise<PushResult> {
-  const settleMs = opts.settleMs ?? SETTLE_MS;
+  const settleMs = settleOf(remote, opts);
   const local = localHead(store);
   if (local.root === null) throw new NotFoundError('nothing to push: the store has no commits', 'commit first');
   const chain = await followChain(remote, store.storeId, { generation: 0, root: null }, settleMs);
@@ -169,7 +229,7 @@ export async function pull(
   remote: ObjectStore,
   opts: RemoteOptions & OpenOptions & { from?: { generation: number; root: string | null } } = {},
 ): Promise<PullResult> {
-  const settleMs = opts.settleMs ?? SETTLE_MS;
+  const settleMs = settleOf(remote, opts);
   const from = opts.from ?? { generation: 0, root: null };
   const chain = await followChain(remote, storeId, from, settleMs);
   if (chain.length === 0) {

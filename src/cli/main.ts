@@ -23,6 +23,7 @@ import { registerDiff } from './commands/diff.js';
 import { registerConfig } from './commands/config.js';
 import { registerServe } from './commands/serve.js';
 import { registerFetch } from './commands/fetch.js';
+import { registerRemote } from './commands/remote.js';
 import { EXIT } from './exit-codes.js';
 import { rawArgv } from './raw-args.js';
 import { VERSION } from './version.generated.js';
@@ -69,6 +70,7 @@ function buildProgram(): Command {
     registerGc,
     registerServe,
     registerFetch,
+    registerRemote,
   ]) {
     register(program);
   }

@@ -1,0 +1,108 @@
+// `remote add|list|remove`, `push`, `pull` and `clone` (docs/remote.md). So far file:/// remotes only; the
+// protocol (content-named parts, one gen object per push, the settle-and-list rule) is the one S3 will use.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  addRemote,
+  clone,
+  listRemotes,
+  openRemote,
+  pullInto,
+  push,
+  remoteStores,
+  removeRemote,
+  resolveRemote,
+} from '../../api/remote.js';
+import { NotFoundError, UsageError } from '../../core/errors.js';
+import { resolveHome } from '../../store/home.js';
+import { openStore, output } from '../context.js';
+import { formatBytes } from '../output.js';
+
+function registerRemoteNames(program: Command): void {
+  const remote = program
+    .command('remote')
+    .description('the remotes this store knows by name (URLs only, never credentials)');
+  remote
+    .command('add')
+    .description('name a remote: file:///DIR (s3:// and http:// are planned)')
+    .argument('<name>')
+    .argument('<url>')
+    .action((name: string, url: string, _: unknown, cmd: Command) => {
+      addRemote(openStore(), name, url);
+      output(cmd).done(`remote '${name}' is ${url}`, { name, url });
+    });
+  remote
+    .command('list')
+    .description('the named remotes')
+    .action((_: unknown, cmd: Command) => {
+      const r = listRemotes(openStore());
+      output(cmd).result(
+        Object.entries(r).map(([n, u]) => `${n}\t${u}`),
+        Object.entries(r).map(([name, url]) => ({ name, url })),
+      );
+    });
+  remote
+    .command('remove')
+    .description('forget a remote (nothing on it is touched)')
+    .argument('<name>')
+    .action((name: string, _: unknown, cmd: Command) => {
+      removeRemote(openStore(), name);
+      output(cmd).done(`removed remote '${name}'`, { name });
+    });
+}
+
+export function registerRemote(program: Command): void {
+  registerRemoteNames(program);
+  program
+    .command('push')
+    .description('send the generations a remote lacks (exit 7 if another push won: pull first)')
+    .argument('[remote]', 'a remote name or URL (default: the only remote, or origin)')
+    .action(async (name: string | undefined, _: unknown, cmd: Command) => {
+      const store = openStore();
+      const r = await push(store, resolveRemote(store, name));
+      output(cmd).done(
+        r.pushed
+          ? `pushed generations ${r.fromGeneration + 1}-${r.toGeneration} to ${r.remote} (${r.parts} part(s), ${formatBytes(r.uploadedBytes)} sent); root ${r.root}`
+          : `${r.remote} is up to date (generation ${r.toGeneration})`,
+        r,
+      );
+    });
+  program
+    .command('pull')
+    .description("bring the store up to a remote's head; every byte verified before it is visible")
+    .argument('[remote]', 'a remote name or URL (default: the only remote, or origin)')
+    .action(async (name: string | undefined, _: unknown, cmd: Command) => {
+      const store = openStore();
+      const r = await pullInto(store, resolveRemote(store, name));
+      output(cmd).done(
+        r.segments > 0
+          ? `pulled generations ${r.fromGeneration + 1}-${r.toGeneration} from ${r.remote}; root ${r.root}`
+          : `already up to date with ${r.remote} (generation ${r.toGeneration})`,
+        r,
+      );
+    });
+  program
+    .command('clone')
+    .description("a new store from a remote's store, linked to DIR (created if missing)")
+    .argument('<url>', 'the remote (file:///DIR)')
+    .argument('[dir]', 'the project directory to link (default: the current directory)', '.')
+    .option('--store <id>', 'which store, when the remote holds several')
+    .action(async (url: string, dir: string, flags: { store?: string }, cmd: Command) => {
+      const remote = openRemote(url);
+      const ids = await remoteStores(remote);
+      const storeId = flags.store ?? (ids.length === 1 ? ids[0] : undefined);
+      if (storeId === undefined)
+        throw ids.length === 0
+          ? new NotFoundError(`${url} holds no store`)
+          : new UsageError(`${url} holds ${ids.length} stores`, `pick one with --store: ${ids.join(', ')}`);
+      mkdirSync(resolve(dir), { recursive: true });
+      const { store, pull: r } = await clone(remote, storeId, resolve(dir), { home: resolveHome() });
+      addRemote(store, 'origin', url);
+      output(cmd).done(`cloned store ${storeId} (${r.toGeneration} generations) into ${resolve(dir)}; root ${r.root}`, {
+        ...r,
+        storeId,
+        dir: resolve(dir),
+      });
+    });
+}

@@ -1,0 +1,31 @@
+// The remotes a store knows by name: `{storeId}.remotes.json` beside the archive, `{ "NAME": "URL" }`. Only
+// URLs: credentials come from the transport's own configuration (for S3, the AWS SDK's default chain) and are
+// never written here or anywhere else by digstore.
+import { readFileSync } from 'node:fs';
+import { CorruptDataError, fromSystemError } from '../core/errors.js';
+import { writeFileAtomic } from './fs-utils.js';
+
+export type Remotes = Record<string, string>;
+
+export const remotesFile = (archivePath: string) => archivePath.replace(/\.dig$/, '.remotes.json');
+
+export function readRemotes(file: string): Remotes {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw fromSystemError(e, `cannot read ${file}`);
+  }
+  try {
+    const r = JSON.parse(text);
+    if (r && typeof r === 'object' && Object.values(r).every((v) => typeof v === 'string')) return r as Remotes;
+  } catch {
+    // fall through
+  }
+  throw new CorruptDataError(`${file} is not a list of remotes`, `fix or delete ${file}`);
+}
+
+export function writeRemotes(file: string, remotes: Remotes): void {
+  writeFileAtomic(file, Buffer.from(`${JSON.stringify(remotes, null, 2)}\n`));
+}
