@@ -21,7 +21,8 @@ import { FileObjectStore } from '../remote/file-store.js';
 import type { ObjectStore } from '../remote/object-store.js';
 import { withReader } from '../store/access.js';
 import { hashRange, readAt } from '../store/fs-utils.js';
-import { exportArchive } from '../store/transfer.js';
+import { exportArchive, openExport } from '../store/transfer.js';
+import { downloadExport, gatewayHistory, gatewayStores } from '../remote/gateway-pull.js';
 import { readRemotes, remotesFile, type Remotes, writeRemotes } from '../store/remotes-file.js';
 import type { OpenOptions } from './options.js';
 import { Store } from './store.js';
@@ -62,14 +63,22 @@ export function checkRemoteUrl(url: string): string {
   }
   if (u.username || u.password)
     throw new UsageError('a remote URL must not carry credentials', 'S3 credentials come from the AWS settings');
-  if (u.protocol !== 'file:')
-    throw new UsageError(`'${url}': only file:/// remotes exist so far`, 'see docs/remote.md');
+  if (!['file:', 'http:', 'https:'].includes(u.protocol))
+    throw new UsageError(
+      `'${url}': remotes are file:///DIR or a gateway's http(s):// URL so far`,
+      'see docs/remote.md',
+    );
   return url;
 }
 
-/** The remote a URL names. */
+/** A gateway (`digstore serve`): pulled and cloned from, never pushed to. */
+export const isGateway = (url: string) => /^https?:\/\//i.test(url);
+
+/** The object store a URL names (not a gateway: those are read through the gateway functions below). */
 export function openRemote(url: string): ObjectStore {
-  return new FileObjectStore(checkRemoteUrl(url));
+  if (isGateway(checkRemoteUrl(url)))
+    throw new UsageError(`${url} is a gateway: pull and clone from it, push elsewhere`);
+  return new FileObjectStore(url);
 }
 
 /** The store's named remotes. */
@@ -91,9 +100,9 @@ export function removeRemote(store: Store, name: string): void {
   writeRemotes(remotesFile(store.paths.archive), rest);
 }
 
-/** A remote by name, or a URL; with nothing given, the only remote (or `origin`). */
-export function resolveRemote(store: Store, nameOrUrl: string | undefined): ObjectStore {
-  if (nameOrUrl?.includes(':')) return openRemote(nameOrUrl);
+/** The URL of a remote by name, or the URL given; with nothing given, the only remote (or `origin`). */
+export function resolveRemote(store: Store, nameOrUrl: string | undefined): string {
+  if (nameOrUrl?.includes(':')) return checkRemoteUrl(nameOrUrl);
   const remotes = listRemotes(store);
   const names = Object.keys(remotes);
   const name = nameOrUrl ?? (names.length === 1 ? names[0] : 'origin');
@@ -102,7 +111,7 @@ export function resolveRemote(store: Store, nameOrUrl: string | undefined): Obje
       nameOrUrl ? `no remote '${name}'` : 'which remote?',
       names.length ? `one of: ${names.join(', ')}` : 'add one with `digstore remote add NAME URL`',
     );
-  return openRemote(remotes[name]);
+  return remotes[name];
 }
 
 /** The stores a remote holds (their IDs). */
@@ -280,4 +289,56 @@ export async function clone(
   const result = await pull(storeId, remote, opts);
   if (result.segments === 0) throw new NotFoundError(`${remote.url} has no generations of store ${storeId}`);
   return { store: Store.init(dir, { home: opts.home, storeId }), pull: result };
+}
+
+/** Pulls from a gateway: the generations after the local head, as one export, verified in full by import. */
+export async function pullFromGateway(
+  storeId: string,
+  url: string,
+  opts: OpenOptions & { from?: { generation: number; root: string | null }; root?: string } = {},
+): Promise<PullResult> {
+  const from = opts.from ?? { generation: 0, root: null };
+  const history = await gatewayHistory(url, storeId);
+  const head = history.at(-1);
+  const result = { remote: url, fromGeneration: from.generation };
+  if (!head || head.generation <= from.generation) {
+    if (head && from.root !== null && history[from.generation - 1]?.root !== from.root)
+      throw new ConflictError(`${url} has a history that does not contain this store's head`, 'the histories diverged');
+    return { ...result, toGeneration: from.generation, root: from.root, segments: 0 };
+  }
+  if (from.root !== null && history[from.generation - 1]?.root !== from.root)
+    throw new ConflictError(`${url} has a history that does not contain this store's head`, 'the histories diverged');
+  const dir = mkdtempSync(join(tmpdir(), 'digstore-pull-'));
+  try {
+    const file = join(dir, 'export.dig');
+    await downloadExport(url, storeId, from.generation, file);
+    if (opts.root !== undefined) {
+      const { header, fd } = openExport(file); // checks the header and the content checksum
+      closeSync(fd);
+      if (toHex(header.finalRoot) !== opts.root)
+        throw new IntegrityError(`${url} brings root ${toHex(header.finalRoot)}, not the ${opts.root} you trust`);
+    }
+    const r = await importStore(file, { home: opts.home });
+    if (r.storeId !== storeId) throw new IntegrityError(`${url} sent store ${r.storeId}, not ${storeId}`);
+    return { ...result, toGeneration: r.generation, root: r.root, segments: 1 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A new store from a gateway's store, linked to `dir`. */
+export async function cloneFromGateway(
+  url: string,
+  storeId: string,
+  dir: string,
+  opts: OpenOptions & { root?: string } = {},
+): Promise<{ store: Store; pull: PullResult }> {
+  const result = await pullFromGateway(storeId, url, opts);
+  if (result.segments === 0) throw new NotFoundError(`${url} has no generations of store ${storeId}`);
+  return { store: Store.init(dir, { home: opts.home, storeId }), pull: result };
+}
+
+/** The stores a remote (object store or gateway) holds. */
+export async function storesAt(url: string): Promise<string[]> {
+  return isGateway(url) ? gatewayStores(url) : remoteStores(openRemote(url));
 }

@@ -11,6 +11,7 @@ import { sendFile } from './send-file.js';
 import { sendProof } from './send-proof.js';
 import type { StoreRegistry } from './stores.js';
 import { sendAsset } from './ui-assets.js';
+import { sendExport } from './send-export.js';
 
 type ContentRoute = Extract<Route, { kind: 'content' }>;
 type HistoryRoute = Extract<Route, { kind: 'history' }>;
@@ -170,6 +171,7 @@ export async function handleRequest(
   try {
     if (route.kind === 'history') return sendHistory(req, res, snap, route);
     if (route.kind === 'diff') return sendDiff(req, res, snap, route);
+    if (route.kind === 'export') return sendExport(req, res, stores.archivePath(route.storeId), route.since);
     await sendContent(req, res, snap, route);
   } finally {
     snap.release();

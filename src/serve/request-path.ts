@@ -19,6 +19,7 @@ export type Route =
   | { kind: 'stores'; ui: boolean }
   | { kind: 'history'; storeId: string; order: 'oldest' | 'newest'; offset: number; limit?: number }
   | { kind: 'diff'; storeId: string; from: string; to: string }
+  | { kind: 'export'; storeId: string; since: number }
   | { kind: 'asset'; name: string }
   | {
       kind: 'content';
@@ -111,6 +112,8 @@ export function parseRequestTarget(target: string): Route {
     if (!HEX64.test(storeId)) throw new HttpError(404, `no store '${storeId}': store IDs are 64 lowercase hex`);
     if (root === undefined) return historyRoute(storeId, search);
     if (root === 'diff' && rest.length === 0) return diffRoute(storeId, search);
+    if (root === 'export' && rest.length === 0)
+      return { kind: 'export', storeId, since: count(params(search, ['since']), 'since') ?? 0 };
     const { format, bytes } = contentQuery(search);
     if (root !== 'latest' && !HEX64.test(root) && !ROOT_PREFIX.test(root))
       throw new HttpError(400, `'${root}' is neither a root hash (or a prefix of ≥ 8 hex) nor 'latest'`);

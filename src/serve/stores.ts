@@ -39,6 +39,12 @@ export class StoreRegistry {
       .sort();
   }
 
+  /** Where the store's archive is (a store this registry serves). */
+  archivePath(storeId: string): string {
+    if (this.only && !this.only.has(storeId)) throw new NotFoundError(`store ${storeId} is not served here`);
+    return storePaths(this.home, storeId).archive;
+  }
+
   /** The store's current snapshot, retained: the caller must `release()` it. */
   acquire(storeId: string): Snapshot {
     if (this.only && !this.only.has(storeId)) throw new NotFoundError(`store ${storeId} is not served here`);

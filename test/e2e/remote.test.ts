@@ -4,7 +4,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, committedStore, run, tempDir } from '../helpers.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Store } from '../../dist/index.js';
+import { cloneFromGateway, pullFromGateway } from '../../dist/api/remote.js';
+import { cleanupTempDirs, committedStore, run, snapshot, tempDir } from '../helpers.js';
+import { serve } from '../support/gateway.js';
 
 afterAll(cleanupTempDirs);
 
@@ -48,5 +53,44 @@ describe('push, pull, clone (CLI)', () => {
     expect([lost.code, lost.stderr]).toEqual([7, expect.stringMatching(/pull first/)]);
     expect(inA('push').stdout).toMatch(/up to date/);
     expect(inA('remote', 'add', 'x', 'https://user:secret@example.org/b').code).toBe(2);
+  });
+
+  it('clone and pull from a gateway (digstore serve); a gateway that changes a byte is refused, nothing changes', async () => {
+    const [home, homeC] = [tempDir('dig-rg-h-'), tempDir('dig-rg-hc-')];
+    const project = tempDir('dig-rg-p-');
+    writeFileSync(join(project, 'a.txt'), 'gateway');
+    await committedStore(project, home, ['a.txt']);
+    const source = Store.open(project, { home });
+    const gw = await serve(home, ['-q']);
+    // A proxy that flips one byte in the middle of every export it passes on.
+    const liar = createServer(async (req, res) => {
+      const up = await fetch(`${gw.url}${req.url}`, { headers: { Accept: req.headers.accept ?? '*/*' } });
+      const body = Buffer.from(await up.arrayBuffer());
+      if (req.url!.includes('/export')) body[body.length >> 1] ^= 1;
+      res
+        .writeHead(up.status, { 'Content-Type': up.headers.get('content-type') ?? '', 'Content-Length': body.length })
+        .end(body);
+    });
+    await new Promise<void>((r) => liar.listen(0, '127.0.0.1', r));
+    const liarUrl = `http://127.0.0.1:${(liar.address() as AddressInfo).port}`;
+    try {
+      const dir = tempDir('dig-rg-c-');
+      const { store: copy } = await cloneFromGateway(gw.url, source.storeId, dir, { home: homeC });
+      expect(copy.root()).toBe(source.root());
+      writeFileSync(join(project, 'b.txt'), 'more');
+      await source.add(['b.txt'], { cwd: project });
+      const root2 = (await source.commit('two')).root;
+      const before = snapshot(homeC);
+      const from = { generation: 1, root: copy.root()! };
+      const lie = await pullFromGateway(source.storeId, liarUrl, { home: homeC, from }).catch((e) => e);
+      expect(lie.code).toMatch(/^(CORRUPT|INTEGRITY)$/);
+      expect(snapshot(homeC)).toEqual(before);
+      const r = await pullFromGateway(source.storeId, gw.url, { home: homeC, from, root: root2 });
+      expect([r.toGeneration, r.root]).toEqual([2, root2]);
+      expect(Store.open(dir, { home: homeC }).get('b.txt').toString()).toBe('more');
+    } finally {
+      liar.close();
+      await gw.stop();
+    }
   });
 });

@@ -5,15 +5,20 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   addRemote,
+  checkRemoteUrl,
   clone,
+  cloneFromGateway,
+  isGateway,
   listRemotes,
   openRemote,
+  pullFromGateway,
   pullInto,
   push,
-  remoteStores,
   removeRemote,
   resolveRemote,
+  storesAt,
 } from '../../api/remote.js';
+import type { Store } from '../../api/store.js';
 import { NotFoundError, UsageError } from '../../core/errors.js';
 import { resolveHome } from '../../store/home.js';
 import { openStore, output } from '../context.js';
@@ -60,7 +65,7 @@ export function registerRemote(program: Command): void {
     .argument('[remote]', 'a remote name or URL (default: the only remote, or origin)')
     .action(async (name: string | undefined, _: unknown, cmd: Command) => {
       const store = openStore();
-      const r = await push(store, resolveRemote(store, name));
+      const r = await push(store, openRemote(resolveRemote(store, name)));
       output(cmd).done(
         r.pushed
           ? `pushed generations ${r.fromGeneration + 1}-${r.toGeneration} to ${r.remote} (${r.parts} part(s), ${formatBytes(r.uploadedBytes)} sent); root ${r.root}`
@@ -72,9 +77,13 @@ export function registerRemote(program: Command): void {
     .command('pull')
     .description("bring the store up to a remote's head; every byte verified before it is visible")
     .argument('[remote]', 'a remote name or URL (default: the only remote, or origin)')
-    .action(async (name: string | undefined, _: unknown, cmd: Command) => {
+    .option('--root <hash>', 'from a gateway: the root you trust the new head to have')
+    .action(async (name: string | undefined, flags: { root?: string }, cmd: Command) => {
       const store = openStore();
-      const r = await pullInto(store, resolveRemote(store, name));
+      const url = resolveRemote(store, name);
+      const r = isGateway(url)
+        ? await pullFromGatewayInto(store, url, flags.root)
+        : await pullInto(store, openRemote(url));
       output(cmd).done(
         r.segments > 0
           ? `pulled generations ${r.fromGeneration + 1}-${r.toGeneration} from ${r.remote}; root ${r.root}`
@@ -85,19 +94,23 @@ export function registerRemote(program: Command): void {
   program
     .command('clone')
     .description("a new store from a remote's store, linked to DIR (created if missing)")
-    .argument('<url>', 'the remote (file:///DIR)')
+    .argument('<url>', 'the remote: file:///DIR, or a gateway http(s)://HOST[:PORT]')
     .argument('[dir]', 'the project directory to link (default: the current directory)', '.')
     .option('--store <id>', 'which store, when the remote holds several')
-    .action(async (url: string, dir: string, flags: { store?: string }, cmd: Command) => {
-      const remote = openRemote(url);
-      const ids = await remoteStores(remote);
+    .option('--root <hash>', 'from a gateway: the root you trust the head to have')
+    .action(async (url: string, dir: string, flags: { store?: string; root?: string }, cmd: Command) => {
+      checkRemoteUrl(url);
+      const ids = await storesAt(url);
       const storeId = flags.store ?? (ids.length === 1 ? ids[0] : undefined);
       if (storeId === undefined)
         throw ids.length === 0
           ? new NotFoundError(`${url} holds no store`)
           : new UsageError(`${url} holds ${ids.length} stores`, `pick one with --store: ${ids.join(', ')}`);
       mkdirSync(resolve(dir), { recursive: true });
-      const { store, pull: r } = await clone(remote, storeId, resolve(dir), { home: resolveHome() });
+      const home = resolveHome();
+      const { store, pull: r } = isGateway(url)
+        ? await cloneFromGateway(url, storeId, resolve(dir), { home, root: flags.root })
+        : await clone(openRemote(url), storeId, resolve(dir), { home });
       addRemote(store, 'origin', url);
       output(cmd).done(`cloned store ${storeId} (${r.toGeneration} generations) into ${resolve(dir)}; root ${r.root}`, {
         ...r,
@@ -105,4 +118,11 @@ export function registerRemote(program: Command): void {
         dir: resolve(dir),
       });
     });
+}
+
+/** Pulls from a gateway into the project's store, from its head. */
+function pullFromGatewayInto(store: Store, url: string, root?: string) {
+  const history = store.history();
+  const from = { generation: history.length, root: history.at(-1)?.root ?? null };
+  return pullFromGateway(store.storeId, url, { home: store.paths.home, from, root });
 }
