@@ -30,6 +30,8 @@ const lazyChildProcess = {
 await build({
   bundle: true,
   plugins: [lazyChildProcess],
+  // The S3 client is loaded from node_modules when an s3:// remote is used, never part of every start-up.
+  external: ['@aws-sdk/*'],
   minifyWhitespace: true, // a third less source to read and hash at every start; names stay for stack traces
   platform: 'node',
   format: 'cjs',

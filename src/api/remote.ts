@@ -18,6 +18,7 @@ import {
   SETTLE_MS,
 } from '../remote/chain.js';
 import { FileObjectStore } from '../remote/file-store.js';
+import { S3ObjectStore } from '../remote/s3-store.js';
 import type { ObjectStore } from '../remote/object-store.js';
 import { withReader } from '../store/access.js';
 import { hashRange, readAt } from '../store/fs-utils.js';
@@ -63,11 +64,8 @@ export function checkRemoteUrl(url: string): string {
   }
   if (u.username || u.password)
     throw new UsageError('a remote URL must not carry credentials', 'S3 credentials come from the AWS settings');
-  if (!['file:', 'http:', 'https:'].includes(u.protocol))
-    throw new UsageError(
-      `'${url}': remotes are file:///DIR or a gateway's http(s):// URL so far`,
-      'see docs/remote.md',
-    );
+  if (!['file:', 's3:', 'http:', 'https:'].includes(u.protocol))
+    throw new UsageError(`'${url}': remotes are s3://BUCKET[/PREFIX], file:///DIR or a gateway's http(s)://HOST`);
   return url;
 }
 
@@ -78,7 +76,7 @@ export const isGateway = (url: string) => /^https?:\/\//i.test(url);
 export function openRemote(url: string): ObjectStore {
   if (isGateway(checkRemoteUrl(url)))
     throw new UsageError(`${url} is a gateway: pull and clone from it, push elsewhere`);
-  return new FileObjectStore(url);
+  return url.startsWith('s3://') ? new S3ObjectStore(url) : new FileObjectStore(url);
 }
 
 /** The store's named remotes. */

@@ -66,9 +66,16 @@ export async function nextEdge(
   from: { generation: number; root: string | null },
   settleMs: number,
 ): Promise<{ gen: GenObject; info: ObjectInfo } | undefined> {
-  const candidates = (await remote.list(genPrefix(storeId, from.generation))).filter((o) => o.key.endsWith('.json'));
+  let candidates = (await remote.list(genPrefix(storeId, from.generation))).filter((o) => o.key.endsWith('.json'));
   if (candidates.length === 0) return undefined;
-  const now = await remote.now();
+  let now = await remote.now();
+  const oldest = Math.min(...candidates.map((o) => o.lastModified));
+  if (now - oldest < settleMs) {
+    // A push is settling: wait for its object to count (at most the settle time) instead of missing it.
+    await new Promise((r) => setTimeout(r, settleMs - (now - oldest) + 50));
+    candidates = (await remote.list(genPrefix(storeId, from.generation))).filter((o) => o.key.endsWith('.json'));
+    now = await remote.now();
+  }
   const settled = candidates
     .filter((o) => now - o.lastModified >= settleMs)
     .sort((a, b) => a.lastModified - b.lastModified || (a.key < b.key ? -1 : 1));

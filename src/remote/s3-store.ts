@@ -1,0 +1,153 @@
+// A remote on S3-compatible object storage (`s3://BUCKET[/PREFIX]`) through @aws-sdk/client-s3, loaded on first
+// use (commands that never touch S3 do not pay for it). Endpoint and region from the standard AWS settings
+// (`AWS_ENDPOINT_URL`, `AWS_REGION`; us-east-1 by default), path-style addressing whenever an endpoint is given
+// (what S3-compatible servers expect), credentials only from the SDK's default chain. No conditional writes
+// (Swift's S3 layer refuses them): the settle-and-list rule decides concurrent pushes (docs/remote.md). The
+// server's clock comes from the `Date` of its responses.
+import { createRequire } from 'node:module';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { NetworkError, NotFoundError, UsageError } from '../core/errors.js';
+import type { ObjectInfo, ObjectStore } from './object-store.js';
+
+type Sdk = typeof import('@aws-sdk/client-s3');
+
+export class S3ObjectStore implements ObjectStore {
+  private readonly bucket: string;
+  private readonly prefix: string;
+  private client: Promise<{ s3: S3Client; sdk: Sdk }> | undefined;
+  /**
+   * The server's clock minus this machine's. A `Date` header is whole seconds, rounded down, so each response
+   * bounds the offset from below; the largest bound seen is kept. The estimate never goes backwards and never
+   * runs ahead of the server: an object is never taken as settled too early.
+   */
+  private offset: number | undefined;
+
+  constructor(readonly url: string) {
+    const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/.*)?$/.exec(url);
+    if (!m)
+      throw new UsageError(
+        `'${url}' is not s3://BUCKET[/PREFIX]`,
+        'bucket names are lowercase letters, digits, . and -',
+      );
+    this.bucket = m[1];
+    const p = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
+    this.prefix = p === '' ? '' : `${p}/`;
+  }
+
+  private connect(): Promise<{ s3: S3Client; sdk: Sdk }> {
+    this.client ??= Promise.resolve().then(() => {
+      // The release pinned in package.json supports Node 20; its warning is about later releases.
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+      // require, not import(): the CLI runs as a bundle in a vm.Script, which has no dynamic-import hook.
+      const sdk = createRequire(import.meta.url)('@aws-sdk/client-s3') as Sdk;
+      const endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+      const s3 = new sdk.S3Client({
+        region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+        ...(endpoint && { endpoint, forcePathStyle: true }),
+        // S3-compatible servers (Swift) refuse the SDK's newer default checksums and aws-chunked uploads.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      });
+      s3.middlewareStack.add(
+        (next) => async (args) => {
+          const out = await next(args);
+          const date = (out.response as { headers?: Record<string, string> }).headers?.date;
+          if (date) this.offset = Math.max(this.offset ?? Number.NEGATIVE_INFINITY, Date.parse(date) - Date.now());
+          return out;
+        },
+        { step: 'deserialize', name: 'digstoreServerDate' },
+      );
+      return { s3, sdk };
+    });
+    return this.client;
+  }
+
+  private async send<T>(what: string, make: (sdk: Sdk) => unknown): Promise<T> {
+    const { s3, sdk } = await this.connect();
+    try {
+      return (await s3.send(make(sdk) as never)) as T;
+    } catch (e) {
+      const err = e as { name?: string; $metadata?: { httpStatusCode?: number }; message?: string };
+      if (err.name === 'NoSuchKey' || err.name === 'NotFound' || err.$metadata?.httpStatusCode === 404)
+        throw new NotFoundError(`${this.url}: no ${what}`);
+      if (err.name === 'NoSuchBucket')
+        throw new NotFoundError(`${this.url}: no bucket ${this.bucket}`, 'create it first');
+      throw new NetworkError(
+        `${this.url}: ${what}: ${err.message ?? err.name}`,
+        'check AWS_ENDPOINT_URL and credentials',
+      );
+    }
+  }
+
+  async put(key: string, data: Uint8Array): Promise<void> {
+    await this.send(
+      key,
+      (sdk) =>
+        new sdk.PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.prefix + key,
+          Body: data,
+          ContentLength: data.length,
+        }),
+    );
+  }
+
+  async get(key: string): Promise<Buffer> {
+    const out = await this.send<{ Body: { transformToByteArray(): Promise<Uint8Array> } }>(
+      key,
+      (sdk) => new sdk.GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }),
+    );
+    return Buffer.from(await out.Body.transformToByteArray());
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const out = await this.send<{ ContentLength?: number; LastModified?: Date }>(
+        key,
+        (sdk) => new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }),
+      );
+      return { key, size: out.ContentLength ?? 0, lastModified: out.LastModified?.getTime() ?? 0 };
+    } catch (e) {
+      if (e instanceof NotFoundError) return undefined;
+      throw e;
+    }
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    const out: ObjectInfo[] = [];
+    let token: string | undefined;
+    do {
+      type Page = {
+        Contents?: Array<{ Key?: string; Size?: number; LastModified?: Date }>;
+        CommonPrefixes?: Array<{ Prefix?: string }>;
+        NextContinuationToken?: string;
+      };
+      const page: Page = await this.send(
+        `listing of ${prefix}`,
+        (sdk) =>
+          new sdk.ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: this.prefix + prefix,
+            ContinuationToken: token,
+            // The top level: the stores (their IDs are the first key segment).
+            ...(prefix === '' && { Delimiter: '/' }),
+          }),
+      );
+      for (const c of page.Contents ?? [])
+        out.push({
+          key: c.Key!.slice(this.prefix.length),
+          size: c.Size ?? 0,
+          lastModified: c.LastModified?.getTime() ?? 0,
+        });
+      for (const p of page.CommonPrefixes ?? [])
+        out.push({ key: p.Prefix!.slice(this.prefix.length).replace(/\/$/, ''), size: 0, lastModified: 0 });
+      token = page.NextContinuationToken;
+    } while (token);
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async now(): Promise<number> {
+    if (this.offset === undefined) await this.list(`${'0'.repeat(64)}/`); // any cheap request brings a Date header
+    return Date.now() + (this.offset ?? 0);
+  }
+}
