@@ -10,10 +10,10 @@ export default defineConfig({
     testTimeout: 600_000,
     hookTimeout: 600_000,
     pool: 'forks',
-    // One test file more than there are cores: files that wait (servers, kill timing, child processes) leave a
-    // core idle otherwise. Measured on 2 cores with the gateway's suites: 3 workers 83.6 s, 2 workers 93.2 s
-    // (same tree, back to back). Before those suites, a third worker cost 20% more CPU for nothing.
-    maxWorkers: availableParallelism() + 1,
+    // Two test files more than there are cores: many files wait (servers, settle times, kill timing, child
+    // processes), leaving a core idle otherwise. On 2 cores with the gateway, UI and remote suites: 4 workers
+    // 95 s, 3 workers 112 s (same tree, back to back; this machine's timings vary by ±10 s between runs).
+    maxWorkers: availableParallelism() + 2,
     isolate: false,
   },
 });
