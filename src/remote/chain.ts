@@ -66,14 +66,16 @@ export async function nextEdge(
   from: { generation: number; root: string | null },
   settleMs: number,
 ): Promise<{ gen: GenObject; info: ObjectInfo } | undefined> {
-  let candidates = (await remote.list(genPrefix(storeId, from.generation))).filter((o) => o.key.endsWith('.json'));
+  const list = async () =>
+    (await remote.list(genPrefix(storeId, from.generation))).filter((o) => o.key.endsWith('.json'));
+  let candidates = await list();
   if (candidates.length === 0) return undefined;
   let now = await remote.now();
   const oldest = Math.min(...candidates.map((o) => o.lastModified));
   if (now - oldest < settleMs) {
     // A push is settling: wait for its object to count (at most the settle time) instead of missing it.
     await new Promise((r) => setTimeout(r, settleMs - (now - oldest) + 50));
-    candidates = (await remote.list(genPrefix(storeId, from.generation))).filter((o) => o.key.endsWith('.json'));
+    candidates = await list();
     now = await remote.now();
   }
   const settled = candidates
