@@ -10,10 +10,10 @@ export default defineConfig({
     testTimeout: 600_000,
     hookTimeout: 600_000,
     pool: 'forks',
-    // Two test files more than there are cores: many files wait (servers, settle times, kill timing, child
-    // processes), leaving a core idle otherwise. On 2 cores with the gateway, UI and remote suites: 4 workers
-    // 95 s, 3 workers 112 s (same tree, back to back; this machine's timings vary by ±10 s between runs).
-    maxWorkers: availableParallelism() + 2,
+    // One test file more than there are cores: files that wait (servers, settle times, kill timing, child
+    // processes) leave a core idle otherwise. Measured in full CI runs on 2 cores: 3 workers 97.0 / 98.5 s
+    // (Node 20 / 24), 4 workers 101.6 / 95.6 s — the same within this machine's noise, so the fewer.
+    maxWorkers: availableParallelism() + 1,
     isolate: false,
   },
 });
