@@ -17,13 +17,15 @@ const files = new Map<string, Map<string, Buffer>>(); // root -> path -> content
 const exports = tempDir('dig-tr-files-');
 let storeId = '';
 
-function commit(changes: Record<string, Buffer>, msg: string): string {
+/** Commits through the library: the subject here is export and import, not add and commit. */
+async function commit(changes: Record<string, Buffer>, msg: string): Promise<string> {
   for (const [p, d] of Object.entries(changes)) {
     mkdirSync(join(project, p, '..'), { recursive: true });
     writeFileSync(join(project, p), d);
   }
-  dig('add', '-A');
-  const root = dig('commit', '-m', msg).stdout.trim();
+  const store = Store.open(project, { home });
+  await store.addDirectory('.', { workers: 0 });
+  const root = (await store.commit(msg)).root;
   const prev = [...files.values()].at(-1) ?? new Map<string, Buffer>();
   files.set(root, new Map([...prev, ...Object.entries(changes)]));
   return root;
@@ -40,10 +42,10 @@ function expectAllReadable(h: string): void {
 }
 
 describe('export and import', () => {
-  it('a whole store into an empty home: every root and every file', () => {
+  it('a whole store into an empty home: every root and every file', async () => {
     storeId = JSON.parse(dig('init', '--json').stdout).storeId;
-    commit({ 'a.txt': Buffer.from('a'), 'big.bin': rand(1_500_000), 'd/x.bin': rand(30_000) }, 'one');
-    commit({ 'a.txt': Buffer.from('A'), 'n.txt': Buffer.from('new') }, 'two');
+    await commit({ 'a.txt': Buffer.from('a'), 'big.bin': rand(1_500_000), 'd/x.bin': rand(30_000) }, 'one');
+    await commit({ 'a.txt': Buffer.from('A'), 'n.txt': Buffer.from('new') }, 'two');
     const e = JSON.parse(dig('export', join(exports, 'all.dig'), '--json').stdout);
     expect(e).toMatchObject({ storeId, fromGeneration: 0, toGeneration: 2 });
     const other = tempDir('dig-tr-other-');
@@ -55,7 +57,9 @@ describe('export and import', () => {
     const linked = tempDir('dig-tr-link-');
     expect(run(['init', '--store-id', storeId], { cwd: linked, home: other }).code).toBe(0);
     expect(
-      JSON.parse(run(['history', '--json'], { cwd: linked, home: other }).stdout).map((g: { root: string }) => g.root),
+      Store.open(linked, { home: other })
+        .history()
+        .map((g) => g.root),
     ).toEqual([...files.keys()]);
     expect(run(['check', '--deep'], { cwd: linked, home: other }).code).toBe(0);
     // Importing the same file again changes nothing.
@@ -67,7 +71,7 @@ describe('export and import', () => {
 
     // --since: only the new layers; they extend the imported store.
     const root2 = [...files.keys()][1];
-    commit({ 'three.txt': Buffer.from('3') }, 'three');
+    await commit({ 'three.txt': Buffer.from('3') }, 'three');
     const since = JSON.parse(dig('export', join(exports, 'since.dig'), '--since', root2.slice(0, 10), '--json').stdout);
     expect(since).toMatchObject({ fromGeneration: 2, toGeneration: 3 });
     expect(statSync(join(exports, 'since.dig')).size).toBeLessThan(statSync(join(exports, 'all.dig')).size / 10);
@@ -176,13 +180,13 @@ describe('export and import', () => {
     );
   });
 
-  it('an export that does not extend the store is refused, and nothing changes', () => {
+  it('an export that does not extend the store is refused, and nothing changes', async () => {
     // The source store moves on; the other store (already at generation 3) gets the old full export: a no-op,
     // and a since-export based on a generation it has diverged from is refused.
     const other = tempDir('dig-tr-div-');
     expect(run(['import', join(exports, 'all.dig')], { cwd: exports, home: other }).code).toBe(0);
     const before = snapshot(other);
-    commit({ 'four.txt': Buffer.from('4') }, 'four');
+    await commit({ 'four.txt': Buffer.from('4') }, 'four');
     const since3 = join(exports, 'since3.dig');
     dig('export', since3, '--since', [...files.keys()][2]);
     const r = run(['import', since3], { cwd: exports, home: other });
