@@ -24,7 +24,15 @@ import { withReader } from '../store/access.js';
 import { hashRange, readAt } from '../store/fs-utils.js';
 import { exportArchive, openExport } from '../store/transfer.js';
 import { downloadExport, gatewayHistory, gatewayStores } from '../remote/gateway-pull.js';
-import { readRemotes, remotesFile, type Remotes, writeRemotes } from '../store/remotes-file.js';
+import {
+  readRemoteHeads,
+  readRemotes,
+  remoteHeadsFile,
+  remotesFile,
+  type Remotes,
+  writeRemoteHead,
+  writeRemotes,
+} from '../store/remotes-file.js';
 import type { OpenOptions } from './options.js';
 import { Store } from './store.js';
 import { importStore } from './store-create.js';
@@ -160,8 +168,12 @@ export async function push(store: Store, remote: ObjectStore, opts: RemoteOption
   const settleMs = settleOf(remote, opts);
   const local = localHead(store);
   if (local.root === null) throw new NotFoundError('nothing to push: the store has no commits', 'commit first');
-  const chain = await followChain(remote, store.storeId, { generation: 0, root: null }, settleMs);
-  const base = chain.at(-1)?.head ?? { generation: 0, root: null };
+  // The remote's history only grows: start from the head this store saw last (one listing when up to date).
+  const headsFile = remoteHeadsFile(store.paths.archive);
+  const known = readRemoteHeads(headsFile)[remote.url];
+  const start = known && local.roots[known.generation - 1] === known.root ? known : { generation: 0, root: null };
+  const chain = await followChain(remote, store.storeId, start, settleMs);
+  const base = chain.at(-1)?.head ?? start;
   if (base.generation > local.generation || (base.root !== null && local.roots[base.generation - 1] !== base.root))
     throw new ConflictError(`${remote.url} has generations this store does not`, 'pull first');
   const result = {
@@ -170,7 +182,10 @@ export async function push(store: Store, remote: ObjectStore, opts: RemoteOption
     toGeneration: local.generation,
     root: local.root,
   };
-  if (base.generation === local.generation) return { ...result, pushed: false, parts: 0, uploadedBytes: 0 };
+  if (base.generation === local.generation) {
+    writeRemoteHead(headsFile, remote.url, { generation: local.generation, root: local.root });
+    return { ...result, pushed: false, parts: 0, uploadedBytes: 0 };
+  }
   const dir = mkdtempSync(join(tmpdir(), 'digstore-push-'));
   try {
     const file = join(dir, 'segment.dig');
@@ -199,6 +214,7 @@ export async function push(store: Store, remote: ObjectStore, opts: RemoteOption
     const winner = await nextEdge(remote, store.storeId, base, settleMs);
     if (winner?.info.key !== key)
       throw new ConflictError(`${remote.url} moved on from generation ${base.generation}`, 'pull first');
+    writeRemoteHead(headsFile, remote.url, gen.head);
     return { ...result, pushed: true, parts: parts.length, uploadedBytes: uploaded };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -29,3 +29,21 @@ export function readRemotes(file: string): Remotes {
 export function writeRemotes(file: string, remotes: Remotes): void {
   writeFileAtomic(file, Buffer.from(`${JSON.stringify(remotes, null, 2)}\n`));
 }
+
+/** The remote heads this store last saw, by remote URL: where the next push or pull starts reading. */
+export type RemoteHeads = Record<string, { generation: number; root: string }>;
+
+export const remoteHeadsFile = (archivePath: string) => archivePath.replace(/\.dig$/, '.remote-heads.json');
+
+export function readRemoteHeads(file: string): RemoteHeads {
+  try {
+    const r = JSON.parse(readFileSync(file, 'utf8'));
+    return r && typeof r === 'object' ? (r as RemoteHeads) : {};
+  } catch {
+    return {}; // a cache: missing or unreadable only means reading the remote's chain from its start
+  }
+}
+
+export function writeRemoteHead(file: string, url: string, head: { generation: number; root: string }): void {
+  writeFileAtomic(file, Buffer.from(`${JSON.stringify({ ...readRemoteHeads(file), [url]: head }, null, 2)}\n`));
+}
