@@ -2,7 +2,7 @@
 // uploads the segment as content-named parts, then one gen object, and waits for it to settle to learn whether
 // it won; a pull follows the winning edges from the local head and imports each segment, which verifies every
 // byte before anything becomes visible. Only the `file:///` transport exists so far.
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256, toHex } from '../core/digest.js';
@@ -293,6 +293,12 @@ export function pullInto(
   return pull(store.storeId, remote, { ...opts, home: store.paths.home, from: head });
 }
 
+/** A clone links `dir`: refused before anything is downloaded when it already belongs to a store. */
+function refuseLinkedDir(dir: string): void {
+  if (existsSync(join(dir, '.digstore')))
+    throw new ExistsError(`${dir} is already a digstore project`, 'clone into a new or empty directory');
+}
+
 /** A new store (under the home) from the remote's store `storeId`, linked to `dir`. */
 export async function clone(
   remote: ObjectStore,
@@ -300,6 +306,7 @@ export async function clone(
   dir: string,
   opts: RemoteOptions & OpenOptions = {},
 ): Promise<{ store: Store; pull: PullResult }> {
+  refuseLinkedDir(dir);
   const result = await pull(storeId, remote, opts);
   if (result.segments === 0) throw new NotFoundError(`${remote.url} has no generations of store ${storeId}`);
   return { store: Store.init(dir, { home: opts.home, storeId }), pull: result };
@@ -347,6 +354,7 @@ export async function cloneFromGateway(
   dir: string,
   opts: OpenOptions & { root?: string } = {},
 ): Promise<{ store: Store; pull: PullResult }> {
+  refuseLinkedDir(dir);
   const result = await pullFromGateway(storeId, url, opts);
   if (result.segments === 0) throw new NotFoundError(`${url} has no generations of store ${storeId}`);
   return { store: Store.init(dir, { home: opts.home, storeId }), pull: result };

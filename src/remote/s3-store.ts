@@ -123,7 +123,7 @@ export class S3ObjectStore implements ObjectStore {
         NextContinuationToken?: string;
       };
       const page: Page = await this.send(
-        `listing of ${prefix}`,
+        prefix ? `listing of ${prefix}` : 'listing of the bucket',
         (sdk) =>
           new sdk.ListObjectsV2Command({
             Bucket: this.bucket,
