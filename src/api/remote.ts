@@ -20,9 +20,9 @@ import {
 import { FileObjectStore } from '../remote/file-store.js';
 import { S3ObjectStore } from '../remote/s3-store.js';
 import type { ObjectStore } from '../remote/object-store.js';
-import { withReader } from '../store/access.js';
 import { hashRange, readAt } from '../store/fs-utils.js';
 import { exportArchive, openExport } from '../store/transfer.js';
+import { type SetAside, setAsideAfter } from '../store/set-aside.js';
 import { downloadExport, gatewayHistory, gatewayStores } from '../remote/gateway-pull.js';
 import {
   readRemoteHeads,
@@ -174,7 +174,13 @@ export async function push(store: Store, remote: ObjectStore, opts: RemoteOption
   const start = known && local.roots[known.generation - 1] === known.root ? known : { generation: 0, root: null };
   const chain = await followChain(remote, store.storeId, start, settleMs);
   const base = chain.at(-1)?.head ?? start;
-  if (base.generation > local.generation || (base.root !== null && local.roots[base.generation - 1] !== base.root))
+  const behind = [start, ...chain.map((g) => g.head)].some(
+    (h) => h.generation === local.generation && h.root === local.root,
+  );
+  if (
+    !behind &&
+    (base.generation > local.generation || (base.root !== null && local.roots[base.generation - 1] !== base.root))
+  )
     throw new ConflictError(`${remote.url} has generations this store does not`, 'pull first');
   const result = {
     remote: remote.url,
@@ -182,8 +188,9 @@ export async function push(store: Store, remote: ObjectStore, opts: RemoteOption
     toGeneration: local.generation,
     root: local.root,
   };
-  if (base.generation === local.generation) {
-    writeRemoteHead(headsFile, remote.url, { generation: local.generation, root: local.root });
+  if (base.generation >= local.generation) {
+    // Up to date, or behind with nothing new (the remote is ahead: a pull catches up).
+    writeRemoteHead(headsFile, remote.url, { generation: base.generation, root: base.root! });
     return { ...result, pushed: false, parts: 0, uploadedBytes: 0 };
   }
   const dir = mkdtempSync(join(tmpdir(), 'digstore-push-'));
@@ -246,22 +253,27 @@ async function importEdge(remote: ObjectStore, gen: GenObject, home: string | un
   await importStore(file, { home });
 }
 
-/** Brings the store up to the remote's head, generation by generation, each verified before it is visible. */
+/**
+ * Brings the store up to the remote's head, generation by generation, each verified before it is visible.
+ * `from` is the store's head (nothing for a new store) and `roots` its history, to tell a remote that is behind
+ * from one that went another way (ConflictError).
+ */
 export async function pull(
   storeId: string,
   remote: ObjectStore,
-  opts: RemoteOptions & OpenOptions & { from?: { generation: number; root: string | null } } = {},
+  opts: RemoteOptions & OpenOptions & { from?: { generation: number; root: string | null }; roots?: string[] } = {},
 ): Promise<PullResult> {
   const settleMs = settleOf(remote, opts);
   const from = opts.from ?? { generation: 0, root: null };
   const chain = await followChain(remote, storeId, from, settleMs);
-  if (chain.length === 0) {
+  if (chain.length === 0 && from.generation > 0) {
+    // Nothing after our head: the remote has it, or is behind on our history, or went another way.
     const all = await followChain(remote, storeId, { generation: 0, root: null }, settleMs);
-    const head = all.at(-1)?.head;
-    if (head && head.generation > from.generation)
+    const ours = (g: GenObject) => opts.roots?.[g.head.generation - 1] === g.head.root;
+    if (!all.every(ours))
       throw new ConflictError(
         `${remote.url} has a history that does not contain this store's head`,
-        'the histories diverged',
+        'pull --set-aside',
       );
   }
   const dir = mkdtempSync(join(tmpdir(), 'digstore-pull-'));
@@ -280,17 +292,37 @@ export async function pull(
   };
 }
 
-/** Pulls into the project's store. */
-export function pullInto(
+export interface PullIntoOptions extends RemoteOptions, OpenOptions {
+  /**
+   * When the store's newest generations are not on the remote (another push won): go back to the last
+   * generation the remote shares, keeping the ones given up in a side file, then pull (store/set-aside.ts).
+   */
+  setAside?: boolean;
+}
+
+/** Pulls into the project's store; with `setAside`, past a lost race. */
+export async function pullInto(
   store: Store,
   remote: ObjectStore,
-  opts: RemoteOptions & OpenOptions = {},
-): Promise<PullResult> {
-  const head = withReader(store.paths, (a) => ({
-    generation: a.seq,
-    root: a.seq ? toHex(a.layerEntry(a.seq).storeRoot) : null,
-  }));
-  return pull(store.storeId, remote, { ...opts, home: store.paths.home, from: head });
+  opts: PullIntoOptions = {},
+): Promise<PullResult & { setAside?: SetAside }> {
+  const roots = store.history().map((h) => h.root);
+  const head = { generation: roots.length, root: roots.at(-1) ?? null };
+  const home = store.paths.home;
+  try {
+    return await pull(store.storeId, remote, { ...opts, home, from: head, roots });
+  } catch (e) {
+    if (!(e instanceof ConflictError) || !opts.setAside) throw e;
+    const all = await followChain(remote, store.storeId, { generation: 0, root: null }, settleOf(remote, opts));
+    let base = 0;
+    for (const g of all) if (roots[g.head.generation - 1] === g.head.root) base = g.head.generation;
+    const aside = await setAsideAfter(store.paths, base);
+    const from = { generation: base, root: base === 0 ? null : roots[base - 1] };
+    return {
+      ...(await pull(store.storeId, remote, { ...opts, home, from, roots: roots.slice(0, base) })),
+      setAside: aside,
+    };
+  }
 }
 
 /** A clone links `dir`: refused before anything is downloaded when it already belongs to a store. */

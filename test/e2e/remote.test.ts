@@ -51,7 +51,19 @@ describe('push, pull, clone (CLI)', () => {
     inB('commit', '-m', 'b');
     const lost = inB('push');
     expect([lost.code, lost.stderr]).toEqual([7, expect.stringMatching(/pull first/)]);
-    expect(inA('push').stdout).toMatch(/up to date/);
+    // B continues without a rebase: pull --set-aside keeps its lost generation in a side file and brings A's;
+    // its change is still in the working tree, committed again and pushed.
+    expect(inB('pull').code).toBe(7);
+    const aside = inB('pull', '--set-aside');
+    expect(aside.code, aside.stderr).toBe(0);
+    expect(aside.stderr).toMatch(/set aside generation\(s\) 3 in .*\.cut-.*add and commit them again/);
+    expect(inB('cat', 'z.txt').stdout).toBe('three');
+    expect(inB('status', '--porcelain').stdout).toContain('y.txt');
+    inB('add', 'y.txt');
+    inB('commit', '-m', 'b again');
+    expect(inB('push').code).toBe(0);
+    expect(inB('check').code).toBe(0);
+    expect(inA('push').stdout).toMatch(/nothing to push|up to date/); // A is behind with nothing new
     expect(inA('remote', 'add', 'x', 'https://user:secret@example.org/b').code).toBe(2);
   });
 

@@ -19,6 +19,7 @@ import {
   storesAt,
 } from '../../api/remote.js';
 import type { Store } from '../../api/store.js';
+import type { SetAside } from '../../store/set-aside.js';
 import { NotFoundError, UsageError } from '../../core/errors.js';
 import { resolveHome } from '../../store/home.js';
 import { openStore, output } from '../context.js';
@@ -69,7 +70,9 @@ export function registerRemote(program: Command): void {
       output(cmd).done(
         r.pushed
           ? `pushed generations ${r.fromGeneration + 1}-${r.toGeneration} to ${r.remote} (${r.parts} part(s), ${formatBytes(r.uploadedBytes)} sent); root ${r.root}`
-          : `${r.remote} is up to date (generation ${r.toGeneration})`,
+          : r.fromGeneration > r.toGeneration
+            ? `nothing to push: ${r.remote} is ahead (generation ${r.fromGeneration}); pull to catch up`
+            : `${r.remote} is up to date (generation ${r.toGeneration})`,
         r,
       );
     });
@@ -78,13 +81,20 @@ export function registerRemote(program: Command): void {
     .description("bring the store up to a remote's head; every byte verified before it is visible")
     .argument('[remote]', 'a remote name or URL (default: the only remote, or origin)')
     .option('--root <hash>', 'from a gateway: the root you trust the new head to have')
-    .action(async (name: string | undefined, flags: { root?: string }, cmd: Command) => {
+    .option('--set-aside', "after a lost push: keep this store's unpushed generations in a side file and pull")
+    .action(async (name: string | undefined, flags: { root?: string; setAside?: boolean }, cmd: Command) => {
+      const out = output(cmd);
       const store = openStore();
       const url = resolveRemote(store, name);
       const r = isGateway(url)
         ? await pullFromGatewayInto(store, url, flags.root)
-        : await pullInto(store, openRemote(url));
-      output(cmd).done(
+        : await pullInto(store, openRemote(url), { setAside: flags.setAside });
+      const aside = (r as { setAside?: SetAside }).setAside;
+      if (aside?.sideFile)
+        out.note(
+          `set aside generation(s) ${aside.generations.map((g) => g.generation).join(', ')} in ${aside.sideFile}; your working tree still has their changes: add and commit them again`,
+        );
+      out.done(
         r.segments > 0
           ? `pulled generations ${r.fromGeneration + 1}-${r.toGeneration} from ${r.remote}; root ${r.root}`
           : `already up to date with ${r.remote} (generation ${r.toGeneration})`,
