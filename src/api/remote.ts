@@ -22,6 +22,7 @@ import { S3ObjectStore } from '../remote/s3-store.js';
 import type { ObjectStore } from '../remote/object-store.js';
 import { hashRange, readAt } from '../store/fs-utils.js';
 import { exportArchive, openExport } from '../store/transfer.js';
+import { checkpoint, type LongOperation, phaseReporter } from '../store/interrupt.js';
 import { type SetAside, setAsideAfter } from '../store/set-aside.js';
 import { downloadExport, gatewayHistory, gatewayStores } from '../remote/gateway-pull.js';
 import {
@@ -40,7 +41,7 @@ import { importStore } from './store-create.js';
 /** Parts of at most this many bytes: a few requests for a small push, multipart-sized pieces for a large one. */
 export const PART_BYTES = 64 * 1024 * 1024;
 
-export interface RemoteOptions {
+export interface RemoteOptions extends LongOperation {
   /**
    * How long a gen object must be visible before it counts (docs/remote.md): 5 s on a server without exclusive
    * create; 0 where claims are exclusive (a file:/// remote), since only a claim's holder writes a gen object.
@@ -133,12 +134,14 @@ function localHead(store: Store): { generation: number; root: string | null; roo
 }
 
 /** Uploads the segment in `file` as parts (skipping those already there); their keys and sizes. */
-async function uploadParts(remote: ObjectStore, storeId: string, file: string, size: number) {
+async function uploadParts(remote: ObjectStore, storeId: string, file: string, size: number, op: LongOperation) {
   const fd = openSync(file, 'r');
   const parts: GenObject['parts'] = [];
+  const report = phaseReporter(op.onProgress, 'upload', size);
   let uploaded = 0;
   try {
     for (let at = 0; at < size; at += PART_BYTES) {
+      await checkpoint(op.signal, 'nothing was pushed (parts already sent are reused next time)');
       const n = Math.min(PART_BYTES, size - at);
       const key = partKey(storeId, toHex(hashRange(fd, at, n)));
       if (!(await remote.head(key))) {
@@ -146,6 +149,7 @@ async function uploadParts(remote: ObjectStore, storeId: string, file: string, s
         uploaded += n;
       }
       parts.push({ key, size: n });
+      report(at + n);
     }
     return { parts, uploaded, sha256: toHex(hashRange(fd, 0, size)) };
   } finally {
@@ -196,8 +200,8 @@ export async function push(store: Store, remote: ObjectStore, opts: RemoteOption
   const dir = mkdtempSync(join(tmpdir(), 'digstore-push-'));
   try {
     const file = join(dir, 'segment.dig');
-    const exported = await exportArchive(store.paths.archive, file, base.generation);
-    const { parts, uploaded, sha256 } = await uploadParts(remote, store.storeId, file, exported.bytes);
+    const exported = await exportArchive(store.paths.archive, file, base.generation, opts);
+    const { parts, uploaded, sha256 } = await uploadParts(remote, store.storeId, file, exported.bytes, opts);
     const gen: GenObject = {
       format: GEN_FORMAT,
       version: 1,
@@ -237,20 +241,30 @@ export interface PullResult {
 }
 
 /** Downloads one edge's segment, checks its parts against the gen object, and imports it (which checks the rest). */
-async function importEdge(remote: ObjectStore, gen: GenObject, home: string | undefined, dir: string): Promise<void> {
+async function importEdge(
+  remote: ObjectStore,
+  gen: GenObject,
+  home: string | undefined,
+  dir: string,
+  op: LongOperation,
+): Promise<void> {
   const file = join(dir, `${gen.head.generation}.dig`);
   const fd = openSync(file, 'w');
+  const report = phaseReporter(op.onProgress, 'download', gen.bytes);
+  let done = 0;
   try {
     for (const p of gen.parts) {
+      await checkpoint(op.signal, 'nothing was pulled');
       const data = await remote.get(p.key);
       if (data.length !== p.size || `${gen.store_id}/part/${toHex(sha256(data))}` !== p.key)
         throw new IntegrityError(`${remote.url}: object ${p.key} does not match its name`);
       writeFileSync(fd, data);
+      report((done += data.length));
     }
   } finally {
     closeSync(fd);
   }
-  await importStore(file, { home });
+  await importStore(file, { home, signal: op.signal, onProgress: op.onProgress });
 }
 
 /**
@@ -278,7 +292,7 @@ export async function pull(
   }
   const dir = mkdtempSync(join(tmpdir(), 'digstore-pull-'));
   try {
-    for (const gen of chain) await importEdge(remote, gen, opts.home, dir);
+    for (const gen of chain) await importEdge(remote, gen, opts.home, dir, opts);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

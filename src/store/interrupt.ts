@@ -21,7 +21,7 @@ export interface LongOperation {
 /** Progress of a long store operation: re-hashing stored data ('verify') or copying it ('copy'). */
 export interface WorkProgress {
   type: 'progress';
-  phase: 'verify' | 'copy';
+  phase: 'verify' | 'copy' | 'upload' | 'download';
   bytesDone: number;
   bytesTotal: number;
   elapsedMs: number;

@@ -24,6 +24,7 @@ import { NotFoundError, UsageError } from '../../core/errors.js';
 import { resolveHome } from '../../store/home.js';
 import { openStore, output } from '../context.js';
 import { formatBytes } from '../output.js';
+import { longRun } from '../progress.js';
 
 function registerRemoteNames(program: Command): void {
   const remote = program
@@ -64,9 +65,11 @@ export function registerRemote(program: Command): void {
     .command('push')
     .description('send the generations a remote lacks (exit 7 if another push won: pull first)')
     .argument('[remote]', 'a remote name or URL (default: the only remote, or origin)')
-    .action(async (name: string | undefined, _: unknown, cmd: Command) => {
+    .option('--progress', 'show a progress line even when stderr is not a terminal')
+    .action(async (name: string | undefined, flags: { progress?: boolean }, cmd: Command) => {
       const store = openStore();
-      const r = await push(store, openRemote(resolveRemote(store, name)));
+      const run = longRun(output(cmd), flags.progress);
+      const r = await push(store, openRemote(resolveRemote(store, name)), run.options).finally(run.done);
       output(cmd).done(
         r.pushed
           ? `pushed generations ${r.fromGeneration + 1}-${r.toGeneration} to ${r.remote} (${r.parts} part(s), ${formatBytes(r.uploadedBytes)} sent); root ${r.root}`
@@ -82,25 +85,34 @@ export function registerRemote(program: Command): void {
     .argument('[remote]', 'a remote name or URL (default: the only remote, or origin)')
     .option('--root <hash>', 'from a gateway: the root you trust the new head to have')
     .option('--set-aside', "after a lost push: keep this store's unpushed generations in a side file and pull")
-    .action(async (name: string | undefined, flags: { root?: string; setAside?: boolean }, cmd: Command) => {
-      const out = output(cmd);
-      const store = openStore();
-      const url = resolveRemote(store, name);
-      const r = isGateway(url)
-        ? await pullFromGatewayInto(store, url, flags.root)
-        : await pullInto(store, openRemote(url), { setAside: flags.setAside });
-      const aside = (r as { setAside?: SetAside }).setAside;
-      if (aside?.sideFile)
-        out.note(
-          `set aside generation(s) ${aside.generations.map((g) => g.generation).join(', ')} in ${aside.sideFile}; your working tree still has their changes: add and commit them again`,
+    .option('--progress', 'show a progress line even when stderr is not a terminal')
+    .action(
+      async (
+        name: string | undefined,
+        flags: { root?: string; setAside?: boolean; progress?: boolean },
+        cmd: Command,
+      ) => {
+        const out = output(cmd);
+        const store = openStore();
+        const url = resolveRemote(store, name);
+        const run = longRun(out, flags.progress);
+        const r = await (isGateway(url)
+          ? pullFromGatewayInto(store, url, flags.root)
+          : pullInto(store, openRemote(url), { setAside: flags.setAside, ...run.options })
+        ).finally(run.done);
+        const aside = (r as { setAside?: SetAside }).setAside;
+        if (aside?.sideFile)
+          out.note(
+            `set aside generation(s) ${aside.generations.map((g) => g.generation).join(', ')} in ${aside.sideFile}; your working tree still has their changes: add and commit them again`,
+          );
+        out.done(
+          r.segments > 0
+            ? `pulled generations ${r.fromGeneration + 1}-${r.toGeneration} from ${r.remote}; root ${r.root}`
+            : `already up to date with ${r.remote} (generation ${r.toGeneration})`,
+          r,
         );
-      out.done(
-        r.segments > 0
-          ? `pulled generations ${r.fromGeneration + 1}-${r.toGeneration} from ${r.remote}; root ${r.root}`
-          : `already up to date with ${r.remote} (generation ${r.toGeneration})`,
-        r,
-      );
-    });
+      },
+    );
   program
     .command('clone')
     .description("a new store from a remote's store, linked to DIR (created if missing)")
@@ -108,26 +120,34 @@ export function registerRemote(program: Command): void {
     .argument('[dir]', 'the project directory to link (default: the current directory)', '.')
     .option('--store <id>', 'which store, when the remote holds several')
     .option('--root <hash>', 'from a gateway: the root you trust the head to have')
-    .action(async (url: string, dir: string, flags: { store?: string; root?: string }, cmd: Command) => {
-      checkRemoteUrl(url);
-      const ids = await storesAt(url);
-      const storeId = flags.store ?? (ids.length === 1 ? ids[0] : undefined);
-      if (storeId === undefined)
-        throw ids.length === 0
-          ? new NotFoundError(`${url} holds no store`)
-          : new UsageError(`${url} holds ${ids.length} stores`, `pick one with --store: ${ids.join(', ')}`);
-      mkdirSync(resolve(dir), { recursive: true });
-      const home = resolveHome();
-      const { store, pull: r } = isGateway(url)
-        ? await cloneFromGateway(url, storeId, resolve(dir), { home, root: flags.root })
-        : await clone(openRemote(url), storeId, resolve(dir), { home });
-      addRemote(store, 'origin', url);
-      output(cmd).done(`cloned store ${storeId} (${r.toGeneration} generations) into ${resolve(dir)}; root ${r.root}`, {
-        ...r,
-        storeId,
-        dir: resolve(dir),
-      });
-    });
+    .option('--progress', 'show a progress line even when stderr is not a terminal')
+    .action(
+      async (url: string, dir: string, flags: { store?: string; root?: string; progress?: boolean }, cmd: Command) => {
+        checkRemoteUrl(url);
+        const ids = await storesAt(url);
+        const storeId = flags.store ?? (ids.length === 1 ? ids[0] : undefined);
+        if (storeId === undefined)
+          throw ids.length === 0
+            ? new NotFoundError(`${url} holds no store`)
+            : new UsageError(`${url} holds ${ids.length} stores`, `pick one with --store: ${ids.join(', ')}`);
+        mkdirSync(resolve(dir), { recursive: true });
+        const home = resolveHome();
+        const run = longRun(output(cmd), flags.progress);
+        const { store, pull: r } = await (isGateway(url)
+          ? cloneFromGateway(url, storeId, resolve(dir), { home, root: flags.root })
+          : clone(openRemote(url), storeId, resolve(dir), { home, ...run.options })
+        ).finally(run.done);
+        addRemote(store, 'origin', url);
+        output(cmd).done(
+          `cloned store ${storeId} (${r.toGeneration} generations) into ${resolve(dir)}; root ${r.root}`,
+          {
+            ...r,
+            storeId,
+            dir: resolve(dir),
+          },
+        );
+      },
+    );
 }
 
 /** Pulls from a gateway into the project's store, from its head. */
