@@ -259,7 +259,8 @@ async function importEdge(
       if (data.length !== p.size || `${gen.store_id}/part/${toHex(sha256(data))}` !== p.key)
         throw new IntegrityError(`${remote.url}: object ${p.key} does not match its name`);
       writeFileSync(fd, data);
-      report((done += data.length));
+      done += data.length;
+      report(done);
     }
   } finally {
     closeSync(fd);

@@ -57,7 +57,11 @@ describe('file:/// remote', () => {
     const counted = new Proxy(remote, {
       get: (t, k) => {
         const v = Reflect.get(t, k);
-        return typeof v === 'function' && k !== 'constructor' ? (...a: unknown[]) => (requests++, v.apply(t, a)) : v;
+        if (typeof v !== 'function' || k === 'constructor') return v;
+        return (...a: unknown[]) => {
+          requests++;
+          return v.apply(t, a);
+        };
       },
     });
     expect((await push(store, counted, settle)).pushed).toBe(false);
