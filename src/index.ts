@@ -70,3 +70,19 @@ export {
 export type { CheckReport, CheckProblem } from './store/check.js';
 export type { GcReport } from './store/compact.js';
 export { fetchToFd, fetchToFile, fetchVerified, type FetchOptions, type FetchResult } from './api/fetch.js';
+export {
+  addRemote,
+  clone,
+  cloneFromGateway,
+  listRemotes,
+  openRemote,
+  pull,
+  pullFromGateway,
+  pullInto,
+  push,
+  removeRemote,
+  type PullResult,
+  type PushResult,
+  type RemoteOptions,
+} from './api/remote.js';
+export type { ObjectInfo, ObjectStore } from './remote/object-store.js';
