@@ -1,11 +1,14 @@
 // push, pull and clone through a remote (docs/remote.md). A push exports the generations the remote lacks,
 // uploads the segment as content-named parts, then one gen object, and waits for it to settle to learn whether
 // it won; a pull follows the winning edges from the local head and imports each segment, which verifies every
-// byte before anything becomes visible. Only the `file:///` transport exists so far.
+// byte before anything becomes visible. Transports: s3:// and file:/// (object stores); a gateway's http(s)://
+// for pull and clone only, as one export per pull.
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
-import { sha256, toHex } from '../core/digest.js';
+import { isHash, sha256, toHex } from '../core/digest.js';
 import { ConflictError, ExistsError, IntegrityError, NotFoundError, UsageError } from '../core/errors.js';
 import {
   claimKey,
@@ -20,7 +23,7 @@ import {
 import { FileObjectStore } from '../remote/file-store.js';
 import { S3ObjectStore } from '../remote/s3-store.js';
 import type { ObjectStore } from '../remote/object-store.js';
-import { hashRange, readAt } from '../store/fs-utils.js';
+import { readAt } from '../store/fs-utils.js';
 import { exportArchive, openExport } from '../store/transfer.js';
 import { checkpoint, type LongOperation, phaseReporter } from '../store/interrupt.js';
 import { type SetAside, setAsideAfter } from '../store/set-aside.js';
@@ -69,7 +72,7 @@ export function checkRemoteUrl(url: string): string {
   try {
     u = new URL(url);
   } catch {
-    throw new UsageError(`'${url}' is not a URL`, 'use file:///DIR (s3:// and http:// remotes are planned)');
+    throw new UsageError(`'${url}' is not a URL`, 'use s3://BUCKET[/PREFIX], file:///DIR or http(s)://HOST:PORT');
   }
   if (u.username || u.password)
     throw new UsageError('a remote URL must not carry credentials', 'S3 credentials come from the AWS settings');
@@ -123,10 +126,8 @@ export function resolveRemote(store: Store, nameOrUrl: string | undefined): stri
 
 /** The stores a remote holds (their IDs). */
 export async function remoteStores(remote: ObjectStore): Promise<string[]> {
-  return (await remote.list('')).map((o) => o.key).filter((k) => /^[0-9a-f]{64}$/.test(k));
+  return (await remote.list('')).map((o) => o.key).filter(isHash);
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function localHead(store: Store): { generation: number; root: string | null; roots: string[] } {
   const roots = store.history().map((h) => h.root);
@@ -140,18 +141,20 @@ async function uploadParts(remote: ObjectStore, storeId: string, file: string, s
   const report = phaseReporter(op.onProgress, 'upload', size);
   let uploaded = 0;
   try {
+    const segment = createHash('sha256'); // the whole segment's hash, from the same reads as the parts'
     for (let at = 0; at < size; at += PART_BYTES) {
       await checkpoint(op.signal, 'nothing was pushed (parts already sent are reused next time)');
-      const n = Math.min(PART_BYTES, size - at);
-      const key = partKey(storeId, toHex(hashRange(fd, at, n)));
+      const data = readAt(fd, at, Math.min(PART_BYTES, size - at));
+      segment.update(data);
+      const key = partKey(storeId, toHex(sha256(data)));
       if (!(await remote.head(key))) {
-        await remote.put(key, readAt(fd, at, n));
-        uploaded += n;
+        await remote.put(key, data);
+        uploaded += data.length;
       }
-      parts.push({ key, size: n });
-      report(at + n);
+      parts.push({ key, size: data.length });
+      report(at + data.length);
     }
-    return { parts, uploaded, sha256: toHex(hashRange(fd, 0, size)) };
+    return { parts, uploaded, sha256: segment.digest('hex') };
   } finally {
     closeSync(fd);
   }
@@ -321,8 +324,7 @@ export async function pullInto(
   remote: ObjectStore,
   opts: PullIntoOptions = {},
 ): Promise<PullResult & { setAside?: SetAside }> {
-  const roots = store.history().map((h) => h.root);
-  const head = { generation: roots.length, root: roots.at(-1) ?? null };
+  const { roots, ...head } = localHead(store);
   const home = store.paths.home;
   try {
     return await pull(store.storeId, remote, { ...opts, home, from: head, roots });
@@ -369,13 +371,10 @@ export async function pullFromGateway(
   const history = await gatewayHistory(url, storeId);
   const head = history.at(-1);
   const result = { remote: url, fromGeneration: from.generation };
-  if (!head || head.generation <= from.generation) {
-    if (head && from.root !== null && history[from.generation - 1]?.root !== from.root)
-      throw new ConflictError(`${url} has a history that does not contain this store's head`, 'the histories diverged');
-    return { ...result, toGeneration: from.generation, root: from.root, segments: 0 };
-  }
-  if (from.root !== null && history[from.generation - 1]?.root !== from.root)
+  if (head && from.root !== null && history[from.generation - 1]?.root !== from.root)
     throw new ConflictError(`${url} has a history that does not contain this store's head`, 'the histories diverged');
+  if (!head || head.generation <= from.generation)
+    return { ...result, toGeneration: from.generation, root: from.root, segments: 0 };
   const dir = mkdtempSync(join(tmpdir(), 'digstore-pull-'));
   try {
     const file = join(dir, 'export.dig');
@@ -392,6 +391,12 @@ export async function pullFromGateway(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Pulls from a gateway into the project's store, from its head. */
+export function pullFromGatewayInto(store: Store, url: string, opts: { root?: string } = {}): Promise<PullResult> {
+  const { generation, root } = localHead(store);
+  return pullFromGateway(store.storeId, url, { home: store.paths.home, from: { generation, root }, root: opts.root });
 }
 
 /** A new store from a gateway's store, linked to `dir`. */

@@ -3,7 +3,9 @@
 // both built on the same base: among the *settled* edges from the current head (the server's clock at least
 // `settleMs` past their write), the earliest written, ties to the smaller key. Everyone applies the same rule to
 // the same settled set, so a pusher and every later reader agree on the winner.
+import { isHash } from '../core/digest.js';
 import { CorruptDataError } from '../core/errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
 
 export const GEN_FORMAT = 'digstore-remote-gen';
@@ -29,8 +31,6 @@ export const genKey = (g: GenObject) =>
 export const claimKey = (storeId: string, base: number) => `${storeId}/claim/${pad(base)}`;
 export const partKey = (storeId: string, sha256: string) => `${storeId}/part/${sha256}`;
 
-const HEX64 = /^[0-9a-f]{64}$/;
-
 /** Parses and checks a gen object's shape; what it claims is checked when its segment is imported. */
 export function decodeGen(bytes: Buffer, key: string, storeId: string): GenObject {
   let g: GenObject;
@@ -44,11 +44,11 @@ export function decodeGen(bytes: Buffer, key: string, storeId: string): GenObjec
     g.version === 1 &&
     g.store_id === storeId &&
     Number.isSafeInteger(g.base?.generation) &&
-    (g.base.root === null ? g.base.generation === 0 : HEX64.test(g.base.root)) &&
+    (g.base.root === null ? g.base.generation === 0 : isHash(g.base.root)) &&
     Number.isSafeInteger(g.head?.generation) &&
     g.head.generation > g.base.generation &&
-    HEX64.test(g.head.root) &&
-    HEX64.test(g.sha256) &&
+    isHash(g.head.root) &&
+    isHash(g.sha256) &&
     Array.isArray(g.parts) &&
     g.parts.every(
       (p) => typeof p.key === 'string' && p.key.startsWith(`${storeId}/part/`) && Number.isSafeInteger(p.size),
@@ -74,7 +74,7 @@ export async function nextEdge(
   const oldest = Math.min(...candidates.map((o) => o.lastModified));
   if (now - oldest < settleMs) {
     // A push is settling: wait for its object to count (at most the settle time) instead of missing it.
-    await new Promise((r) => setTimeout(r, settleMs - (now - oldest) + 50));
+    await sleep(settleMs - (now - oldest) + 50);
     candidates = await list();
     now = await remote.now();
   }

@@ -3,45 +3,26 @@
 // imports — and import verifies every byte and every root before anything is visible. Nothing the gateway
 // says is believed: a wrong history only makes the import refuse; a cut or stalled body is a network error.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { NetworkError, NotFoundError, UsageError } from '../core/errors.js';
+import { isHash } from '../core/digest.js';
+import { NetworkError, NotFoundError } from '../core/errors.js';
 import { BodyReader } from './body-reader.js';
+import { gatewayBase as base, gatewayGet } from './gateway-http.js';
 
 export interface GatewayGeneration {
   generation: number;
   root: string;
 }
 
-function base(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new UsageError(`'${url}' is not a URL`);
-  }
-  if (u.username || u.password) throw new UsageError('a remote URL must not carry credentials');
-  if (u.search || u.hash) throw new UsageError(`the gateway URL '${url}' must not have a query or fragment`);
-  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
-}
-
-async function get(url: string, accept: string): Promise<Response> {
-  let res: Response;
-  try {
-    res = await fetch(url, { headers: { Accept: accept } });
-  } catch (e) {
-    const cause = (e as { cause?: Error }).cause?.message ?? (e as Error).message;
-    throw new NetworkError(`cannot reach ${url}: ${cause}`, 'check the URL and that the gateway is running');
-  }
-  if (res.status === 404) throw new NotFoundError(`${url}: not found on the gateway`);
-  if (res.status !== 200) throw new NetworkError(`${url}: the gateway answered ${res.status} ${res.statusText}`);
-  return res;
-}
+/** A 200 response from the gateway (typed errors otherwise, gateway-http.ts). */
+const get = (url: string, accept: string) =>
+  gatewayGet(url, { accept, notFound: new NotFoundError(`${url}: not found on the gateway`) });
 
 /** The store IDs a gateway serves. */
 export async function gatewayStores(url: string): Promise<string[]> {
   const body = (await (await get(`${base(url)}/`, 'application/json')).json()) as {
     stores?: Array<{ store_id: string }>;
   };
-  return (body.stores ?? []).map((s) => s.store_id).filter((id) => /^[0-9a-f]{64}$/.test(id));
+  return (body.stores ?? []).map((s) => s.store_id).filter(isHash);
 }
 
 /** The generations the gateway says the store has (only a hint: import verifies what arrives). */

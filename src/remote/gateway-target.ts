@@ -3,7 +3,9 @@
 // the gateway's base URL and the one root the answer will be checked against: the caller's, or the one the
 // target spells out. Without a root there is nothing to check against, and `fetch` refuses rather than
 // believe the gateway about what `latest` is.
+import { isHash } from '../core/digest.js';
 import { UsageError } from '../core/errors.js';
+import { gatewayBase } from './gateway-http.js';
 import { isFullUrn, parseUrn, type RangeSpec, URN_PREFIX } from '../core/urn.js';
 
 export interface GatewayTarget {
@@ -14,21 +16,6 @@ export interface GatewayTarget {
   range?: RangeSpec;
 }
 
-const HEX64 = /^[0-9a-f]{64}$/;
-
-function baseUrl(text: string): string {
-  let u: URL;
-  try {
-    u = new URL(text);
-  } catch {
-    throw new UsageError(`'${text}' is not a URL`, 'give the gateway as http://HOST:PORT');
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:')
-    throw new UsageError(`'${text}' is not an http(s) URL`, 'give the gateway as http://HOST:PORT');
-  if (u.search || u.hash) throw new UsageError(`the gateway URL '${text}' must not have a query or fragment`);
-  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
-}
-
 /** A URL's store, root and path, and the base before them. */
 function splitUrl(text: string): { base: string; urn: string } {
   const u = new URL(text);
@@ -37,13 +24,13 @@ function splitUrl(text: string): { base: string; urn: string } {
   const segs = u.pathname.split('/');
   for (let i = 1; i < segs.length; i++) {
     if (segs[i].toLowerCase().startsWith(URN_PREFIX)) {
-      return { base: baseUrl(`${u.origin}${segs.slice(0, i).join('/')}`), urn: segs.slice(i).join('/') };
+      return { base: gatewayBase(`${u.origin}${segs.slice(0, i).join('/')}`), urn: segs.slice(i).join('/') };
     }
-    if (HEX64.test(segs[i]) && (segs[i + 1] === 'latest' || HEX64.test(segs[i + 1] ?? ''))) {
+    if (isHash(segs[i]) && (segs[i + 1] === 'latest' || isHash(segs[i + 1] ?? ''))) {
       const root = segs[i + 1] === 'latest' ? '' : `:${segs[i + 1]}`;
       const path = segs.slice(i + 2).join('/');
       return {
-        base: baseUrl(`${u.origin}${segs.slice(0, i).join('/')}`),
+        base: gatewayBase(`${u.origin}${segs.slice(0, i).join('/')}`),
         urn: `${URN_PREFIX}${segs[i]}${root}/${path}`,
       };
     }
@@ -52,17 +39,17 @@ function splitUrl(text: string): { base: string; urn: string } {
 }
 
 export function parseGatewayTarget(target: string, opts: { from?: string; root?: string }): GatewayTarget {
-  if (opts.root !== undefined && !HEX64.test(opts.root))
+  if (opts.root !== undefined && !isHash(opts.root))
     throw new UsageError(`--root must be 64 lowercase hex characters, not '${opts.root}'`);
   let base: string;
   let urnText: string;
   if (isFullUrn(target)) {
     if (opts.from === undefined) throw new UsageError(`which gateway? give --from URL to fetch ${target}`);
-    base = baseUrl(opts.from);
+    base = gatewayBase(opts.from);
     urnText = target;
   } else if (/^https?:\/\//i.test(target)) {
     ({ base, urn: urnText } = splitUrl(target));
-    if (opts.from !== undefined) base = baseUrl(opts.from);
+    if (opts.from !== undefined) base = gatewayBase(opts.from);
   } else {
     throw new UsageError(
       `'${target}' is neither a gateway URL nor a URN`,

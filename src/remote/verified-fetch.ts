@@ -10,10 +10,11 @@ import {
   VERIFIABLE_MEDIA_TYPE,
 } from '../core/codecs/verifiable-codec.js';
 import { sha256, toHex } from '../core/digest.js';
-import { DigstoreError, IntegrityError, NetworkError, NotFoundError, UsageError } from '../core/errors.js';
+import { DigstoreError, IntegrityError, NotFoundError, UsageError } from '../core/errors.js';
 import { encodeUrnPath, formatRange, parseRange, type RangeSpec, resolveRange } from '../core/urn.js';
 import { dataRange, verifyProof } from '../core/verify-proof.js';
 import { BodyReader } from './body-reader.js';
+import { gatewayGet } from './gateway-http.js';
 import { type GatewayTarget, parseGatewayTarget } from './gateway-target.js';
 
 export interface FetchOptions {
@@ -50,18 +51,13 @@ export interface FetchResult {
 const lie = (url: string, why: string) => new IntegrityError(`the gateway's answer does not verify (${url}): ${why}`);
 
 async function request(url: string, opts: FetchOptions, t: GatewayTarget): Promise<Response> {
-  let res: Response;
-  try {
-    res = await fetch(url, { signal: opts.signal, redirect: 'follow', headers: { Accept: VERIFIABLE_MEDIA_TYPE } });
-  } catch (e) {
-    const cause = (e as { cause?: Error }).cause?.message ?? (e as Error).message;
-    throw new NetworkError(`cannot reach ${url}: ${cause}`, 'check the gateway URL (--from) and that it is running');
-  }
-  if (res.status === 404)
-    throw new NotFoundError(`the gateway has no '${t.path}' at root ${t.root} of store ${t.storeId}`, undefined, {
+  const res = await gatewayGet(url, {
+    accept: VERIFIABLE_MEDIA_TYPE,
+    signal: opts.signal,
+    notFound: new NotFoundError(`the gateway has no '${t.path}' at root ${t.root} of store ${t.storeId}`, undefined, {
       url,
-    });
-  if (res.status !== 200) throw new NetworkError(`${url}: the gateway answered ${res.status} ${res.statusText}`);
+    }),
+  });
   if (res.headers.get('content-type') !== VERIFIABLE_MEDIA_TYPE)
     throw lie(url, `it is not a verifiable response (Content-Type ${res.headers.get('content-type')})`);
   if (!res.body) throw lie(url, 'the response has no body');

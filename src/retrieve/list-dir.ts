@@ -2,7 +2,7 @@
 // since paths sort by their bytes that run is contiguous. Listing one reads its direct children only — after a
 // subdirectory's first entry it jumps past the whole subtree (every path under `sub/` sorts before `sub0`,
 // '0' being the byte after '/'), so listing the top of a million-file tree costs its children, not its files.
-import type { FileEntry } from '../core/types.js';
+import { type FileEntry, MODE_LINK } from '../core/types.js';
 import type { CompleteSetView } from '../store/delta-window.js';
 
 export interface DirEntry {
@@ -14,7 +14,6 @@ export interface DirEntry {
   mode?: number;
 }
 
-const S_IFLNK = 0o120000;
 const afterSubtree = (dirPath: string) => `${dirPath}0`; // '0' (0x30) follows '/' (0x2f)
 
 /** Whether `path` ('' for the top) is a directory of the generation: some file lies under it. */
@@ -26,7 +25,7 @@ export function isDirectory(view: CompleteSetView, path: string): boolean {
 }
 
 function entryOf(name: string, f: FileEntry): DirEntry {
-  const type = (f.mode & 0o170000) === S_IFLNK ? 'symlink' : 'file';
+  const type = f.mode === MODE_LINK ? 'symlink' : 'file';
   return { name, type, size: f.size, hash: f.hash, mode: f.mode };
 }
 

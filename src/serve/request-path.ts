@@ -5,6 +5,7 @@
 //   /urn:dig:chia:STORE[:ROOT]/PATH     the URN form (no root: latest)
 // PATH is percent-encoded bytes, decoded and checked exactly as a URN's path is (core/urn.ts): no `.`, `..` or
 // empty segment, no NUL, no encoded `/`. Anything else is a 400 before any store is opened.
+import { isHash } from '../core/digest.js';
 import { UsageError } from '../core/errors.js';
 import { parseRange, parseUrn, type RangeSpec, URN_PREFIX } from '../core/urn.js';
 import { HttpError } from './http-error.js';
@@ -12,7 +13,6 @@ import { HttpError } from './http-error.js';
 export const MAX_URL_BYTES = 8192;
 /** The web UI's files (web/, built into dist/web/); a store ID is 64 hex, so nothing collides with this. */
 export const UI_PREFIX = '/_ui/';
-const HEX64 = /^[0-9a-f]{64}$/;
 const ROOT_PREFIX = /^[0-9a-f]{8,63}$/;
 
 export type Route =
@@ -75,7 +75,7 @@ function diffRoute(storeId: string, search: string): Route {
   const [from, to] = [q.get('from'), q.get('to')];
   if (!from || !to) throw new HttpError(400, 'a diff needs from=ROOT and to=ROOT');
   for (const r of [from, to])
-    if (r !== 'latest' && !ROOT_PREFIX.test(r) && !HEX64.test(r)) throw new HttpError(400, `'${r}' is not a root`);
+    if (r !== 'latest' && !ROOT_PREFIX.test(r) && !isHash(r)) throw new HttpError(400, `'${r}' is not a root`);
   return { kind: 'diff', storeId, from, to };
 }
 
@@ -109,13 +109,13 @@ export function parseRequestTarget(target: string): Route {
       return { kind: 'content', storeId: urn.storeId!, root: urn.root, path: urn.path ?? '', slash, format, bytes };
     }
     const [storeId, root, ...rest] = body.split('/');
-    if (!HEX64.test(storeId)) throw new HttpError(404, `no store '${storeId}': store IDs are 64 lowercase hex`);
+    if (!isHash(storeId)) throw new HttpError(404, `no store '${storeId}': store IDs are 64 lowercase hex`);
     if (root === undefined) return historyRoute(storeId, search);
     if (root === 'diff' && rest.length === 0) return diffRoute(storeId, search);
     if (root === 'export' && rest.length === 0)
       return { kind: 'export', storeId, since: count(params(search, ['since']), 'since') ?? 0 };
     const { format, bytes } = contentQuery(search);
-    if (root !== 'latest' && !HEX64.test(root) && !ROOT_PREFIX.test(root))
+    if (root !== 'latest' && !isHash(root) && !ROOT_PREFIX.test(root))
       throw new HttpError(400, `'${root}' is neither a root hash (or a prefix of ≥ 8 hex) nor 'latest'`);
     // The path is decoded and checked as a URN's: one set of rules for every form.
     const urn = rest.length === 0 ? { path: undefined } : parseUrn(`${URN_PREFIX}${storeId}/${rest.join('/')}`);

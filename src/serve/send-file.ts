@@ -4,14 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toHex } from '../core/digest.js';
-import type { FileEntry } from '../core/types.js';
+import { type FileEntry, MODE_LINK } from '../core/types.js';
 import { SlabPool, type Snapshot } from '../api/snapshot.js';
 import { contentTypeOf } from './content-type.js';
 import { HttpError } from './http-error.js';
 import { parseRangeHeader } from './range-header.js';
 import { pump } from './pump.js';
-
-const S_IFLNK = 0o120000;
 
 /** Whether an If-None-Match header names this ETag (or `*`). */
 function matches(header: string | undefined, etag: string): boolean {
@@ -31,7 +29,7 @@ export async function sendFile(
   headers: Record<string, string>,
 ): Promise<void> {
   const etag = `"${toHex(entry.hash)}"`;
-  const isLink = (entry.mode & 0o170000) === S_IFLNK;
+  const isLink = entry.mode === MODE_LINK;
   const base = {
     ...headers,
     ETag: etag,

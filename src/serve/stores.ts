@@ -47,8 +47,7 @@ export class StoreRegistry {
 
   /** The store's current snapshot, retained: the caller must `release()` it. */
   acquire(storeId: string): Snapshot {
-    if (this.only && !this.only.has(storeId)) throw new NotFoundError(`store ${storeId} is not served here`);
-    const file = storePaths(this.home, storeId).archive;
+    const file = this.archivePath(storeId);
     let stamp: string;
     try {
       const st = statSync(file, { bigint: true });

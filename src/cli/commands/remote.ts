@@ -11,14 +11,13 @@ import {
   isGateway,
   listRemotes,
   openRemote,
-  pullFromGateway,
+  pullFromGatewayInto,
   pullInto,
   push,
   removeRemote,
   resolveRemote,
   storesAt,
 } from '../../api/remote.js';
-import type { Store } from '../../api/store.js';
 import type { SetAside } from '../../store/set-aside.js';
 import { NotFoundError, UsageError } from '../../core/errors.js';
 import { resolveHome } from '../../store/home.js';
@@ -97,7 +96,7 @@ export function registerRemote(program: Command): void {
         const url = resolveRemote(store, name);
         const run = longRun(out, flags.progress);
         const r = await (isGateway(url)
-          ? pullFromGatewayInto(store, url, flags.root)
+          ? pullFromGatewayInto(store, url, { root: flags.root })
           : pullInto(store, openRemote(url), { setAside: flags.setAside, ...run.options })
         ).finally(run.done);
         const aside = (r as { setAside?: SetAside }).setAside;
@@ -148,11 +147,4 @@ export function registerRemote(program: Command): void {
         );
       },
     );
-}
-
-/** Pulls from a gateway into the project's store, from its head. */
-function pullFromGatewayInto(store: Store, url: string, root?: string) {
-  const history = store.history();
-  const from = { generation: history.length, root: history.at(-1)?.root ?? null };
-  return pullFromGateway(store.storeId, url, { home: store.paths.home, from, root });
 }

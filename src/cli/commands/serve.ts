@@ -2,14 +2,13 @@
 // URL it listens on is the result (stdout); one line per request goes to stderr (a JSON object with --json,
 // nothing with -q). SIGINT or SIGTERM stops it after in-flight responses finish; a second signal at once.
 import type { Command } from 'commander';
+import { isHash } from '../../core/digest.js';
 import { UsageError } from '../../core/errors.js';
 import { resolveHome } from '../../store/home.js';
 import { GATEWAY_DEFAULTS } from '../../serve/defaults.js';
 import type { RequestLog } from '../../serve/server.js';
 import { output } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-
-const HEX64 = /^[0-9a-f]{64}$/;
 
 function integer(value: string | undefined, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -50,7 +49,7 @@ export function registerServe(program: Command): void {
       ) => {
         const out = output(cmd);
         for (const id of flags.store ?? [])
-          if (!HEX64.test(id)) throw new UsageError(`--store takes store IDs (64 lowercase hex), not '${id}'`);
+          if (!isHash(id)) throw new UsageError(`--store takes store IDs (64 lowercase hex), not '${id}'`);
         const home = resolveHome();
         const log = out.opts.quiet
           ? undefined
