@@ -11,6 +11,7 @@ import { sendFile } from './send-file.js';
 import { sendProof } from './send-proof.js';
 import type { StoreRegistry } from './stores.js';
 import { sendAsset } from './ui-assets.js';
+import { sendBody } from './send-body.js';
 import { sendExport } from './send-export.js';
 
 type ContentRoute = Extract<Route, { kind: 'content' }>;
@@ -23,13 +24,7 @@ export const LATEST_MAX_AGE = 'public, max-age=10';
 
 function sendJson(req: IncomingMessage, res: ServerResponse, value: unknown, headers: Record<string, string> = {}) {
   const body = Buffer.from(`${JSON.stringify(value)}\n`);
-  res.writeHead(200, {
-    'Cache-Control': 'no-cache',
-    ...headers,
-    'Content-Type': 'application/json',
-    'Content-Length': String(body.length),
-  });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  sendBody(req, res, 200, 'application/json', body, { 'Cache-Control': 'no-cache', ...headers });
 }
 
 function sendStores(req: IncomingMessage, res: ServerResponse, stores: StoreRegistry): void {
@@ -51,13 +46,7 @@ function sendStores(req: IncomingMessage, res: ServerResponse, stores: StoreRegi
   const body = Buffer.from(
     `<!doctype html>\n<html><head><meta charset="utf-8"><title>digstore</title></head><body><h1>Stores</h1><ul>\n${items.join('\n')}\n</ul></body></html>\n`,
   );
-  res.writeHead(200, {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Length': String(body.length),
-    Vary: 'Accept',
-    'Cache-Control': 'no-cache',
-  });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  sendBody(req, res, 200, 'text/html; charset=utf-8', body, { Vary: 'Accept', 'Cache-Control': 'no-cache' });
 }
 
 function sendHistory(req: IncomingMessage, res: ServerResponse, snap: Snapshot, route: HistoryRoute): void {

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toHex } from '../core/digest.js';
 import { encodeUrnPath } from '../core/urn.js';
+import { sendBody } from './send-body.js';
 import type { DirEntry } from '../api/snapshot.js';
 
 /** More entries than this are cut (the JSON says `truncated`): a page, not a dump of a million names. */
@@ -67,11 +68,5 @@ export function sendListing(
 ): void {
   const json = forceJson || wantsJson(req);
   const body = Buffer.from(json ? jsonListing(ctx, entries) : htmlListing(ctx, entries));
-  res.writeHead(200, {
-    ...headers,
-    'Content-Type': json ? 'application/json' : 'text/html; charset=utf-8',
-    'Content-Length': String(body.length),
-    Vary: 'Accept',
-  });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  sendBody(req, res, 200, json ? 'application/json' : 'text/html; charset=utf-8', body, { ...headers, Vary: 'Accept' });
 }

@@ -12,6 +12,7 @@ import type { Snapshot } from '../api/snapshot.js';
 import { dataRange } from '../core/verify-proof.js';
 import { HttpError } from './http-error.js';
 import { pump } from './pump.js';
+import { sendBody } from './send-body.js';
 
 function rangeOf(entry: FileEntry, bytes: RangeSpec | undefined): { start: number; end: number } | undefined {
   if (bytes === undefined) return undefined;
@@ -36,8 +37,7 @@ export async function sendProof(
   const head = req.method === 'HEAD';
   if (want.format === 'proof') {
     const body = Buffer.from(encodeProof(snap.prove(generation, entry.path, range)));
-    res.writeHead(200, { ...headers, 'Content-Type': 'application/json', 'Content-Length': String(body.length) });
-    return void res.end(head ? undefined : body);
+    return sendBody(req, res, 200, 'application/json', body, headers);
   }
   const whole = range ?? (entry.size > 0 ? { start: 0, end: entry.size - 1 } : undefined);
   const proof = snap.prove(generation, entry.path, whole);

@@ -8,6 +8,7 @@ import { handleRequest } from './gateway.js';
 import { HttpError, statusOf } from './http-error.js';
 import { wantsJson } from './listing.js';
 import { StoreRegistry } from './stores.js';
+import { sendBody } from './send-body.js';
 import { GATEWAY_DEFAULTS } from './defaults.js';
 
 export { GATEWAY_DEFAULTS } from './defaults.js';
@@ -57,13 +58,10 @@ function sendError(req: IncomingMessage, res: ServerResponse, e: unknown): void 
   const headers = e instanceof HttpError ? e.headers : {};
   const json = wantsJson(req);
   const body = Buffer.from(json ? `${JSON.stringify({ error: { status, message } })}\n` : `error: ${message}\n`);
-  res.writeHead(status, {
+  sendBody(req, res, status, json ? 'application/json' : 'text/plain; charset=utf-8', body, {
     ...headers,
-    'Content-Type': json ? 'application/json' : 'text/plain; charset=utf-8',
-    'Content-Length': String(body.length),
     'Cache-Control': 'no-store',
   });
-  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {

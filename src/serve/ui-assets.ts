@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from './http-error.js';
+import { sendBody } from './send-body.js';
 
 const FILES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
@@ -35,7 +36,6 @@ export function sendAsset(req: IncomingMessage, res: ServerResponse, name: strin
   if (!type) throw new HttpError(404, `no UI file '${name}'`);
   const { body, etag } = load(name);
   const headers = {
-    'Content-Type': type,
     ETag: etag,
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',
@@ -43,7 +43,6 @@ export function sendAsset(req: IncomingMessage, res: ServerResponse, name: strin
     'Content-Security-Policy':
       "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; frame-ancestors 'none'",
   };
-  if (req.headers['if-none-match'] === etag) return void res.writeHead(304, headers).end();
-  res.writeHead(200, { ...headers, 'Content-Length': String(body.length) });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { ...headers, 'Content-Type': type }).end();
+  sendBody(req, res, 200, type, body, headers);
 }
