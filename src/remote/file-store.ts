@@ -33,15 +33,7 @@ export class FileObjectStore implements ObjectStore {
   }
 
   async put(key: string, data: Uint8Array): Promise<void> {
-    const tmp = this.writeTemp(key, data);
-    try {
-      linkSync(tmp, this.path(key)); // objects are immutable: an existing one is already this content
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
-        throw fromSystemError(e, `cannot write ${key} to ${this.url}`);
-    } finally {
-      rmSync(tmp, { force: true });
-    }
+    await this.putIfAbsent(key, data); // objects are immutable: an existing one already holds this content
   }
 
   async putIfAbsent(key: string, data: Uint8Array): Promise<boolean> {
