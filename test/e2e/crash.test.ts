@@ -21,7 +21,7 @@ import {
   tempDir,
 } from '../helpers.js';
 
-const RUNS = process.env.DIGSTORE_CRASH_RUNS ? Number(process.env.DIGSTORE_CRASH_RUNS) : scaled(3);
+const RUNS = process.env.DIGSTORE_CRASH_RUNS ? Number(process.env.DIGSTORE_CRASH_RUNS) : scaled(2);
 
 function writeTree(root: string, version: number): Map<string, string> {
   const rand = prng(100 + version);

@@ -150,12 +150,12 @@ describe('gc', () => {
       const t = performance.now();
       run(['gc'], { cwd: s.project, home: probe });
       const duration = performance.now() - t;
-      const runs = scaled(3);
+      const runs = scaled(2);
       const r = prng(7);
       let rewritten = 0;
       for (let i = 0; i < runs; i++) {
         const keep = i % 2 === 1; // every other run prunes too: gc --keep-history 1
-        const args = keep ? ['gc', '--keep-history', '1'] : i % 4 === 0 ? ['archive', '--compact'] : ['gc'];
+        const args = keep ? ['gc', '--keep-history', '1'] : i % 4 === 0 ? ['gc'] : ['archive', '--compact'];
         const home = tempDir('dig-gc-kill-');
         cpSync(pristine, home, { recursive: true });
         const before = archiveSize(home);
@@ -175,7 +175,7 @@ describe('gc', () => {
       console.log(`gc kills: ${runs - rewritten} left the old archive, ${rewritten} the compacted one`);
       expect(rewritten).toBeLessThan(runs);
     },
-    roundsTimeout(scaled(3)),
+    roundsTimeout(scaled(2)),
   );
 });
 

@@ -65,7 +65,7 @@ describe('check --repair', () => {
     expect((await store.check({ deep: true })).ok).toBe(true);
   }
 
-  const rounds = scaled(20);
+  const rounds = scaled(10);
   it(
     `a truncation at ${rounds} random offsets: back to the newest intact generation, the cut bytes kept`,
     async () => {

@@ -9,7 +9,7 @@ import { Store, dataRange, decodeProof, encodeProof, verifyProof, type Proof } f
 import { decodeProofBinary, encodeProofBinary } from '../../dist/core/codecs/proof-codec.js';
 import { cleanupTempDirs, prng, roundsTimeout, scaled, tempDir } from '../helpers.js';
 
-const RUNS = scaled(20);
+const RUNS = scaled(10);
 
 afterAll(cleanupTempDirs);
 
