@@ -4,7 +4,7 @@
 // byte before anything becomes visible. Transports: s3:// and file:/// (object stores); a gateway's http(s)://
 // for pull and clone only, as one export per pull.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
@@ -14,14 +14,14 @@ import {
   claimKey,
   followChain,
   type GenObject,
+  getPart,
   GEN_FORMAT,
   genKey,
   nextEdge,
   partKey,
   SETTLE_MS,
 } from '../remote/chain.js';
-import { FileObjectStore } from '../remote/file-store.js';
-import { S3ObjectStore } from '../remote/s3-store.js';
+import { checkRemoteUrl, isGateway, openRemote } from '../remote/open-remote.js';
 import type { ObjectStore } from '../remote/object-store.js';
 import { readAt } from '../store/fs-utils.js';
 import { exportArchive, openExport } from '../store/transfer.js';
@@ -39,7 +39,11 @@ import {
 } from '../store/remotes-file.js';
 import type { OpenOptions } from './options.js';
 import { Store } from './store.js';
-import { importStore } from './store-create.js';
+import { importStore, refuseDroppingStaged } from './store-create.js';
+import { type FetchCounts, fetchAll, importEdgeLazily } from './lazy.js';
+import { lazyFile } from '../store/lazy-file.js';
+import { resolveHome, storePaths } from '../store/home.js';
+import { withLock } from '../store/access.js';
 
 /** Parts of at most this many bytes: a few requests for a small push, multipart-sized pieces for a large one. */
 export const PART_BYTES = 64 * 1024 * 1024;
@@ -66,30 +70,7 @@ export interface PushResult {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** Refuses what is not a remote URL digstore can use, and any URL carrying credentials. */
-export function checkRemoteUrl(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new UsageError(`'${url}' is not a URL`, 'use s3://BUCKET[/PREFIX], file:///DIR or http(s)://HOST:PORT');
-  }
-  if (u.username || u.password)
-    throw new UsageError('a remote URL must not carry credentials', 'S3 credentials come from the AWS settings');
-  if (!['file:', 's3:', 'http:', 'https:'].includes(u.protocol))
-    throw new UsageError(`'${url}': remotes are s3://BUCKET[/PREFIX], file:///DIR or a gateway's http(s)://HOST`);
-  return url;
-}
-
-/** A gateway (`digstore serve`): pulled and cloned from, never pushed to. */
-export const isGateway = (url: string) => /^https?:\/\//i.test(url);
-
-/** The object store a URL names (not a gateway: those are read through the gateway functions below). */
-export function openRemote(url: string): ObjectStore {
-  if (isGateway(checkRemoteUrl(url)))
-    throw new UsageError(`${url} is a gateway: pull and clone from it, push elsewhere`);
-  return url.startsWith('s3://') ? new S3ObjectStore(url) : new FileObjectStore(url);
-}
+export { checkRemoteUrl, isGateway, openRemote };
 
 /** The store's named remotes. */
 export function listRemotes(store: Store): Remotes {
@@ -241,6 +222,9 @@ export interface PullResult {
   toGeneration: number;
   root: string | null;
   segments: number;
+  /** A lazy pull or clone: only history and layer records came (`fetched` says what that took). */
+  lazy?: boolean;
+  fetched?: FetchCounts;
 }
 
 /** Downloads one edge's segment, checks its parts against the gen object, and imports it (which checks the rest). */
@@ -258,7 +242,7 @@ async function importEdge(
   try {
     for (const p of gen.parts) {
       await checkpoint(op.signal, 'nothing was pulled');
-      const data = await remote.get(p.key);
+      const data = await getPart(remote, p.key);
       if (data.length !== p.size || `${gen.store_id}/part/${toHex(sha256(data))}` !== p.key)
         throw new IntegrityError(`${remote.url}: object ${p.key} does not match its name`);
       writeFileSync(fd, data);
@@ -279,7 +263,8 @@ async function importEdge(
 export async function pull(
   storeId: string,
   remote: ObjectStore,
-  opts: RemoteOptions & OpenOptions & { from?: { generation: number; root: string | null }; roots?: string[] } = {},
+  opts: RemoteOptions &
+    OpenOptions & { from?: { generation: number; root: string | null }; roots?: string[]; lazy?: boolean } = {},
 ): Promise<PullResult> {
   const settleMs = settleOf(remote, opts);
   const from = opts.from ?? { generation: 0, root: null };
@@ -294,9 +279,23 @@ export async function pull(
         'pull --set-aside',
       );
   }
+  const paths = storePaths(resolveHome(opts.home), storeId);
+  const lazy = opts.lazy || existsSync(lazyFile(paths.archive));
   const dir = mkdtempSync(join(tmpdir(), 'digstore-pull-'));
+  const fetched = { requests: 0, bytes: 0 };
   try {
-    for (const gen of chain) await importEdge(remote, gen, opts.home, dir, opts);
+    for (const gen of chain) {
+      if (!lazy) await importEdge(remote, gen, opts.home, dir, opts);
+      else {
+        mkdirSync(paths.home, { recursive: true });
+        const c = await withLock(paths, {}, () => {
+          refuseDroppingStaged(paths, gen.head.generation);
+          return importEdgeLazily(remote, gen, paths.archive);
+        });
+        fetched.requests += c.requests;
+        fetched.bytes += c.bytes;
+      }
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -307,6 +306,7 @@ export async function pull(
     toGeneration: to.generation,
     root: to.root,
     segments: chain.length,
+    ...(lazy && { lazy: true, fetched }),
   };
 }
 
@@ -342,6 +342,11 @@ export async function pullInto(
   }
 }
 
+/** Fetches every chunk a lazy clone lacks (each checked against its hash): the store becomes whole. */
+export function fetchEverything(store: Store): Promise<FetchCounts> {
+  return fetchAll(store.paths, openRemote);
+}
+
 /** A clone links `dir`: refused before anything is downloaded when it already belongs to a store. */
 function refuseLinkedDir(dir: string): void {
   if (existsSync(join(dir, '.digstore')))
@@ -353,7 +358,7 @@ export async function clone(
   remote: ObjectStore,
   storeId: string,
   dir: string,
-  opts: RemoteOptions & OpenOptions = {},
+  opts: RemoteOptions & OpenOptions & { lazy?: boolean } = {},
 ): Promise<{ store: Store; pull: PullResult }> {
   refuseLinkedDir(dir);
   const result = await pull(storeId, remote, opts);

@@ -4,13 +4,13 @@ import type { LongOperation } from '../store/interrupt.js';
 import { assertOpens, withLock, withReader } from '../store/access.js';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fromHex, toHex } from '../core/digest.js';
 import { CorruptDataError, DigstoreError, ExistsError, UsageError, fromSystemError } from '../core/errors.js';
 import { checkCompression } from '../core/compression.js';
 import { Archive } from '../store/archive.js';
 import { ChunkIndex } from '../store/chunk-index.js';
-import { resolveHome, storePaths } from '../store/home.js';
+import { resolveHome, type StorePaths, storePaths } from '../store/home.js';
 import { readAt } from '../store/fs-utils.js';
 import { EXPORT_HINT, importArchive, type ImportResult } from '../store/transfer.js';
 import { EXPORT_HEADER_SIZE, decodeExportHeader } from '../core/codecs/export-codec.js';
@@ -85,15 +85,19 @@ export async function importStore(
   mkdirSync(home, { recursive: true });
   const paths = storePaths(home, toHex(header.storeId));
   return withLock(paths, { wait: opts.lockWaitMs }, () => {
-    const dropsStaged =
-      existsSync(paths.archive) &&
-      withReader(paths, (a) => loadStaging(paths.staging, a).entries.length > 0 && a.seq < header.finalGeneration);
-    if (dropsStaged) {
-      throw new UsageError(
-        `store ${toHex(header.storeId)} has staged changes that an import would drop`,
-        'commit them first',
-      );
-    }
+    refuseDroppingStaged(paths, header.finalGeneration);
     return importArchive(paths.archive, file, { signal: opts.signal, onProgress: opts.onProgress });
   });
+}
+
+/** An import up to `generation` truncates what is staged past the committed length: refused while there is some. */
+export function refuseDroppingStaged(paths: StorePaths, generation: number): void {
+  const drops =
+    existsSync(paths.archive) &&
+    withReader(paths, (a) => loadStaging(paths.staging, a).entries.length > 0 && a.seq < generation);
+  if (drops)
+    throw new UsageError(
+      `store ${basename(paths.archive, '.dig')} has staged changes that an import would drop`,
+      'commit them first',
+    );
 }

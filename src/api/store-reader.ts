@@ -11,10 +11,12 @@ import type { Proof } from '../core/codecs/proof-codec.js';
 import { formatUrn, resolveRange } from '../core/urn.js';
 import { verifyProof } from '../core/verify-proof.js';
 import { proveFile, proveLayer } from '../retrieve/prove.js';
-import { parseTargetIn, preferLiteral, readEntry, readRequest } from '../retrieve/read-target.js';
+import { coveringChunks, parseTargetIn, preferLiteral, readEntry, readRequest } from '../retrieve/read-target.js';
+import { openRemote } from '../remote/open-remote.js';
+import { fetchChunks, type FetchCounts } from './lazy.js';
 import { extractFiles, type ExtractResult } from '../retrieve/extract.js';
 import { writeFileAtomically } from '../retrieve/atomic-file.js';
-import type { FileEntry } from '../core/types.js';
+import type { ChunkRef, FileEntry } from '../core/types.js';
 import { sortByPath } from '../core/paths.js';
 import { findFile, resolveGeneration } from '../retrieve/resolve.js';
 import type { Archive } from '../store/archive.js';
@@ -42,8 +44,11 @@ import {
   type StatsReport,
 } from './inspect.js';
 
-/** A committed file entry, with the generation it was read at and how many layer records that took. */
-export type StoredFile = FileEntry & { generation: number; root: string; layerReads: number };
+/**
+ * A committed file entry, with the generation it was read at and how many layer records that took; in a lazy
+ * clone, what reading it fetched from the remote (`fetched`, when anything was).
+ */
+export type StoredFile = FileEntry & { generation: number; root: string; layerReads: number; fetched?: FetchCounts };
 
 export interface StoreInfo {
   storeId: string;
@@ -274,6 +279,8 @@ export class StoreReader {
     verify?: boolean,
     syncSink = false,
   ): Promise<void> {
+    const fetched = await this.fetchLacking(a, coveringChunks(entry, req.range));
+    if (fetched.requests > 0) entry.fetched = fetched;
     a.readAhead(4 * 1024 * 1024, syncSink); // a file's chunks lie together: a few large reads, not one per chunk
     if (verify) {
       const v = verifyProof(proveFile(a, generation, entry.path, req.range));
@@ -281,6 +288,12 @@ export class StoreReader {
       for (const _ of readEntry(a, entry, req.range)); // every chunk checked before any is handed out
     }
     for (const c of readEntry(a, entry, req.range)) await sink(c);
+  }
+
+  /** In a lazy clone, fetches the chunks among `refs` that are not here yet (api/lazy.ts); nothing otherwise. */
+  protected fetchLacking(a: Archive, refs: readonly ChunkRef[]): Promise<FetchCounts> {
+    if (a.missing.length === 0) return Promise.resolve({ requests: 0, bytes: 0 });
+    return fetchChunks(this.paths, a, refs, openRemote);
   }
 
   /**
@@ -301,6 +314,10 @@ export class StoreReader {
         req === undefined ? all : all.filter((f) => f.path === req.path || f.path.startsWith(`${req.path}/`));
       if (files.length === 0)
         throw new NotFoundError(`'${path}' matches no file in generation ${g}`, 'see `digstore find`');
+      await this.fetchLacking(
+        a,
+        files.flatMap((f) => f.chunks),
+      );
       return await extractFiles(a, files, resolve(dest), opts.force);
     });
   }

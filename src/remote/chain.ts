@@ -4,9 +4,9 @@
 // `settleMs` past their write), the earliest written, ties to the smaller key. Everyone applies the same rule to
 // the same settled set, so a pusher and every later reader agree on the winner.
 import { isHash } from '../core/digest.js';
-import { CorruptDataError } from '../core/errors.js';
+import { CorruptDataError, IntegrityError, NotFoundError } from '../core/errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ObjectInfo, ObjectStore } from './object-store.js';
+import type { ByteSpan, ObjectInfo, ObjectStore } from './object-store.js';
 
 export const GEN_FORMAT = 'digstore-remote-gen';
 /** Default settle time: more than a second of timestamp granularity plus listing lag on a real object store. */
@@ -30,6 +30,20 @@ export const genKey = (g: GenObject) =>
   `${genPrefix(g.store_id, g.base.generation)}${pad(g.head.generation)}-${g.head.root}.json`;
 export const claimKey = (storeId: string, base: number) => `${storeId}/claim/${pad(base)}`;
 export const partKey = (storeId: string, sha256: string) => `${storeId}/part/${sha256}`;
+
+/**
+ * A part a winning gen object names: its absence is damage to the remote (the gen object is written only once
+ * every part it names is there, and parts are never removed while a generation names them), not a missing file.
+ */
+export async function getPart(remote: ObjectStore, key: string, range?: ByteSpan): Promise<Buffer> {
+  try {
+    return await remote.get(key, range);
+  } catch (e) {
+    if (e instanceof NotFoundError)
+      throw new IntegrityError(`${remote.url} lost object ${key}, which a generation names: the remote is damaged`);
+    throw e;
+  }
+}
 
 /** Parses and checks a gen object's shape; what it claims is checked when its segment is imported. */
 export function decodeGen(bytes: Buffer, key: string, storeId: string): GenObject {

@@ -1,11 +1,23 @@
 // A remote in a directory (`file:///DIR`): a mounted disk or network share. Objects are files under DIR named
 // by their keys, written to a temporary name and renamed (never seen half-written); `putIfAbsent` is an
 // exclusive link, which a local file system does atomically. Its clock is this machine's.
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError, UsageError, fromSystemError } from '../core/errors.js';
-import type { ObjectInfo, ObjectStore } from './object-store.js';
+import type { ByteSpan, ObjectInfo, ObjectStore } from './object-store.js';
 
 const KEY = /^[0-9a-f]{64}\/[a-z]+\/[0-9a-z.-]+$/;
 
@@ -49,13 +61,27 @@ export class FileObjectStore implements ObjectStore {
     }
   }
 
-  async get(key: string): Promise<Buffer> {
+  async get(key: string, range?: ByteSpan): Promise<Buffer> {
     try {
-      return readFileSync(this.path(key));
+      if (!range) return readFileSync(this.path(key));
+      const fd = openSync(this.path(key), 'r');
+      try {
+        const b = Buffer.allocUnsafe(range.end - range.start);
+        const n = readSync(fd, b, 0, b.length, range.start);
+        if (n !== b.length) throw new NotFoundError(`${this.url}: ${key} is shorter than ${range.end} bytes`);
+        return b;
+      } finally {
+        closeSync(fd);
+      }
     } catch (e) {
+      if (e instanceof NotFoundError) throw e;
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`${this.url} has no object ${key}`);
       throw fromSystemError(e, `cannot read ${key} from ${this.url}`);
     }
+  }
+
+  async delete(key: string): Promise<void> {
+    rmSync(this.path(key), { force: true });
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {

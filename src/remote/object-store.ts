@@ -7,14 +7,22 @@ export interface ObjectInfo {
   lastModified: number;
 }
 
+/** Bytes [start, end) of an object. */
+export interface ByteSpan {
+  start: number;
+  end: number;
+}
+
 export interface ObjectStore {
   /** The remote as the user named it (for messages). */
   readonly url: string;
   put(key: string, data: Uint8Array): Promise<void>;
   /** Creates `key` only if it does not exist; false when it does. Absent where the server cannot do that. */
   putIfAbsent?(key: string, data: Uint8Array): Promise<boolean>;
-  /** The object's bytes; NotFoundError when there is none. */
-  get(key: string): Promise<Buffer>;
+  /** The object's bytes (with `range`, bytes [start, end) of it); NotFoundError when there is none. */
+  get(key: string, range?: ByteSpan): Promise<Buffer>;
+  /** Removes the object (gone already is fine). */
+  delete(key: string): Promise<void>;
   head(key: string): Promise<ObjectInfo | undefined>;
   /** Objects whose key starts with `prefix`, in key order. */
   list(prefix: string): Promise<ObjectInfo[]>;

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { NetworkError, NotFoundError, UsageError } from '../core/errors.js';
-import type { ObjectInfo, ObjectStore } from './object-store.js';
+import type { ByteSpan, ObjectInfo, ObjectStore } from './object-store.js';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
 
@@ -92,12 +92,24 @@ export class S3ObjectStore implements ObjectStore {
     );
   }
 
-  async get(key: string): Promise<Buffer> {
+  async get(key: string, range?: ByteSpan): Promise<Buffer> {
     const out = await this.send<{ Body: { transformToByteArray(): Promise<Uint8Array> } }>(
       key,
-      (sdk) => new sdk.GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }),
+      (sdk) =>
+        new sdk.GetObjectCommand({
+          Bucket: this.bucket,
+          Key: this.prefix + key,
+          ...(range && { Range: `bytes=${range.start}-${range.end - 1}` }),
+        }),
     );
-    return Buffer.from(await out.Body.transformToByteArray());
+    const b = Buffer.from(await out.Body.transformToByteArray());
+    if (range && b.length !== range.end - range.start)
+      throw new NetworkError(`${this.url}: ${key}: asked for ${range.end - range.start} bytes, got ${b.length}`);
+    return b;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.send(key, (sdk) => new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {

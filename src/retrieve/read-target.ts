@@ -1,7 +1,7 @@
 // What `get`/`cat`/`prove` name — a path, a short URN (`/path#bytes=…`) or a full URN — resolved against one
 // store, and byte ranges read from only the chunks that cover them.
 import { UsageError } from '../core/errors.js';
-import type { FileEntry } from '../core/types.js';
+import type { ChunkRef, FileEntry } from '../core/types.js';
 import { parseRange, parseTarget, resolveRange, type RangeSpec, type Urn } from '../core/urn.js';
 import type { Archive } from '../store/archive.js';
 import { checkChunkList, fileChunks } from './read-file.js';
@@ -65,6 +65,20 @@ export function* rangeChunks(archive: Archive, entry: FileEntry, start: number, 
     }
     off += ref.length;
   }
+}
+
+/** The chunks that hold the file's bytes (or the requested range of them), in file order. */
+export function coveringChunks(entry: FileEntry, range?: RangeSpec): ChunkRef[] {
+  if (!range) return entry.chunks;
+  const r = resolveRange(range, entry.size);
+  const out: ChunkRef[] = [];
+  let off = 0;
+  for (const ref of entry.chunks) {
+    if (off > r.end) break;
+    if (off + ref.length - 1 >= r.start) out.push(ref);
+    off += ref.length;
+  }
+  return out;
 }
 
 /** The file's bytes (or the requested range of them), chunk by chunk, every chunk verified. */

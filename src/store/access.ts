@@ -3,6 +3,7 @@
 // reads or writes goes through these, so "lock, open, try/finally" exists once.
 import { Archive } from './archive.js';
 import type { StorePaths } from './home.js';
+import { clipLazyState } from './lazy-file.js';
 import { acquireLock, LOCK_WAIT_MS } from './lock.js';
 
 export interface WriterOptions {
@@ -55,6 +56,7 @@ export function withWriter<T>(
     try {
       // Staged data is appended at the open generation's end: over a newer one a damaged slot may still name.
       archive.assertOtherSlotSound();
+      archive.missing = clipLazyState(paths.archive, archive.sb.committedLength, archive.missing);
       return await fn(archive);
     } finally {
       archive.close();

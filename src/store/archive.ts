@@ -23,7 +23,28 @@ import { equalBytes, sha256, toHex } from '../core/digest.js';
 import { CorruptDataError, NotFoundError, fromSystemError } from '../core/errors.js';
 import { decompressChunk } from '../core/compression.js';
 import type { ChunkRef } from '../core/types.js';
+import { overlaps, type RangeSet } from '../core/range-set.js';
 import { readAt, readInto, writeAll } from './fs-utils.js';
+import { readLazyState } from './lazy-file.js';
+
+/** A chunk of a lazy clone that is not here yet: the readers that can fetch it do so first (api/lazy.ts). */
+export class NotFetchedError extends NotFoundError {
+  constructor(what: string) {
+    super(
+      `${what} is not fetched yet (this store is a lazy clone)`,
+      'read it with digstore get, cat or extract, which fetch it, or fetch everything with `digstore pull --full`',
+    );
+  }
+}
+
+/** A chunk's content from its stored bytes, checked against its hash (CorruptDataError otherwise). */
+export function chunkContent(stored: Buffer, ref: ChunkRef, what: string): Buffer {
+  if (stored.length !== ref.storedLength) throw new CorruptDataError(`${what}: truncated`);
+  const data = ref.codec === 0 ? stored : decompressChunk(stored, ref.codec, ref.length, what);
+  if (data.length !== ref.length || !equalBytes(sha256(data), ref.hash))
+    throw new CorruptDataError(`${what}: content does not match its hash`);
+  return data;
+}
 
 export function prunedError(n: number): NotFoundError {
   return new NotFoundError(
@@ -56,6 +77,8 @@ export class Archive {
   private readonly viewCache = new Map<number, LayerView>();
   /** Layer records read from disk by this handle (each at most once): resolving any root must stay cheap. */
   layerReads = 0;
+  /** A lazy clone's archive bytes not fetched yet (store/lazy-file.ts); empty for a whole store. */
+  missing: RangeSet = [];
 
   private constructor(
     readonly path: string,
@@ -170,7 +193,15 @@ export class Archive {
         throw new CorruptDataError(`${path}: layer ${l.number} location out of range`);
       }
     }
-    return new Archive(path, fd, sb, slot, layers, full);
+    const archive = new Archive(path, fd, sb, slot, layers, full);
+    archive.missing = readLazyState(path)?.missing ?? [];
+    return archive;
+  }
+
+  /** Throws NotFetchedError when any stored byte of `ref` is not here yet (a lazy clone). */
+  private assertFetched(ref: ChunkRef): void {
+    if (this.missing.length > 0 && overlaps(this.missing, ref.offset, ref.offset + ref.storedLength))
+      throw new NotFetchedError(`chunk ${toHex(ref.hash)}`);
   }
 
   get storeIdHex(): string {
@@ -259,17 +290,13 @@ export class Archive {
     if (ref.offset + ref.storedLength > this.sb.committedLength) {
       throw new CorruptDataError(`chunk ${toHex(ref.hash)}: location outside the committed archive`);
     }
+    this.assertFetched(ref);
     const what = `chunk ${toHex(ref.hash)} at offset ${ref.offset}`;
     const stored =
       into && ref.codec === 0 && into.length >= ref.storedLength
         ? readInto(this.fd, into, ref.offset, ref.storedLength)
         : this.readStored(ref.offset, ref.storedLength);
-    if (stored.length !== ref.storedLength) throw new CorruptDataError(`${what}: truncated`);
-    const data = ref.codec === 0 ? stored : decompressChunk(stored, ref.codec, ref.length, what);
-    if (data.length !== ref.length || !equalBytes(sha256(data), ref.hash)) {
-      throw new CorruptDataError(`${what}: content does not match its hash`);
-    }
-    return data;
+    return chunkContent(stored, ref, what);
   }
 
   /**
@@ -281,6 +308,7 @@ export class Archive {
     if (ref.codec !== 0) return this.readChunk(ref).subarray(from, from + length);
     if (from < 0 || length < 0 || from + length > ref.length || ref.offset + ref.storedLength > this.sb.committedLength)
       throw new CorruptDataError(`chunk ${toHex(ref.hash)}: slice ${from}+${length} outside the chunk or the archive`);
+    this.assertFetched(ref);
     const b =
       into && into.length >= length
         ? readInto(this.fd, into, ref.offset + from, length)

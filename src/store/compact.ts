@@ -15,7 +15,7 @@ import { encodeLayer } from '../core/codecs/layer-codec.js';
 import { atRecord, encodeLayerIndex, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
 import { ARCHIVE_HEADER_SIZE, encodeSuperblock } from '../core/codecs/superblock-codec.js';
 import { equalBytes, ZERO_HASH } from '../core/digest.js';
-import { IntegrityError } from '../core/errors.js';
+import { IntegrityError, UsageError } from '../core/errors.js';
 import type { ChunkRef, FileEntry } from '../core/types.js';
 import { Archive } from './archive.js';
 import { checkArchive } from './check.js';
@@ -119,6 +119,11 @@ export async function compactArchive(
   const tmp = `${archivePath}${TMP_MARK}${process.pid}`;
   let fd: number | undefined;
   try {
+    if (a.missing.length > 0)
+      throw new UsageError(
+        'this store is a lazy clone: gc rewrites every byte, and some are still on the remote',
+        'fetch them first: digstore pull --full',
+      );
     const { report: plan, first, used } = analyse(a, keep);
     const alreadyPruned = (a.storedLayers[0]?.number ?? 1) - 1;
     if (a.seq === 0 || (plan.compactedBytes === plan.archiveBytes && first - 1 === alreadyPruned)) return plan;

@@ -149,9 +149,9 @@ export function openExport(file: string): { header: ExportHeader; fd: number } {
 }
 
 /** How an export fits the store here: nothing to do, appended as is, or relocated (store/import-relocate.ts). */
-type Fit = 'same' | 'append' | 'relocate' | 'create';
+export type Fit = 'same' | 'append' | 'relocate' | 'create';
 
-function fitOf(archivePath: string, h: ExportHeader, storeId: string): { fit: Fit; committedLength: number } {
+export function fitOf(archivePath: string, h: ExportHeader, storeId: string): { fit: Fit; committedLength: number } {
   let cur: Archive;
   try {
     cur = Archive.open(archivePath);
@@ -220,6 +220,59 @@ async function writeGenerations(
 }
 
 /**
+ * What every import shares (a whole export, or a lazy clone's metadata): `write` appends the new generations after the `keep` bytes the store has (to a
+ * new archive under a temporary name when `fit` is 'create') and returns the superblock that would show them;
+ * they are checked (`deep`: every chunk re-hashed too), `beforePublish` runs, and only then is the superblock
+ * written. On any failure the archive is truncated back (the new one removed) and `onAbort` runs.
+ */
+export async function publishGenerations(
+  archivePath: string,
+  h: ExportHeader,
+  fit: Fit,
+  keep: number,
+  write: (target: string, fd: number) => Promise<Superblock>,
+  opts: LongOperation & { deep: boolean; what: string; beforePublish?: () => void; onAbort?: () => void },
+): Promise<void> {
+  const creating = fit === 'create';
+  const target = creating ? `${archivePath}.importing-${process.pid}` : archivePath;
+  if (creating) Archive.create(target, h.storeId, h.createdAt);
+  const fd = openSync(target, 'r+');
+  let visible = false;
+  try {
+    ftruncateSync(fd, keep); // drops a dead tail of an interrupted add or commit
+    const sb = await write(target, fd);
+    fsyncSync(fd);
+    const report = await checkArchive(
+      target,
+      { deep: opts.deep, signal: opts.signal, onProgress: opts.onProgress },
+      sb,
+    );
+    if (!report.ok)
+      throw new IntegrityError(`${opts.what}: the imported layers do not verify: ${report.problems[0].message}`);
+    const active = Archive.open(target);
+    const slot = active.slot;
+    try {
+      active.assertOtherSlotSound();
+    } finally {
+      active.close();
+    }
+    opts.beforePublish?.();
+    writeAll(fd, encodeSuperblock(sb), (1 - slot) * SLOT_SIZE);
+    fsyncSync(fd);
+    visible = true;
+  } finally {
+    if (!visible) ftruncateSync(fd, keep);
+    closeSync(fd);
+    if (!visible) opts.onAbort?.();
+    if (creating && !visible) rmSync(target, { force: true });
+  }
+  if (creating) {
+    renameSync(target, archivePath);
+    fsyncDir(dirname(archivePath));
+  }
+}
+
+/**
  * Appends the export's generations to the archive at `archivePath` (created when missing), verifies the
  * proposed generation in full, then makes it visible. The caller holds the store lock.
  */
@@ -236,37 +289,11 @@ export async function importArchive(archivePath: string, file: string, op: LongO
   try {
     const { fit, committedLength: keep } = fitOf(archivePath, h, storeId);
     if (fit === 'same') return { ...result, changed: false };
-    const creating = fit === 'create';
-    const target = creating ? `${archivePath}.importing-${process.pid}` : archivePath;
-    if (creating) Archive.create(target, h.storeId, h.createdAt);
-    const fd = openSync(target, 'r+');
-    let visible = false;
-    try {
-      ftruncateSync(fd, keep); // drops a dead tail of an interrupted add or commit
-      const sb = await writeGenerations(target, fd, src, h, fit, op);
-      fsyncSync(fd);
-      const report = await checkArchive(target, { deep: true, ...op }, sb);
-      if (!report.ok)
-        throw new IntegrityError(`${file}: the imported layers do not verify: ${report.problems[0].message}`);
-      const active = Archive.open(target);
-      const slot = active.slot;
-      try {
-        active.assertOtherSlotSound();
-      } finally {
-        active.close();
-      }
-      writeAll(fd, encodeSuperblock(sb), (1 - slot) * SLOT_SIZE);
-      fsyncSync(fd);
-      visible = true;
-    } finally {
-      if (!visible) ftruncateSync(fd, keep);
-      closeSync(fd);
-      if (creating && !visible) rmSync(target, { force: true });
-    }
-    if (creating) {
-      renameSync(target, archivePath);
-      fsyncDir(dirname(archivePath));
-    }
+    await publishGenerations(archivePath, h, fit, keep, (target, fd) => writeGenerations(target, fd, src, h, fit, op), {
+      ...op,
+      deep: true,
+      what: file,
+    });
     return { ...result, changed: true };
   } finally {
     closeSync(src);

@@ -17,7 +17,10 @@ export function checkReportLines(out: Output, r: CheckReport, deep: boolean): vo
   if (r.ok) {
     lines.push(
       `ok: ${r.layers} layers, ${r.files} files in the latest generation` +
-        (deep ? `, ${r.chunksChecked} chunks (${formatBytes(r.bytesChecked)}) re-hashed` : ''),
+        (deep ? `, ${r.chunksChecked} chunks (${formatBytes(r.bytesChecked)}) re-hashed` : '') +
+        (r.notFetchedBytes
+          ? `; ${formatBytes(r.notFetchedBytes)} of chunk data not fetched yet (a lazy clone: checked when fetched)`
+          : ''),
     );
   }
   if (r.ok) out.done(lines, r);

@@ -29,6 +29,7 @@ async function retrieve(out: Output, target: string, flags: GetFlags): Promise<v
     generation: e.generation,
     layerReads: e.layerReads,
     ...(flags.verify && { verified: true }),
+    ...(e.fetched && { fetched: e.fetched }),
   });
   if (flags.output) {
     const e = await store.getToFile(target, flags.output, opts);

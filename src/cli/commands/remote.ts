@@ -1,5 +1,6 @@
-// `remote add|list|remove`, `push`, `pull` and `clone` (docs/remote.md). So far file:/// remotes only; the
-// protocol (content-named parts, one gen object per push, the settle-and-list rule) is the one S3 will use.
+// `remote add|list|remove`, `push`, `pull` and `clone` (docs/remote.md): s3:// and file:/// object stores
+// (content-named parts, one gen object per push, the settle-and-list rule), and pull and clone from a
+// `digstore serve` gateway.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -8,6 +9,7 @@ import {
   checkRemoteUrl,
   clone,
   cloneFromGateway,
+  fetchEverything,
   isGateway,
   listRemotes,
   openRemote,
@@ -31,7 +33,7 @@ function registerRemoteNames(program: Command): void {
     .description('the remotes this store knows by name (URLs only, never credentials)');
   remote
     .command('add')
-    .description('name a remote: file:///DIR (s3:// and http:// are planned)')
+    .description('name a remote: s3://BUCKET[/PREFIX], file:///DIR or a gateway http(s)://HOST[:PORT]')
     .argument('<name>')
     .argument('<url>')
     .action((name: string, url: string, _: unknown, cmd: Command) => {
@@ -84,11 +86,12 @@ export function registerRemote(program: Command): void {
     .argument('[remote]', 'a remote name or URL (default: the only remote, or origin)')
     .option('--root <hash>', 'from a gateway: the root you trust the new head to have')
     .option('--set-aside', "after a lost push: keep this store's unpushed generations in a side file and pull")
+    .option('--full', 'in a lazy clone: also fetch every chunk not fetched yet (the store becomes whole)')
     .option('--progress', 'show a progress line even when stderr is not a terminal')
     .action(
       async (
         name: string | undefined,
-        flags: { root?: string; setAside?: boolean; progress?: boolean },
+        flags: { root?: string; setAside?: boolean; full?: boolean; progress?: boolean },
         cmd: Command,
       ) => {
         const out = output(cmd);
@@ -99,6 +102,9 @@ export function registerRemote(program: Command): void {
           ? pullFromGatewayInto(store, url, { root: flags.root })
           : pullInto(store, openRemote(url), { setAside: flags.setAside, ...run.options })
         ).finally(run.done);
+        const filled = flags.full ? await fetchEverything(store) : undefined;
+        if (filled && filled.requests > 0)
+          out.note(`fetched ${formatBytes(filled.bytes)} of chunk data in ${filled.requests} request(s)`);
         const aside = (r as { setAside?: SetAside }).setAside;
         if (aside?.sideFile)
           out.note(
@@ -108,7 +114,7 @@ export function registerRemote(program: Command): void {
           r.segments > 0
             ? `pulled generations ${r.fromGeneration + 1}-${r.toGeneration} from ${r.remote}; root ${r.root}`
             : `already up to date with ${r.remote} (generation ${r.toGeneration})`,
-          r,
+          { ...r, ...(filled && { filled }) },
         );
       },
     );
@@ -119,9 +125,15 @@ export function registerRemote(program: Command): void {
     .argument('[dir]', 'the project directory to link (default: the current directory)', '.')
     .option('--store <id>', 'which store, when the remote holds several')
     .option('--root <hash>', 'from a gateway: the root you trust the head to have')
+    .option('--lazy', 'fetch history and layer records only; chunks come when a read needs them')
     .option('--progress', 'show a progress line even when stderr is not a terminal')
     .action(
-      async (url: string, dir: string, flags: { store?: string; root?: string; progress?: boolean }, cmd: Command) => {
+      async (
+        url: string,
+        dir: string,
+        flags: { store?: string; root?: string; lazy?: boolean; progress?: boolean },
+        cmd: Command,
+      ) => {
         checkRemoteUrl(url);
         const ids = await storesAt(url);
         const storeId = flags.store ?? (ids.length === 1 ? ids[0] : undefined);
@@ -132,13 +144,15 @@ export function registerRemote(program: Command): void {
         mkdirSync(resolve(dir), { recursive: true });
         const home = resolveHome();
         const run = longRun(output(cmd), flags.progress);
+        if (flags.lazy && isGateway(url))
+          throw new UsageError('a gateway clone is never lazy', 'clone from the s3:// or file:/// remote for --lazy');
         const { store, pull: r } = await (isGateway(url)
           ? cloneFromGateway(url, storeId, resolve(dir), { home, root: flags.root })
-          : clone(openRemote(url), storeId, resolve(dir), { home, ...run.options })
+          : clone(openRemote(url), storeId, resolve(dir), { home, lazy: flags.lazy, ...run.options })
         ).finally(run.done);
         addRemote(store, 'origin', url);
         output(cmd).done(
-          `cloned store ${storeId} (${r.toGeneration} generations) into ${resolve(dir)}; root ${r.root}`,
+          `cloned store ${storeId} (${r.toGeneration} generations${r.lazy ? ', lazily: chunks come when read' : ''}) into ${resolve(dir)}; root ${r.root}`,
           {
             ...r,
             storeId,

@@ -1,0 +1,236 @@
+// Lazy clones (docs/remote.md): a pulled edge brings only what history, listings and proofs need — the export
+// header, the layer index and every new layer record, fetched with ranged GETs and verified like any import
+// (every record's checksum, every root recomputed) — and leaves the chunk data as holes in a sparse archive,
+// recorded in the side file (store/lazy-file.ts). A read fetches the chunks it needs, checks each against its
+// hash before writing it, and only then stops calling those bytes missing.
+import { closeSync, fsyncSync, ftruncateSync, openSync } from 'node:fs';
+import { EXPORT_HEADER_SIZE, decodeExportHeader, type ExportHeader } from '../core/codecs/export-codec.js';
+import { decodeLayerIndex, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
+import { toHex } from '../core/digest.js';
+import { IntegrityError, UsageError } from '../core/errors.js';
+import { addRange, overlaps, removeRange } from '../core/range-set.js';
+import type { ChunkRef } from '../core/types.js';
+import { type GenObject, getPart } from '../remote/chain.js';
+import type { ObjectStore } from '../remote/object-store.js';
+import { type Archive, chunkContent } from '../store/archive.js';
+import { withLock, withReader } from '../store/access.js';
+import { writeAll } from '../store/fs-utils.js';
+import type { StorePaths } from '../store/home.js';
+import { LAZY_FORMAT, type LazyEdge, type LazyState, readLazyState, writeLazyState } from '../store/lazy-file.js';
+import { fitOf, publishGenerations, removeStaleTemps } from '../store/transfer.js';
+
+/** What lazy reads transferred: ranged GETs and bytes received. */
+export interface FetchCounts {
+  requests: number;
+  bytes: number;
+}
+
+/** Bytes [start, end) of an export segment stored as `parts`, by ranged GETs (one per part it touches). */
+async function readSegment(
+  remote: ObjectStore,
+  parts: LazyEdge['parts'],
+  start: number,
+  end: number,
+  counts: FetchCounts,
+): Promise<Buffer> {
+  const out: Buffer[] = [];
+  let at = 0;
+  for (const p of parts) {
+    const [from, to] = [Math.max(start, at), Math.min(end, at + p.size)];
+    if (from < to) {
+      out.push(await getPart(remote, p.key, { start: from - at, end: to - at }));
+      counts.requests++;
+      counts.bytes += to - from;
+    }
+    at += p.size;
+    if (at >= end) break;
+  }
+  const b = Buffer.concat(out);
+  if (b.length !== end - start) throw new IntegrityError(`${remote.url}: the segment is shorter than its parts say`);
+  return b;
+}
+
+/** Archive bytes [start, end) as the remote holds them (inside one pulled edge). */
+function archiveSpan(remote: ObjectStore, edge: LazyEdge, start: number, end: number, counts: FetchCounts) {
+  const at = EXPORT_HEADER_SIZE + start - edge.start;
+  return readSegment(remote, edge.parts, at, at + end - start, counts);
+}
+
+/** The new layers' index entries an export header points at (a tail index may name a base in the segment). */
+async function newLayerEntries(remote: ObjectStore, edge: LazyEdge, h: ExportHeader, counts: FetchCounts) {
+  const pieces: Array<{ offset: number; data: Buffer }> = [];
+  const fetch = async (offset: number, length: number) => {
+    const data = await archiveSpan(remote, edge, offset, offset + length, counts);
+    pieces.push({ offset, data });
+    return data;
+  };
+  const index = decodeLayerIndex(await fetch(h.indexOffset, h.indexLength), `${remote.url} layer index`);
+  let entries: LayerIndexEntry[] = index.entries;
+  if (index.base && index.base.offset >= h.baseLength) {
+    const base = decodeLayerIndex(await fetch(index.base.offset, index.base.length), `${remote.url} base index`);
+    entries = [...base.entries, ...entries];
+  }
+  const fresh = entries.filter((e) => e.number > h.baseGeneration && e.type !== 'pruned');
+  for (const e of fresh) {
+    if (e.recordOffset < h.baseLength || e.recordOffset + e.recordLength > h.finalLength)
+      throw new IntegrityError(`${remote.url}: layer ${e.number}'s record lies outside its segment`);
+    await fetch(e.recordOffset, e.recordLength);
+  }
+  return pieces;
+}
+
+/**
+ * Brings one edge of the remote's history into the store lazily: its metadata verified and visible, its chunk
+ * data left on the remote. The caller holds the store lock. A store whose bytes do not line up with the
+ * remote's (a gc on either side) cannot follow lazily: that is refused with what to do.
+ */
+export async function importEdgeLazily(remote: ObjectStore, gen: GenObject, archivePath: string): Promise<FetchCounts> {
+  const counts = { requests: 0, bytes: 0 };
+  const edge: LazyEdge = { start: 0, end: 0, parts: gen.parts };
+  const h = decodeExportHeader(await readSegment(remote, gen.parts, 0, EXPORT_HEADER_SIZE, counts), remote.url);
+  if (
+    toHex(h.storeId) !== gen.store_id ||
+    h.finalGeneration !== gen.head.generation ||
+    toHex(h.finalRoot) !== gen.head.root
+  )
+    throw new IntegrityError(
+      `${remote.url}: the segment of generation ${gen.head.generation} is not what its object says`,
+    );
+  removeStaleTemps(archivePath);
+  const { fit, committedLength: keep } = fitOf(archivePath, h, gen.store_id);
+  if (fit === 'same') return counts;
+  if (fit === 'relocate')
+    throw new UsageError(
+      `${remote.url}: generation ${h.baseGeneration + 1} was pushed from a store whose bytes differ from this one's (a gc)`,
+      'clone without --lazy',
+    );
+  edge.start = h.baseLength;
+  edge.end = h.finalLength;
+  const pieces = await newLayerEntries(remote, edge, h, counts);
+  const before = readLazyState(archivePath);
+  let missing = addRange(before?.missing ?? [], h.baseLength, h.finalLength);
+  for (const p of pieces) missing = removeRange(missing, p.offset, p.offset + p.data.length);
+  const state: LazyState = {
+    format: LAZY_FORMAT,
+    version: 1,
+    remote: remote.url,
+    edges: [...(before?.edges ?? []), edge],
+    missing,
+  };
+  const write = async (_target: string, fd: number) => {
+    ftruncateSync(fd, h.finalLength);
+    for (const p of pieces) writeAll(fd, p.data, p.offset);
+    // The rest of the segment stays a hole in a sparse file: chunk data, fetched when read.
+    return {
+      storeId: h.storeId,
+      seq: h.finalGeneration,
+      committedLength: h.finalLength,
+      indexOffset: h.indexOffset,
+      indexLength: h.indexLength,
+      createdAt: h.createdAt,
+    };
+  };
+  await publishGenerations(archivePath, h, fit, keep, write, {
+    deep: false, // the records, roots and chunk lists are checked; chunk data is checked when it is fetched
+    what: remote.url,
+    beforePublish: () => writeLazyState(archivePath, state),
+    onAbort: () => writeLazyState(archivePath, before ?? { ...state, edges: [], missing: [] }),
+  });
+  return counts;
+}
+
+/** Runs of adjacent chunks (at most RUN_BYTES each, within one edge): one ranged GET per part they touch. */
+const RUN_BYTES = 16 * 1024 * 1024;
+
+function runsOf(refs: ChunkRef[], edges: LazyEdge[]): Array<{ edge: LazyEdge; refs: ChunkRef[] }> {
+  const runs: Array<{ edge: LazyEdge; refs: ChunkRef[] }> = [];
+  const sorted = [...new Map(refs.map((r) => [r.offset, r])).values()].sort((a, b) => a.offset - b.offset);
+  for (const ref of sorted) {
+    const edge = edges.find((e) => e.start <= ref.offset && ref.offset + ref.storedLength <= e.end);
+    if (!edge) throw new IntegrityError(`chunk ${toHex(ref.hash)} lies outside every pulled segment`);
+    const run = runs.at(-1);
+    const last = run?.refs.at(-1);
+    if (run && last && run.edge === edge && last.offset + last.storedLength === ref.offset)
+      if (ref.offset + ref.storedLength - run.refs[0].offset <= RUN_BYTES) {
+        run.refs.push(ref);
+        continue;
+      }
+    runs.push({ edge, refs: [ref] });
+  }
+  return runs;
+}
+
+/**
+ * Fetches the chunks among `refs` that this lazy clone lacks, checks each against its hash, writes it into the
+ * archive, and only then records it as here (and tells `archive`, so the caller's reads go on). A chunk that
+ * does not match fails with the integrity code and nothing is recorded for it.
+ */
+export async function fetchChunks(
+  paths: StorePaths,
+  archive: Archive,
+  refs: readonly ChunkRef[],
+  open: (url: string) => ObjectStore,
+): Promise<FetchCounts> {
+  const counts = { requests: 0, bytes: 0 };
+  const lacking = refs.filter((r) => overlaps(archive.missing, r.offset, r.offset + r.storedLength));
+  if (lacking.length === 0) return counts;
+  await withLock(paths, {}, async () => {
+    const state = readLazyState(paths.archive);
+    if (!state) return; // another process fetched the rest meanwhile
+    const remote = open(state.remote);
+    const fd = openSync(paths.archive, 'r+');
+    const done: ChunkRef[] = [];
+    try {
+      for (const run of runsOf(lacking, state.edges)) {
+        const start = run.refs[0].offset;
+        const last = run.refs[run.refs.length - 1];
+        const data = await archiveSpan(remote, run.edge, start, last.offset + last.storedLength, counts);
+        for (const ref of run.refs) {
+          const stored = data.subarray(ref.offset - start, ref.offset - start + ref.storedLength);
+          try {
+            chunkContent(stored, ref, `chunk ${toHex(ref.hash)}`);
+          } catch (e) {
+            throw new IntegrityError(
+              `${remote.url} served a chunk that does not match its hash: ${(e as Error).message}`,
+            );
+          }
+          writeAll(fd, stored, ref.offset);
+          done.push(ref);
+        }
+      }
+    } finally {
+      // What was written and checked is recorded even when a later run fails: the next read skips it.
+      if (done.length > 0) {
+        fsyncSync(fd);
+        let missing = readLazyState(paths.archive)?.missing ?? [];
+        for (const r of done) missing = removeRange(missing, r.offset, r.offset + r.storedLength);
+        writeLazyState(paths.archive, { ...state, missing });
+        archive.missing = missing;
+      }
+      closeSync(fd);
+    }
+  });
+  return counts;
+}
+
+/**
+ * Fetches every chunk this lazy clone lacks (layer by layer, each checked): the store becomes whole and its
+ * side file goes. What no chunk list names (layer indexes a later commit superseded) is never read and stays
+ * a hole.
+ */
+export async function fetchAll(paths: StorePaths, open: (url: string) => ObjectStore): Promise<FetchCounts> {
+  const counts = { requests: 0, bytes: 0 };
+  await withReader(paths, async (a) => {
+    for (const e of a.storedLayers) {
+      if (!overlaps(a.missing, e.dataOffset, e.dataOffset + e.dataLength)) continue;
+      const c = await fetchChunks(paths, a, a.readLayer(e.number).chunkIndex, open);
+      counts.requests += c.requests;
+      counts.bytes += c.bytes;
+    }
+    await withLock(paths, {}, () => {
+      const state = readLazyState(paths.archive);
+      if (state) writeLazyState(paths.archive, { ...state, missing: [] });
+    });
+  });
+  return counts;
+}
