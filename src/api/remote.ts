@@ -119,7 +119,7 @@ function localHead(store: Store): { generation: number; root: string | null; roo
 async function uploadParts(remote: ObjectStore, storeId: string, file: string, size: number, op: LongOperation) {
   const fd = openSync(file, 'r');
   const parts: GenObject['parts'] = [];
-  const report = phaseReporter(op.onProgress, 'upload', size);
+  const report = phaseReporter(op.onProgress, 'upload', size, Math.ceil(size / PART_BYTES));
   let uploaded = 0;
   try {
     const segment = createHash('sha256'); // the whole segment's hash, from the same reads as the parts'
@@ -133,7 +133,7 @@ async function uploadParts(remote: ObjectStore, storeId: string, file: string, s
         uploaded += data.length;
       }
       parts.push({ key, size: data.length });
-      report(at + data.length);
+      report(at + data.length, parts.length);
     }
     return { parts, uploaded, sha256: segment.digest('hex') };
   } finally {
@@ -237,8 +237,9 @@ async function importEdge(
 ): Promise<void> {
   const file = join(dir, `${gen.head.generation}.dig`);
   const fd = openSync(file, 'w');
-  const report = phaseReporter(op.onProgress, 'download', gen.bytes);
+  const report = phaseReporter(op.onProgress, 'download', gen.bytes, gen.parts.length);
   let done = 0;
+  let objects = 0;
   try {
     for (const p of gen.parts) {
       await checkpoint(op.signal, 'nothing was pulled');
@@ -247,7 +248,7 @@ async function importEdge(
         throw new IntegrityError(`${remote.url}: object ${p.key} does not match its name`);
       writeFileSync(fd, data);
       done += data.length;
-      report(done);
+      report(done, ++objects);
     }
   } finally {
     closeSync(fd);

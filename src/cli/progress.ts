@@ -68,7 +68,8 @@ export function progressSink<E = ProgressEvent>(
 /** `verify 512.0 MiB/1.0 GiB, 480.3 MB/s ETA 2s` for check --deep, export, import and gc. */
 export function formatWork(e: WorkProgress): string {
   const { mbps, eta } = rateAndEta(e.bytesDone, e.bytesTotal, e.elapsedMs);
-  return `${e.phase} ${formatBytes(e.bytesDone)}/${formatBytes(e.bytesTotal)}, ${mbps} MB/s${eta}`;
+  const objects = e.objectsTotal === undefined ? '' : `${e.objectsDone}/${e.objectsTotal} objects, `;
+  return `${e.phase} ${objects}${formatBytes(e.bytesDone)}/${formatBytes(e.bytesTotal)}, ${mbps} MB/s${eta}`;
 }
 
 /**
@@ -79,8 +80,16 @@ export function formatWork(e: WorkProgress): string {
 export function longRun(
   out: Output,
   force: boolean | undefined,
+  /** Transfers (push, pull, clone), like add: with --json, progress events go to stdout as NDJSON lines. */
+  jsonEvents = false,
 ): { options: { signal: AbortSignal; onProgress: (p: WorkProgress) => void }; done: () => void } {
-  const mode = out.opts.json || out.opts.quiet || !(process.stderr.isTTY || force) ? 'off' : 'tty';
-  const sink = progressSink<WorkProgress>(mode, (s) => process.stderr.write(s), formatWork);
+  const mode =
+    out.opts.json && jsonEvents
+      ? 'json'
+      : out.opts.json || out.opts.quiet || !(process.stderr.isTTY || force)
+        ? 'off'
+        : 'tty';
+  const write = (s: string) => (mode === 'json' ? process.stdout : process.stderr).write(s);
+  const sink = progressSink<WorkProgress>(mode, write, formatWork);
   return { options: { signal: interruptSignal(), onProgress: sink.onProgress }, done: sink.done };
 }

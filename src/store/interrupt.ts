@@ -25,6 +25,9 @@ export interface WorkProgress {
   bytesDone: number;
   bytesTotal: number;
   elapsedMs: number;
+  /** Transfers (push, pull, clone): remote objects done and in all for this phase. */
+  objectsDone?: number;
+  objectsTotal?: number;
 }
 
 /**
@@ -52,8 +55,16 @@ export function phaseReporter(
   onProgress: ((p: WorkProgress) => void) | undefined,
   phase: WorkProgress['phase'],
   bytesTotal: number,
-): (bytesDone: number) => void {
+  objectsTotal?: number,
+): (bytesDone: number, objectsDone?: number) => void {
   const started = performance.now();
-  return (bytesDone) =>
-    onProgress?.({ type: 'progress', phase, bytesDone, bytesTotal, elapsedMs: performance.now() - started });
+  return (bytesDone, objectsDone) =>
+    onProgress?.({
+      type: 'progress',
+      phase,
+      bytesDone,
+      bytesTotal,
+      elapsedMs: performance.now() - started,
+      ...(objectsTotal !== undefined && { objectsDone: objectsDone ?? 0, objectsTotal }),
+    });
 }

@@ -37,7 +37,7 @@ describe('clone --lazy (CLI, file:/// remote)', () => {
     const parent = tempDir('dig-lz-p-');
     const cloned = run(['clone', '--lazy', url, 'c', '--json'], { cwd: parent, home });
     expect(cloned.code, cloned.stderr).toBe(0);
-    expect(JSON.parse(cloned.stdout)).toMatchObject({ lazy: true, toGeneration: 2 });
+    expect(JSON.parse(cloned.stdout.trim().split('\n').at(-1)!)).toMatchObject({ lazy: true, toGeneration: 2 });
     const dir = join(parent, 'c');
     const dig = (...args: string[]) => run(args, { cwd: dir, home });
     const archive = join(home, `${store.storeId}.dig`);
@@ -105,7 +105,7 @@ describe('clone --lazy (CLI, file:/// remote)', () => {
     expect(snapshot(home)).toEqual(before);
     writeFileSync(next, honest);
     const pulled = dig('pull', '--json');
-    expect(JSON.parse(pulled.stdout)).toMatchObject({ toGeneration: 3, lazy: true });
+    expect(JSON.parse(pulled.stdout.trim().split('\n').at(-1)!)).toMatchObject({ toGeneration: 3, lazy: true });
     expect(dig('cat', 'c.txt').stdout).toBe('three');
 
     // The whole clone: every chunk fetched and checked; the side file goes; a deep check passes.

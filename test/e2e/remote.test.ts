@@ -23,8 +23,13 @@ describe('push, pull, clone (CLI)', () => {
     const inA = (...args: string[]) => run(args, { cwd: a, home: homeA });
     expect(inA('remote', 'add', 'origin', url).code).toBe(0);
     expect(inA('remote', 'list').stdout).toBe(`origin\t${url}\n`);
-    const pushed = JSON.parse(inA('push', '--json').stdout);
-    expect(pushed).toMatchObject({ pushed: true, fromGeneration: 0, toGeneration: 1 });
+    // --json: progress events as NDJSON lines (like add), the summary last.
+    const lines = inA('push', '--json')
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', pushed: true, fromGeneration: 0, toGeneration: 1 });
+    expect(lines.find((l) => l.phase === 'upload')).toMatchObject({ type: 'progress', objectsTotal: 1 });
 
     const parent = tempDir('dig-rc-parent-');
     const cloned = run(['clone', url, 'b'], { cwd: parent, home: homeB });

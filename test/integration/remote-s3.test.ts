@@ -58,6 +58,21 @@ describe.skipIf(!ENDPOINT)('s3:// remote (Swift s3api)', () => {
       home: tempDir('dig-s3-hb-'),
     });
 
+    // A lazy clone reads a range with ranged GETs: at most twice the covering chunks' bytes come over.
+    const lazyDir = tempDir('dig-s3-lazy-');
+    const { store: lazy } = await clone(openRemote(url), store.storeId, lazyDir, {
+      ...settle,
+      home: tempDir('dig-s3-hl-'),
+      lazy: true,
+    });
+    const range = '100000-109999';
+    const covering = store.prove('a.bin', { range }).chunks!.reduce((n, c) => n + c.size, 0);
+    const parts: Buffer[] = [];
+    const read = await lazy.getTo('a.bin', (c) => void parts.push(Buffer.from(c)), { range });
+    expect(sha(Buffer.concat(parts))).toBe(sha(store.get('a.bin', { range })));
+    expect(read.fetched!.bytes).toBeGreaterThanOrEqual(10_000);
+    expect(read.fetched!.bytes).toBeLessThanOrEqual(2 * covering);
+
     const [x, y] = await Promise.all(
       ['x', 'y'].map(async (who) => {
         const d = tempDir(`dig-s3-${who}-`);

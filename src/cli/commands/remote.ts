@@ -69,7 +69,7 @@ export function registerRemote(program: Command): void {
     .option('--progress', 'show a progress line even when stderr is not a terminal')
     .action(async (name: string | undefined, flags: { progress?: boolean }, cmd: Command) => {
       const store = openStore();
-      const run = longRun(output(cmd), flags.progress);
+      const run = longRun(output(cmd), flags.progress, true);
       const r = await push(store, openRemote(resolveRemote(store, name)), run.options).finally(run.done);
       output(cmd).done(
         r.pushed
@@ -77,7 +77,7 @@ export function registerRemote(program: Command): void {
           : r.fromGeneration > r.toGeneration
             ? `nothing to push: ${r.remote} is ahead (generation ${r.fromGeneration}); pull to catch up`
             : `${r.remote} is up to date (generation ${r.toGeneration})`,
-        r,
+        { type: 'summary', ...r },
       );
     });
   program
@@ -97,7 +97,7 @@ export function registerRemote(program: Command): void {
         const out = output(cmd);
         const store = openStore();
         const url = resolveRemote(store, name);
-        const run = longRun(out, flags.progress);
+        const run = longRun(out, flags.progress, true);
         const r = await (isGateway(url)
           ? pullFromGatewayInto(store, url, { root: flags.root })
           : pullInto(store, openRemote(url), { setAside: flags.setAside, ...run.options })
@@ -114,7 +114,7 @@ export function registerRemote(program: Command): void {
           r.segments > 0
             ? `pulled generations ${r.fromGeneration + 1}-${r.toGeneration} from ${r.remote}; root ${r.root}`
             : `already up to date with ${r.remote} (generation ${r.toGeneration})`,
-          { ...r, ...(filled && { filled }) },
+          { type: 'summary', ...r, ...(filled && { filled }) },
         );
       },
     );
@@ -143,7 +143,7 @@ export function registerRemote(program: Command): void {
             : new UsageError(`${url} holds ${ids.length} stores`, `pick one with --store: ${ids.join(', ')}`);
         mkdirSync(resolve(dir), { recursive: true });
         const home = resolveHome();
-        const run = longRun(output(cmd), flags.progress);
+        const run = longRun(output(cmd), flags.progress, true);
         if (flags.lazy && isGateway(url))
           throw new UsageError('a gateway clone is never lazy', 'clone from the s3:// or file:/// remote for --lazy');
         const { store, pull: r } = await (isGateway(url)
@@ -153,11 +153,7 @@ export function registerRemote(program: Command): void {
         addRemote(store, 'origin', url);
         output(cmd).done(
           `cloned store ${storeId} (${r.toGeneration} generations${r.lazy ? ', lazily: chunks come when read' : ''}) into ${resolve(dir)}; root ${r.root}`,
-          {
-            ...r,
-            storeId,
-            dir: resolve(dir),
-          },
+          { type: 'summary', ...r, storeId, dir: resolve(dir) },
         );
       },
     );
