@@ -4,17 +4,17 @@
 // byte before anything becomes visible. Transports: s3:// and file:/// (object stores); a gateway's http(s)://
 // for pull and clone only, as one export per pull.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
-import { isHash, sha256, toHex } from '../core/digest.js';
+import { isHash, toHex } from '../core/digest.js';
 import { ConflictError, ExistsError, IntegrityError, NotFoundError, UsageError } from '../core/errors.js';
 import {
   claimKey,
   followChain,
   type GenObject,
-  getPart,
+  readPart,
   GEN_FORMAT,
   genKey,
   nextEdge,
@@ -23,7 +23,7 @@ import {
 } from '../remote/chain.js';
 import { checkRemoteUrl, isGateway, openRemote } from '../remote/open-remote.js';
 import type { ObjectStore } from '../remote/object-store.js';
-import { readAt } from '../store/fs-utils.js';
+import { readAt, readRange, writeAllToFd } from '../store/fs-utils.js';
 import { exportArchive, openExport } from '../store/transfer.js';
 import { checkpoint, type LongOperation, phaseReporter } from '../store/interrupt.js';
 import { type SetAside, setAsideAfter } from '../store/set-aside.js';
@@ -125,15 +125,20 @@ async function uploadParts(remote: ObjectStore, storeId: string, file: string, s
     const segment = createHash('sha256'); // the whole segment's hash, from the same reads as the parts'
     for (let at = 0; at < size; at += PART_BYTES) {
       await checkpoint(op.signal, 'nothing was pushed (parts already sent are reused next time)');
-      const data = readAt(fd, at, Math.min(PART_BYTES, size - at));
-      segment.update(data);
-      const key = partKey(storeId, toHex(sha256(data)));
+      const length = Math.min(PART_BYTES, size - at);
+      // Named by content: hashed first, piece by piece, then sent (multipart when large) unless already there.
+      const part = createHash('sha256');
+      readRange(fd, at, length, (piece) => {
+        part.update(piece);
+        segment.update(piece);
+      });
+      const key = partKey(storeId, part.digest('hex'));
       if (!(await remote.head(key))) {
-        await remote.put(key, data);
-        uploaded += data.length;
+        await remote.putFrom(key, length, (offset, n) => readAt(fd, at + offset, n));
+        uploaded += length;
       }
-      parts.push({ key, size: data.length });
-      report(at + data.length, parts.length);
+      parts.push({ key, size: length });
+      report(at + length, parts.length);
     }
     return { parts, uploaded, sha256: segment.digest('hex') };
   } finally {
@@ -243,11 +248,18 @@ async function importEdge(
   try {
     for (const p of gen.parts) {
       await checkpoint(op.signal, 'nothing was pulled');
-      const data = await getPart(remote, p.key);
-      if (data.length !== p.size || `${gen.store_id}/part/${toHex(sha256(data))}` !== p.key)
+      // Streamed to the segment file and hashed as it comes; checked against its name before import reads it.
+      const hash = createHash('sha256');
+      let size = 0;
+      for await (const piece of readPart(remote, p.key)) {
+        hash.update(piece);
+        writeAllToFd(fd, piece);
+        size += piece.length;
+        report(done + size, objects);
+      }
+      if (size !== p.size || `${gen.store_id}/part/${hash.digest('hex')}` !== p.key)
         throw new IntegrityError(`${remote.url}: object ${p.key} does not match its name`);
-      writeFileSync(fd, data);
-      done += data.length;
+      done += size;
       report(done, ++objects);
     }
   } finally {

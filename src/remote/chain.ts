@@ -45,6 +45,17 @@ export async function getPart(remote: ObjectStore, key: string, range?: ByteSpan
   }
 }
 
+/** A part a winning gen object names, as it arrives (see getPart: gone is damage). */
+export async function* readPart(remote: ObjectStore, key: string): AsyncIterable<Uint8Array> {
+  try {
+    yield* remote.read(key);
+  } catch (e) {
+    if (e instanceof NotFoundError)
+      throw new IntegrityError(`${remote.url} lost object ${key}, which a generation names: the remote is damaged`);
+    throw e;
+  }
+}
+
 /** Parses and checks a gen object's shape; what it claims is checked when its segment is imported. */
 export function decodeGen(bytes: Buffer, key: string, storeId: string): GenObject {
   let g: GenObject;

@@ -12,12 +12,12 @@ import {
   readSync,
   rmSync,
   statSync,
-  writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError, UsageError, fromSystemError } from '../core/errors.js';
-import type { ByteSpan, ObjectInfo, ObjectStore } from './object-store.js';
+import { writeAllToFd } from '../store/fs-utils.js';
+import { type ByteSpan, type ObjectInfo, type ObjectStore, PIECE_BYTES } from './object-store.js';
 
 const KEY = /^[0-9a-f]{64}\/[a-z]+\/[0-9a-z.-]+$/;
 
@@ -36,11 +36,20 @@ export class FileObjectStore implements ObjectStore {
     return join(this.dir, key);
   }
 
-  private writeTemp(key: string, data: Uint8Array): string {
+  /** Writes the object under a temporary name (piece by piece through `write`) and returns that name. */
+  private writeTemp(key: string, write: (fd: number) => void): string {
     const file = this.path(key);
     mkdirSync(dirname(file), { recursive: true });
     const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    writeFileSync(tmp, data);
+    const fd = openSync(tmp, 'wx');
+    try {
+      write(fd);
+    } catch (e) {
+      closeSync(fd);
+      rmSync(tmp, { force: true });
+      throw fromSystemError(e, `cannot write ${key} to ${this.url}`);
+    }
+    closeSync(fd);
     return tmp;
   }
 
@@ -48,8 +57,42 @@ export class FileObjectStore implements ObjectStore {
     await this.putIfAbsent(key, data); // objects are immutable: an existing one already holds this content
   }
 
+  async putFrom(key: string, size: number, read: (offset: number, length: number) => Buffer): Promise<void> {
+    const tmp = this.writeTemp(key, (fd) => {
+      for (let at = 0; at < size; at += PIECE_BYTES) writeAllToFd(fd, read(at, Math.min(PIECE_BYTES, size - at)));
+    });
+    this.linkTemp(tmp, key);
+  }
+
+  async *read(key: string): AsyncIterable<Uint8Array> {
+    let fd: number;
+    try {
+      fd = openSync(this.path(key), 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`${this.url} has no object ${key}`);
+      throw fromSystemError(e, `cannot read ${key} from ${this.url}`);
+    }
+    try {
+      for (;;) {
+        const b = Buffer.allocUnsafe(1 << 20);
+        const n = readSync(fd, b, 0, b.length, null);
+        if (n === 0) return;
+        yield b.subarray(0, n);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   async putIfAbsent(key: string, data: Uint8Array): Promise<boolean> {
-    const tmp = this.writeTemp(key, data);
+    return this.linkTemp(
+      this.writeTemp(key, (fd) => writeAllToFd(fd, data)),
+      key,
+    );
+  }
+
+  /** Publishes a written temporary file as `key` (an exclusive link); false when `key` exists already. */
+  private linkTemp(tmp: string, key: string): boolean {
     try {
       linkSync(tmp, this.path(key));
       return true;

@@ -7,6 +7,9 @@ export interface ObjectInfo {
   lastModified: number;
 }
 
+/** Pieces of this many bytes: for multipart uploads and reads of large objects. */
+export const PIECE_BYTES = 8 * 1024 * 1024;
+
 /** Bytes [start, end) of an object. */
 export interface ByteSpan {
   start: number;
@@ -17,6 +20,13 @@ export interface ObjectStore {
   /** The remote as the user named it (for messages). */
   readonly url: string;
   put(key: string, data: Uint8Array): Promise<void>;
+  /**
+   * Writes an object of `size` bytes that `read(offset, length)` hands over piece by piece, so a large object
+   * is never whole in memory (a multipart upload on S3).
+   */
+  putFrom(key: string, size: number, read: (offset: number, length: number) => Buffer): Promise<void>;
+  /** The object's bytes as they arrive (flat memory for a large object); NotFoundError when there is none. */
+  read(key: string): AsyncIterable<Uint8Array>;
   /** Creates `key` only if it does not exist; false when it does. Absent where the server cannot do that. */
   putIfAbsent?(key: string, data: Uint8Array): Promise<boolean>;
   /** The object's bytes (with `range`, bytes [start, end) of it); NotFoundError when there is none. */

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { NetworkError, NotFoundError, UsageError } from '../core/errors.js';
-import type { ByteSpan, ObjectInfo, ObjectStore } from './object-store.js';
+import { type ByteSpan, type ObjectInfo, type ObjectStore, PIECE_BYTES } from './object-store.js';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
 
@@ -90,6 +90,58 @@ export class S3ObjectStore implements ObjectStore {
           ContentLength: data.length,
         }),
     );
+  }
+
+  async putFrom(key: string, size: number, read: (offset: number, length: number) => Buffer): Promise<void> {
+    if (size <= PIECE_BYTES) return this.put(key, read(0, size));
+    const Key = this.prefix + key;
+    const { UploadId } = await this.send<{ UploadId: string }>(
+      key,
+      (sdk) => new sdk.CreateMultipartUploadCommand({ Bucket: this.bucket, Key }),
+    );
+    try {
+      const Parts: Array<{ ETag?: string; PartNumber: number }> = [];
+      for (let at = 0, n = 1; at < size; at += PIECE_BYTES, n++) {
+        const Body = read(at, Math.min(PIECE_BYTES, size - at));
+        const PartNumber = n;
+        const { ETag } = await this.send<{ ETag?: string }>(
+          `${key} (piece ${n})`,
+          (sdk) =>
+            new sdk.UploadPartCommand({
+              Bucket: this.bucket,
+              Key,
+              UploadId,
+              PartNumber,
+              Body,
+              ContentLength: Body.length,
+            }),
+        );
+        Parts.push({ ETag, PartNumber });
+      }
+      await this.send(
+        key,
+        (sdk) =>
+          new sdk.CompleteMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId, MultipartUpload: { Parts } }),
+      );
+    } catch (e) {
+      // Best effort: an upload left behind holds space until the bucket's lifecycle rules or gc --remote clear it.
+      await this.send(key, (sdk) => new sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId })).catch(
+        () => {},
+      );
+      throw e;
+    }
+  }
+
+  async *read(key: string): AsyncIterable<Uint8Array> {
+    const out = await this.send<{ Body: AsyncIterable<Uint8Array> }>(
+      key,
+      (sdk) => new sdk.GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }),
+    );
+    try {
+      for await (const piece of out.Body) yield piece;
+    } catch (e) {
+      throw new NetworkError(`${this.url}: ${key}: ${(e as Error).message}`, 'run the command again: it resumes');
+    }
   }
 
   async get(key: string, range?: ByteSpan): Promise<Buffer> {

@@ -52,7 +52,15 @@ describe.skipIf(!ENDPOINT)('s3:// remote (Swift s3api)', () => {
     const dir = tempDir('dig-s3-a-');
     const store = Store.init(dir, { home: tempDir('dig-s3-ha-') });
     await commit(store, dir, 'a.bin', randomBytes(200_000));
-    expect((await push(store, openRemote(url), settle)).toGeneration).toBe(1);
+    await commit(store, dir, 'big.bin', randomBytes(9 << 20));
+    expect((await push(store, openRemote(url), settle)).toGeneration).toBe(2);
+    // A part over 8 MiB went up as a multipart upload (S3 marks such an object's ETag with its piece count).
+    const pushed = await s3.send(
+      new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: `team/${store.storeId}/part/` }),
+    );
+    const biggest = pushed.Contents!.sort((p, q) => q.Size! - p.Size!)[0];
+    expect(biggest.Size).toBeGreaterThan(9 << 20);
+    expect((await s3.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: biggest.Key }))).ETag).toMatch(/-2"?$/);
     const behind = await clone(openRemote(url), store.storeId, tempDir('dig-s3-b-'), {
       ...settle,
       home: tempDir('dig-s3-hb-'),
@@ -94,7 +102,7 @@ describe.skipIf(!ENDPOINT)('s3:// remote (Swift s3api)', () => {
     expect([...results].sort()).toEqual(['CONFLICT', 'won']);
     const winner = results[0] === 'won' ? x : y;
     const pulled = await pullInto(store, openRemote(url), settle);
-    expect([pulled.toGeneration, store.root()]).toEqual([2, winner.root()]);
+    expect([pulled.toGeneration, store.root()]).toEqual([3, winner.root()]);
 
     // Every part of the remote changed by one byte: a pull fails with the integrity code, the store as it was.
     const list = await s3.send(new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: `team/${store.storeId}/part/` }));
