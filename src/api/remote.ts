@@ -22,6 +22,7 @@ import {
   SETTLE_MS,
 } from '../remote/chain.js';
 import { checkRemoteUrl, isGateway, openRemote } from '../remote/open-remote.js';
+import { gcRemote, type RemoteGcReport } from '../remote/remote-gc.js';
 import type { ObjectStore } from '../remote/object-store.js';
 import { readAt, readRange, writeAllToFd } from '../store/fs-utils.js';
 import { exportArchive, openExport } from '../store/transfer.js';
@@ -353,6 +354,15 @@ export async function pullInto(
       setAside: aside,
     };
   }
+}
+
+/** Removes what no winning generation of the store names from the remote, past the grace period (remote-gc.ts). */
+export function gcRemoteStore(
+  store: Store,
+  remote: ObjectStore,
+  opts: RemoteOptions & { graceMs?: number; dryRun?: boolean } = {},
+): Promise<RemoteGcReport> {
+  return gcRemote(remote, store.storeId, { ...opts, settleMs: settleOf(remote, opts) });
 }
 
 /** Fetches every chunk a lazy clone lacks (each checked against its hash): the store becomes whole. */

@@ -69,6 +69,15 @@ describe('push, pull, clone (CLI)', () => {
     expect(inB('push').code).toBe(0);
     expect(inB('check').code).toBe(0);
     expect(inA('push').stdout).toMatch(/nothing to push|up to date/); // A is behind with nothing new
+    // gc --remote: B's lost push left a part no winner names; it goes once past the grace period (none here).
+    const young = JSON.parse(inA('gc', '--remote', 'origin', '--json').stdout);
+    expect(young).toMatchObject({ removedObjects: 0 });
+    expect(young.youngObjects).toBeGreaterThan(0);
+    const gc = inA('gc', '--remote', 'origin', '--grace', '0');
+    expect([gc.code, gc.stdout]).toEqual([0, expect.stringMatching(/^removed [1-9]\d* object/)]);
+    expect(inA('gc', '--remote', 'origin', '--grace', 'soon').code).toBe(2);
+    const again = run(['clone', url, 'again'], { cwd: parent, home: tempDir('dig-rc-hc-') });
+    expect(again.code, again.stderr).toBe(0);
     expect(inA('remote', 'add', 'x', 'https://user:secret@example.org/b').code).toBe(2);
   });
 
