@@ -4,8 +4,7 @@
 // byte before anything becomes visible. Transports: s3:// and file:/// (object stores); a gateway's http(s)://
 // for pull and clone only, as one export per pull.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { isHash, toHex } from '../core/digest.js';
@@ -25,7 +24,7 @@ import { checkRemoteUrl, isGateway, openRemote } from '../remote/open-remote.js'
 import { gcRemote, type RemoteGcReport } from '../remote/remote-gc.js';
 import type { ObjectStore } from '../remote/object-store.js';
 import { readAt, readRange, writeAllToFd } from '../store/fs-utils.js';
-import { exportArchive, openExport } from '../store/transfer.js';
+import { exportArchive, openExport, transferTempDir } from '../store/transfer.js';
 import { checkpoint, type LongOperation, phaseReporter } from '../store/interrupt.js';
 import { type SetAside, setAsideAfter } from '../store/set-aside.js';
 import { downloadExport, gatewayHistory, gatewayStores } from '../remote/gateway-pull.js';
@@ -44,7 +43,9 @@ import { importStore, refuseDroppingStaged } from './store-create.js';
 import { type FetchCounts, fetchAll, importEdgeLazily } from './lazy.js';
 import { lazyFile } from '../store/lazy-file.js';
 import { resolveHome, storePaths } from '../store/home.js';
-import { withLock } from '../store/access.js';
+import { readLink } from '../store/project.js';
+import { withLock, withReader } from '../store/access.js';
+import { history } from './inspect.js';
 
 /** Parts of at most this many bytes: a few requests for a small push, multipart-sized pieces for a large one. */
 export const PART_BYTES = 64 * 1024 * 1024;
@@ -187,7 +188,7 @@ export async function push(store: Store, remote: ObjectStore, opts: RemoteOption
     writeRemoteHead(headsFile, remote.url, { generation: base.generation, root: base.root! });
     return { ...result, pushed: false, parts: 0, uploadedBytes: 0 };
   }
-  const dir = mkdtempSync(join(tmpdir(), 'digstore-push-'));
+  const dir = transferTempDir(store.paths.archive);
   try {
     const file = join(dir, 'segment.dig');
     const exported = await exportArchive(store.paths.archive, file, base.generation, opts);
@@ -295,13 +296,13 @@ export async function pull(
   }
   const paths = storePaths(resolveHome(opts.home), storeId);
   const lazy = opts.lazy || existsSync(lazyFile(paths.archive));
-  const dir = mkdtempSync(join(tmpdir(), 'digstore-pull-'));
+  mkdirSync(paths.home, { recursive: true });
+  const dir = transferTempDir(paths.archive);
   const fetched = { requests: 0, bytes: 0 };
   try {
     for (const gen of chain) {
       if (!lazy) await importEdge(remote, gen, opts.home, dir, opts);
       else {
-        mkdirSync(paths.home, { recursive: true });
         const c = await withLock(paths, {}, () => {
           refuseDroppingStaged(paths, gen.head.generation);
           return importEdgeLazily(remote, gen, paths.archive);
@@ -370,10 +371,18 @@ export function fetchEverything(store: Store): Promise<FetchCounts> {
   return fetchAll(store.paths, openRemote);
 }
 
-/** A clone links `dir`: refused before anything is downloaded when it already belongs to a store. */
-function refuseLinkedDir(dir: string): void {
-  if (existsSync(join(dir, '.digstore')))
+/**
+ * A clone links `dir`: refused before anything is downloaded when it belongs to another store; a clone of the
+ * same store that was interrupted (killed, cut off) is simply run again and goes on from what it has.
+ */
+function refuseLinkedDir(dir: string, storeId: string): void {
+  if (existsSync(join(dir, '.digstore')) && readLink(dir).store_id !== storeId)
     throw new ExistsError(`${dir} is already a digstore project`, 'clone into a new or empty directory');
+}
+
+/** Links `dir` to the cloned store, unless an interrupted clone of the same store linked it already. */
+function linkClone(dir: string, storeId: string, home: string | undefined): Store {
+  return existsSync(join(dir, '.digstore')) ? Store.open(dir, { home }) : Store.init(dir, { home, storeId });
 }
 
 /** A new store (under the home) from the remote's store `storeId`, linked to `dir`. */
@@ -383,10 +392,14 @@ export async function clone(
   dir: string,
   opts: RemoteOptions & OpenOptions & { lazy?: boolean } = {},
 ): Promise<{ store: Store; pull: PullResult }> {
-  refuseLinkedDir(dir);
-  const result = await pull(storeId, remote, opts);
-  if (result.segments === 0) throw new NotFoundError(`${remote.url} has no generations of store ${storeId}`);
-  return { store: Store.init(dir, { home: opts.home, storeId }), pull: result };
+  refuseLinkedDir(dir, storeId);
+  // An interrupted clone goes on from the generations it already has (verified and visible).
+  const paths = storePaths(resolveHome(opts.home), storeId);
+  const had = existsSync(paths.archive) ? withReader(paths, (a) => history(a).map((h) => h.root)) : [];
+  const from = { generation: had.length, root: had.at(-1) ?? null };
+  const result = await pull(storeId, remote, { ...opts, from, roots: had });
+  if (result.toGeneration === 0) throw new NotFoundError(`${remote.url} has no generations of store ${storeId}`);
+  return { store: linkClone(dir, storeId, opts.home), pull: result };
 }
 
 /** Pulls from a gateway: the generations after the local head, as one export, verified in full by import. */
@@ -403,7 +416,9 @@ export async function pullFromGateway(
     throw new ConflictError(`${url} has a history that does not contain this store's head`, 'the histories diverged');
   if (!head || head.generation <= from.generation)
     return { ...result, toGeneration: from.generation, root: from.root, segments: 0 };
-  const dir = mkdtempSync(join(tmpdir(), 'digstore-pull-'));
+  const paths = storePaths(resolveHome(opts.home), storeId);
+  mkdirSync(paths.home, { recursive: true });
+  const dir = transferTempDir(paths.archive);
   try {
     const file = join(dir, 'export.dig');
     await downloadExport(url, storeId, from.generation, file);
@@ -434,10 +449,10 @@ export async function cloneFromGateway(
   dir: string,
   opts: OpenOptions & { root?: string } = {},
 ): Promise<{ store: Store; pull: PullResult }> {
-  refuseLinkedDir(dir);
+  refuseLinkedDir(dir, storeId);
   const result = await pullFromGateway(storeId, url, opts);
   if (result.segments === 0) throw new NotFoundError(`${url} has no generations of store ${storeId}`);
-  return { store: Store.init(dir, { home: opts.home, storeId }), pull: result };
+  return { store: linkClone(dir, storeId, opts.home), pull: result };
 }
 
 /** The stores a remote (object store or gateway) holds. */

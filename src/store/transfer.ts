@@ -3,7 +3,17 @@
 // beyond the store's committed length (invisible to readers), re-verifies every layer, root and chunk of
 // the proposed generation, and only then writes the superblock that makes it visible — the same single
 // step as a commit. Any failure truncates back: the store is exactly as it was.
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import {
@@ -41,6 +51,30 @@ export function removeStaleTemps(archivePath: string): void {
   for (const f of readdirSync(dir)) {
     if (f.startsWith(`${base}${TMP_MARK}`) || f.startsWith(`${base}.importing-`)) rmSync(join(dir, f), { force: true });
   }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * A scratch directory beside the archive for a push or pull (its export segment, downloaded parts): on the
+ * store's disk, not in /tmp, and named by process, so one left by a killed run is removed by the next one.
+ */
+export function transferTempDir(archivePath: string): string {
+  const dir = dirname(archivePath);
+  const prefix = `${basename(archivePath)}.transfer-`;
+  for (const f of readdirSync(dir)) {
+    const pid = f.startsWith(prefix) ? Number.parseInt(f.slice(prefix.length), 10) : Number.NaN;
+    if (Number.isSafeInteger(pid) && pid !== process.pid && !alive(pid))
+      rmSync(join(dir, f), { recursive: true, force: true });
+  }
+  return mkdtempSync(`${archivePath}.transfer-${process.pid}-`);
 }
 
 export interface ExportResult {

@@ -150,7 +150,7 @@ export function registerRemote(program: Command): void {
           ? cloneFromGateway(url, storeId, resolve(dir), { home, root: flags.root })
           : clone(openRemote(url), storeId, resolve(dir), { home, lazy: flags.lazy, ...run.options })
         ).finally(run.done);
-        addRemote(store, 'origin', url);
+        if (listRemotes(store).origin === undefined) addRemote(store, 'origin', url); // (set by an interrupted run)
         output(cmd).done(
           `cloned store ${storeId} (${r.toGeneration} generations${r.lazy ? ', lazily: chunks come when read' : ''}) into ${resolve(dir)}; root ${r.root}`,
           { type: 'summary', ...r, storeId, dir: resolve(dir) },
