@@ -74,6 +74,8 @@ export {
   addRemote,
   clone,
   cloneFromGateway,
+  fetchEverything,
+  gcRemoteStore,
   listRemotes,
   openRemote,
   pull,
@@ -85,4 +87,6 @@ export {
   type PushResult,
   type RemoteOptions,
 } from './api/remote.js';
-export type { ObjectInfo, ObjectStore } from './remote/object-store.js';
+export type { ByteSpan, ObjectInfo, ObjectStore } from './remote/object-store.js';
+export type { RemoteGcReport } from './remote/remote-gc.js';
+export type { FetchCounts } from './api/lazy.js';
