@@ -58,7 +58,8 @@ export interface RemoteOptions extends LongOperation {
   settleMs?: number;
 }
 
-const settleOf = (remote: ObjectStore, opts: RemoteOptions) => opts.settleMs ?? (remote.putIfAbsent ? 0 : SETTLE_MS);
+// Where claims are exclusive only a claim's holder writes a gen object: nothing needs to settle.
+const settleOf = (remote: ObjectStore, opts: RemoteOptions) => (remote.putIfAbsent ? 0 : (opts.settleMs ?? SETTLE_MS));
 
 export interface PushResult {
   remote: string;

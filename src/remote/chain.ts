@@ -9,8 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ByteSpan, ObjectInfo, ObjectStore } from './object-store.js';
 
 export const GEN_FORMAT = 'digstore-remote-gen';
-/** Default settle time: more than a second of timestamp granularity plus listing lag on a real object store. */
-export const SETTLE_MS = 5000;
+/** Default settle time (config `remote.settle_ms`): a second of timestamp granularity plus a second of listing lag. */
+export const SETTLE_MS = 2000;
 
 export interface GenObject {
   format: typeof GEN_FORMAT;

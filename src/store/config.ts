@@ -25,6 +25,7 @@ export interface Config {
     max_batch_size: number;
   };
   performance: { workers: number | 'auto' };
+  remote: { settle_ms: number };
 }
 
 export const DEFAULTS: Readonly<Config> = Object.freeze({
@@ -39,6 +40,9 @@ export const DEFAULTS: Readonly<Config> = Object.freeze({
   large_files: { streaming_threshold: 104857600, chunk_min: 524288, chunk_avg: 1048576, chunk_max: 4194304 },
   adaptive: { small_file_threshold: 65536, large_file_threshold: 104857600, min_batch_size: 50, max_batch_size: 500 },
   performance: { workers: 'auto' as const },
+  // How long a pushed generation object must be listed before it counts, on servers without conditional
+  // writes (docs/remote.md): more than their 1 s timestamps, plus a second of listing lag.
+  remote: { settle_ms: 2000 },
 });
 
 type Table = Record<string, unknown>;

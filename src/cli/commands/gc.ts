@@ -29,7 +29,11 @@ async function gcRemoteCommand(out: Output, opts: GcFlags): Promise<void> {
   if (opts.keepHistory !== undefined) throw new UsageError('--keep-history is for the local store, not --remote');
   const store = openStore();
   const graceMs = opts.grace === undefined ? undefined : parseDuration('--grace', opts.grace);
-  const r = await gcRemoteStore(store, openRemote(resolveRemote(store, opts.remote)), { graceMs, dryRun: opts.dryRun });
+  const r = await gcRemoteStore(store, openRemote(resolveRemote(store, opts.remote)), {
+    graceMs,
+    dryRun: opts.dryRun,
+    settleMs: store.config.remote.settle_ms,
+  });
   const verb = opts.dryRun ? 'would remove' : 'removed';
   out.done(
     [

@@ -2,7 +2,8 @@
 // (content-named parts, one gen object per push, the settle-and-list rule), and pull and clone from a
 // `digstore serve` gateway.
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../../store/config.js';
 import type { Command } from 'commander';
 import {
   addRemote,
@@ -70,7 +71,10 @@ export function registerRemote(program: Command): void {
     .action(async (name: string | undefined, flags: { progress?: boolean }, cmd: Command) => {
       const store = openStore();
       const run = longRun(output(cmd), flags.progress, true);
-      const r = await push(store, openRemote(resolveRemote(store, name)), run.options).finally(run.done);
+      const settleMs = store.config.remote.settle_ms;
+      const r = await push(store, openRemote(resolveRemote(store, name)), { settleMs, ...run.options }).finally(
+        run.done,
+      );
       output(cmd).done(
         r.pushed
           ? `pushed generations ${r.fromGeneration + 1}-${r.toGeneration} to ${r.remote} (${r.parts} part(s), ${formatBytes(r.uploadedBytes)} sent); root ${r.root}`
@@ -100,7 +104,11 @@ export function registerRemote(program: Command): void {
         const run = longRun(out, flags.progress, true);
         const r = await (isGateway(url)
           ? pullFromGatewayInto(store, url, { root: flags.root })
-          : pullInto(store, openRemote(url), { setAside: flags.setAside, ...run.options })
+          : pullInto(store, openRemote(url), {
+              setAside: flags.setAside,
+              settleMs: store.config.remote.settle_ms,
+              ...run.options,
+            })
         ).finally(run.done);
         const filled = flags.full ? await fetchEverything(store) : undefined;
         if (filled && filled.requests > 0)
@@ -148,7 +156,12 @@ export function registerRemote(program: Command): void {
           throw new UsageError('a gateway clone is never lazy', 'clone from the s3:// or file:/// remote for --lazy');
         const { store, pull: r } = await (isGateway(url)
           ? cloneFromGateway(url, storeId, resolve(dir), { home, root: flags.root })
-          : clone(openRemote(url), storeId, resolve(dir), { home, lazy: flags.lazy, ...run.options })
+          : clone(openRemote(url), storeId, resolve(dir), {
+              home,
+              lazy: flags.lazy,
+              settleMs: loadConfig([join(home, 'config.toml')]).remote.settle_ms,
+              ...run.options,
+            })
         ).finally(run.done);
         if (listRemotes(store).origin === undefined) addRemote(store, 'origin', url); // (set by an interrupted run)
         output(cmd).done(
