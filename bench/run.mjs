@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: digstore's ingest scenarios, with the same input through restic and git in the same run.
-//   node bench/run.mjs [--only a,b,…,n] [--quick]     (--quick: smaller inputs, for a smoke run)
+//   node bench/run.mjs [--only a,b,…,p] [--quick]     (--quick: smaller inputs, for a smoke run)
 // Inputs are made by bench/make-tree.mjs (seeded, a copy of ../shared/bench/make-tree.mjs) under
 // bench/work/ (or $BENCH_DIR) and kept between runs. Results: bench/results/<date>.json and a table.
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import { readBackScenario, restoreScenario } from './lib/restore.mjs';
 import { startupScenario } from './lib/startup.mjs';
 import { gatewayScenario } from './lib/gateway.mjs';
 import { webUiScenario } from './lib/web-ui.mjs';
+import { s3RemoteScenario } from './lib/s3-remote.mjs';
 import { measure } from './lib/measure.mjs';
 import { inMemory } from './lib/inmemory.mjs';
 import { verifyTree } from './lib/verify.mjs';
@@ -25,7 +26,7 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const only = argv.includes('--only')
   ? argv[argv.indexOf('--only') + 1].split(',')
-  : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o'];
+  : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p'];
 const work = process.env.BENCH_DIR ?? join(here, 'work');
 mkdirSync(work, { recursive: true });
 const notes = [];
@@ -288,6 +289,29 @@ if (only.includes('o') && ensureTool('chromium', 'chromium', notes)) {
   for (const r of await webUiScenario(dir, work, { rounds: quick ? 2 : 5 })) {
     rows.push({ scenario: 'o', rssMB: null, ...r });
     console.error(`  o ${r.tool}: ${r.note}`);
+  }
+}
+
+if (only.includes('p') && hasRestic && ensureTool('nginx', 'nginx-light', notes)) {
+  // Remotes on a real S3 server (Swift): the 20k tree of scenario a and the 1 GiB file of scenario c.
+  const mb = quick ? 256 : 1024;
+  const trees = [
+    {
+      label: `${small / 1000}k files`,
+      dir: makeInput(`small-${small}`, ['small', '--files', String(small)]),
+      files: small,
+      bytes: small * 4608,
+    },
+    {
+      label: mb >= 1024 ? '1 GiB file' : `${mb} MiB file`,
+      dir: makeInput(`big-${mb}`, ['big', '--mb', String(mb)]),
+      files: 1,
+      bytes: mb * 2 ** 20,
+    },
+  ];
+  for (const r of await s3RemoteScenario(trees, work, { rounds: quick ? 1 : 3 })) {
+    if (r.bytes) r.MBps = r.bytes / 1e6 / r.seconds;
+    rows.push(r);
   }
 }
 

@@ -49,6 +49,8 @@ import { history } from './inspect.js';
 
 /** Parts of at most this many bytes: a few requests for a small push, multipart-sized pieces for a large one. */
 export const PART_BYTES = 64 * 1024 * 1024;
+/** Parts sent at once by a push (each a multipart upload of a few pieces in flight: s3-store.ts). */
+const PARTS_IN_FLIGHT = 1;
 
 export interface RemoteOptions extends LongOperation {
   /**
@@ -124,25 +126,35 @@ async function uploadParts(remote: ObjectStore, storeId: string, file: string, s
   const parts: GenObject['parts'] = [];
   const report = phaseReporter(op.onProgress, 'upload', size, Math.ceil(size / PART_BYTES));
   let uploaded = 0;
+  let done = 0;
+  let objects = 0;
   try {
-    const segment = createHash('sha256'); // the whole segment's hash, from the same reads as the parts'
+    // Named by content: every part hashed first (and the whole segment, from the same reads)…
+    const segment = createHash('sha256');
     for (let at = 0; at < size; at += PART_BYTES) {
-      await checkpoint(op.signal, 'nothing was pushed (parts already sent are reused next time)');
       const length = Math.min(PART_BYTES, size - at);
-      // Named by content: hashed first, piece by piece, then sent (multipart when large) unless already there.
       const part = createHash('sha256');
       readRange(fd, at, length, (piece) => {
         part.update(piece);
         segment.update(piece);
       });
-      const key = partKey(storeId, part.digest('hex'));
-      if (!(await remote.head(key))) {
-        await remote.putFrom(key, length, (offset, n) => readAt(fd, at + offset, n));
-        uploaded += length;
-      }
-      parts.push({ key, size: length });
-      report(at + length, parts.length);
+      parts.push({ key: partKey(storeId, part.digest('hex')), size: length });
     }
+    // …then sent, PARTS_IN_FLIGHT at a time (multipart when large), each unless the remote has it already.
+    let next = 0;
+    const sender = async () => {
+      for (let i = next++; i < parts.length; i = next++) {
+        await checkpoint(op.signal, 'nothing was pushed (parts already sent are reused next time)');
+        const { key, size: length } = parts[i];
+        if (!(await remote.head(key))) {
+          await remote.putFrom(key, length, (offset, n) => readAt(fd, i * PART_BYTES + offset, n));
+          uploaded += length;
+        }
+        done += length;
+        report(done, ++objects);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARTS_IN_FLIGHT, parts.length) }, sender));
     return { parts, uploaded, sha256: segment.digest('hex') };
   } finally {
     closeSync(fd);

@@ -11,6 +11,9 @@ import { type ByteSpan, type ObjectInfo, type ObjectStore, PIECE_BYTES } from '.
 
 type Sdk = typeof import('@aws-sdk/client-s3');
 
+/** Pieces of one multipart upload sent at once (memory: this many × PIECE_BYTES). */
+const UPLOADS_IN_FLIGHT = 4;
+
 export class S3ObjectStore implements ObjectStore {
   private readonly bucket: string;
   private readonly prefix: string;
@@ -101,23 +104,30 @@ export class S3ObjectStore implements ObjectStore {
     );
     try {
       const Parts: Array<{ ETag?: string; PartNumber: number }> = [];
-      for (let at = 0, n = 1; at < size; at += PIECE_BYTES, n++) {
-        const Body = read(at, Math.min(PIECE_BYTES, size - at));
-        const PartNumber = n;
-        const { ETag } = await this.send<{ ETag?: string }>(
-          `${key} (piece ${n})`,
-          (sdk) =>
-            new sdk.UploadPartCommand({
-              Bucket: this.bucket,
-              Key,
-              UploadId,
-              PartNumber,
-              Body,
-              ContentLength: Body.length,
-            }),
-        );
-        Parts.push({ ETag, PartNumber });
-      }
+      const pieces = Math.ceil(size / PIECE_BYTES);
+      let next = 0;
+      // A few pieces in flight: one connection's round trips would leave the server idle between them.
+      const sender = async () => {
+        for (let i = next++; i < pieces; i = next++) {
+          const Body = read(i * PIECE_BYTES, Math.min(PIECE_BYTES, size - i * PIECE_BYTES));
+          const PartNumber = i + 1;
+          const { ETag } = await this.send<{ ETag?: string }>(
+            `${key} (piece ${PartNumber})`,
+            (sdk) =>
+              new sdk.UploadPartCommand({
+                Bucket: this.bucket,
+                Key,
+                UploadId,
+                PartNumber,
+                Body,
+                ContentLength: Body.length,
+              }),
+          );
+          Parts.push({ ETag, PartNumber });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(UPLOADS_IN_FLIGHT, pieces) }, sender));
+      Parts.sort((a, b) => a.PartNumber - b.PartNumber);
       await this.send(
         key,
         (sdk) =>
