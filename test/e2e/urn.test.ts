@@ -49,8 +49,10 @@ describe('URNs (spawned CLI)', () => {
     for (const { root, files: at } of history) {
       for (const [p, data] of at) expect(store!.get(urnOf(root, p)).equals(data), urnOf(root, p)).toBe(true);
     }
-    // …and through the CLI, one file per root by full URN from outside and another by --at inside.
+    // …and through the CLI, one file per root by full URN from outside and another by --at inside (the first
+    // and the last root; the library covers the middle one).
     for (const [i, { root, files: at }] of history.entries()) {
+      if (i === 1) continue;
       const names = [...at.keys()];
       const [byUrn, byAt] = [names[i % names.length], names[(i + 1) % names.length]];
       const r = run(['cat', urnOf(root, byUrn)], { cwd: outside, home });
@@ -92,13 +94,14 @@ describe('URNs (spawned CLI)', () => {
       );
       expect(store.get('big.bin', { range: spec }).equals(big.subarray(a, b + 1)), spec).toBe(true);
     }
-    for (const [spec, a, b] of [forms[0], forms[2], forms[5]]) {
+    for (const [spec, a, b] of [forms[0], forms[5]]) {
       const got = dig('cat', `/big.bin#bytes=${spec}`);
       expect(got.code, `${spec}: ${got.stderr}`).toBe(0);
       expect(got.stdoutBuf.equals(big.subarray(a, b + 1)), spec).toBe(true);
-      const urn = run(['get', `urn:dig:chia:${storeId}/big.bin#bytes=${spec}`], { cwd: outside, home });
-      expect(urn.stdoutBuf.equals(big.subarray(a, b + 1)), spec).toBe(true);
     }
+    const [spec, a, b] = forms[2];
+    const urn = run(['get', `urn:dig:chia:${storeId}/big.bin#bytes=${spec}`], { cwd: outside, home });
+    expect(urn.stdoutBuf.equals(big.subarray(a, b + 1)), spec).toBe(true);
     expect(dig('cat', `/big.bin#bytes=${n}-`).code).toBe(2);
     expect(dig('cat', '/big.bin#bytes=9-3').code).toBe(2);
     expect(dig('cat', 'big.bin', '--bytes', '0-9', '--at', 'zz').code).toBe(2);

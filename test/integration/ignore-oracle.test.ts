@@ -1,14 +1,14 @@
 // Oracle test: `.digignore` must decide exactly as git decides `.gitignore`. Random trees (seeded) with
 // random ignore files at several depths, built twice — once with .digignore, once with .gitignore — and
 // `git ls-files --others --exclude-standard` must equal what `add -A --dry-run` would stage.
-// 20 trees by default, 20 × DIGSTORE_TEST_SCALE otherwise; DIGSTORE_ORACLE_TREES=5000 runs a given number.
+// 10 trees by default, 10 × DIGSTORE_TEST_SCALE otherwise; DIGSTORE_ORACLE_TREES=5000 runs a given number.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../dist/index.js';
 import { cleanupTempDirs, roundsTimeout, runTool, scaled, tempDir } from '../helpers.js';
 
-const TREES = process.env.DIGSTORE_ORACLE_TREES ? Number(process.env.DIGSTORE_ORACLE_TREES) : scaled(20);
+const TREES = process.env.DIGSTORE_ORACLE_TREES ? Number(process.env.DIGSTORE_ORACLE_TREES) : scaled(10);
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
