@@ -33,9 +33,14 @@ export function adaptiveBatchSize(
 }
 
 /** Starting workers costs ~30 ms each: tiny adds run in-process (the result is identical either way). */
+/** Below this many bytes (and 1,000 files), `workers: 'auto'` runs on the main thread. */
+const INLINE_BYTES = 64 << 20;
+
 function workerCount(opt: number | 'auto', totalBytes: number, files: number): number {
   if (opt !== 'auto') return opt;
-  if (totalBytes < 4 << 20 && files < 1000) return 0;
+  // Starting the threads costs more than they save below this (measured with the CLI: one 5 MiB file 0.38 s
+  // with threads, 0.27 s without; 64 MiB 0.69 s against 0.62 s); many small files are where they pay.
+  if (totalBytes < INLINE_BYTES && files < 1000) return 0;
   return Math.max(1, availableParallelism());
 }
 
