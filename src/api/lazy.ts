@@ -17,7 +17,7 @@ import { withLock, withReader } from '../store/access.js';
 import { writeAll } from '../store/fs-utils.js';
 import type { StorePaths } from '../store/home.js';
 import { LAZY_FORMAT, type LazyEdge, type LazyState, readLazyState, writeLazyState } from '../store/lazy-file.js';
-import { fitOf, publishGenerations, removeStaleTemps } from '../store/transfer.js';
+import { fitOf, publishGenerations, removeStaleTemps, superblockOf } from '../store/transfer.js';
 
 /** What lazy reads transferred: ranged GETs and bytes received. */
 export interface FetchCounts {
@@ -121,14 +121,7 @@ export async function importEdgeLazily(remote: ObjectStore, gen: GenObject, arch
     ftruncateSync(fd, h.finalLength);
     for (const p of pieces) writeAll(fd, p.data, p.offset);
     // The rest of the segment stays a hole in a sparse file: chunk data, fetched when read.
-    return {
-      storeId: h.storeId,
-      seq: h.finalGeneration,
-      committedLength: h.finalLength,
-      indexOffset: h.indexOffset,
-      indexLength: h.indexLength,
-      createdAt: h.createdAt,
-    };
+    return superblockOf(h);
   };
   await publishGenerations(archivePath, h, fit, keep, write, {
     deep: false, // the records, roots and chunk lists are checked; chunk data is checked when it is fetched

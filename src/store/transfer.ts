@@ -243,6 +243,11 @@ async function writeGenerations(
   await inBlocks(h.finalLength - h.baseLength, 'copy', op, 'nothing was imported', (at, n) =>
     copyRange(src, EXPORT_HEADER_SIZE + at, n, fd, h.baseLength + at),
   );
+  return superblockOf(h);
+}
+
+/** The superblock that shows the generation an export brings. */
+export function superblockOf(h: ExportHeader): Superblock {
   return {
     storeId: h.storeId,
     seq: h.finalGeneration,
