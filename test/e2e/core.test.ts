@@ -55,11 +55,15 @@ describe('core store end to end (spawned CLI)', () => {
     // Every file through the library's reader, which the CLI's cat and get wrap…
     const store = Store.open(project, { home });
     for (const [rel, data] of files) expect(sha(store.get(rel)), rel).toBe(sha(data));
-    // …and through the CLI, the edge sizes and a non-ASCII name, by cat and by get -o.
+    // …and through the CLI: the empty file and a non-ASCII name by cat, the 3 MB one and 4097 bytes by get -o
+    // (from a subdirectory).
     for (const [rel, data] of [...files].filter(([rel]) => /empty|4097|3mb|ファイル/.test(rel))) {
-      const cat = run(['cat', rel], { cwd: project, home });
-      expect(cat.code, `${rel}: ${cat.stderr}`).toBe(0);
-      expect(sha(cat.stdoutBuf), rel).toBe(sha(data));
+      if (/empty|ファイル/.test(rel)) {
+        const cat = run(['cat', rel], { cwd: project, home });
+        expect(cat.code, `${rel}: ${cat.stderr}`).toBe(0);
+        expect(sha(cat.stdoutBuf), rel).toBe(sha(data));
+        continue;
+      }
       const target = join(out, 'f.out');
       const g = run(['get', rel, '-o', target], { cwd: join(project, 'a'), home });
       expect(g.code, g.stderr).toBe(0);

@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, 
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs, prng, run, tempDir } from '../helpers.js';
+import { Store } from '../../dist/index.js';
 
 afterAll(cleanupTempDirs);
 
@@ -21,18 +22,19 @@ const content: Record<string, Buffer> = {
 let root1 = '';
 
 describe('extract', () => {
-  it('the whole generation, byte-identical, exec bit kept; a subtree; an old root', () => {
+  it('the whole generation, byte-identical, exec bit kept; a subtree; an old root', async () => {
     for (const [p, data] of Object.entries(content)) {
       mkdirSync(join(project, p, '..'), { recursive: true });
       writeFileSync(join(project, p), data);
     }
     chmodSync(join(project, 'run.sh'), 0o755);
-    dig('init');
-    dig('add', '-A');
-    root1 = dig('commit', '-m', 'one').stdout.trim();
+    // Set up through the library (the subject is extract): two generations.
+    const store = Store.init(project, { home });
+    await store.addDirectory('.', { recursive: true });
+    root1 = (await store.commit('one')).root;
     writeFileSync(join(project, 'a.txt'), 'changed');
-    dig('add', 'a.txt');
-    dig('commit', '-m', 'two');
+    await store.add(['a.txt'], { cwd: project });
+    await store.commit('two');
 
     const out = join(tempDir('dig-ex-out-'), 'all');
     const r = dig('extract', '.', out);

@@ -97,18 +97,21 @@ describe('names and symbolic links', () => {
       expect(path, text).toBeDefined();
       expect(reader.get(`./${path}`).equals(content), text).toBe(true); // the short form, through the library
       // …and through the CLI for the names a shell makes hard (raw bytes arrive via /proc/self/cmdline).
+      // (A non-UTF-8 name, a newline and a leading dash by the short form; a non-UTF-8 directory by URN.)
       if (!/[\x80-\xff\n]|^-/.test(text) || text.startsWith('to-')) continue;
-      const short = sh(`exec "${process.execPath}" "${CLI}" cat "./$(printf '${octal(name)}')"`, project, home);
-      expect({ name: text, out: short.stdout, code: short.code }).toEqual({
-        name: text,
-        out: content.toString('latin1'),
-        code: 0,
-      });
+      if (/^lat|\n|^-/.test(text)) {
+        const short = sh(`exec "${process.execPath}" "${CLI}" cat "./$(printf '${octal(name)}')"`, project, home);
+        expect({ name: text, out: short.stdout, code: short.code }).toEqual({
+          name: text,
+          out: content.toString('latin1'),
+          code: 0,
+        });
+      }
       const urn = formatUrn({ storeId: id, root, path });
       expect(urn).toMatch(/^[\x21-\x7e]+$/); // printable ASCII: percent-encoded bytes
       expect(Store.openFor(urn, '/', { home }).get(urn).equals(content), urn).toBe(true);
-      if (!/[\x80-\xff]/.test(text)) continue;
-      const r = run(['cat', urn], { cwd: '/', home }); // one spawn per hard name: the CLI resolves URNs the same way
+      if (!text.startsWith('d\xff')) continue;
+      const r = run(['cat', urn], { cwd: '/', home }); // the CLI resolves URNs the same way
       expect(r.stdoutBuf.equals(content), `${urn}: ${r.stderr}`).toBe(true);
     }
   });
