@@ -3,6 +3,7 @@
 import { chmodSync, copyFileSync, cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Store } from '../../dist/index.js';
 import {
   CLI,
   cleanupTempDirs,
@@ -157,7 +158,7 @@ describe('hostile environment', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/file too large/);
     expect(snapshot(home)).toEqual(before);
-    expect(run(['check', '--deep'], { cwd: project, home }).code).toBe(0);
+    expect((await Store.open(project, { home }).check({ deep: true })).ok).toBe(true);
   });
 });
 
@@ -165,8 +166,9 @@ describe('two writers at once', () => {
   it('both finish (one waits) or one reports the lock; the store is consistent and no staged file is lost', async () => {
     const home = tempDir('dig-conc-home-');
     const project = tempDir('dig-conc-');
-    run(['init'], { cwd: project, home });
+    Store.init(project, { home });
     const rand = prng(77);
+    const lib = () => Store.open(project, { home }); // reads and the settling commit: the writers are the subject
     for (let round = 0; round < scaled(1); round++) {
       for (const who of ['a', 'b']) {
         mkdirSync(join(project, who), { recursive: true });
@@ -188,17 +190,20 @@ describe('two writers at once', () => {
         if (w.add === 0 && w.commit !== 0)
           expect(w.commit === 11 || /nothing to commit/.test(w.stderr), w.stderr).toBe(true);
         // No staged file lost: every file of a successful add is committed or still staged.
-        if (w.add === 0) {
-          const st = JSON.parse(run(['status', '--json'], { cwd: project, home }).stdout);
-          expect(st.untracked.filter((p: string) => p.startsWith(`${w.who}/`))).toEqual([]);
-        }
+        if (w.add === 0)
+          expect(
+            lib()
+              .status()
+              .untracked.filter((p: string) => p.startsWith(`${w.who}/`)),
+          ).toEqual([]);
       }
       // Whatever was staged and not yet committed gets committed now; then every file must be stored.
-      run(['add', '-A'], { cwd: project, home });
-      run(['commit', '-m', `settle${round}`], { cwd: project, home });
-      expect(run(['check', '--deep'], { cwd: project, home }).code).toBe(0);
-      const status = JSON.parse(run(['status', '--json'], { cwd: project, home }).stdout);
-      expect(status).toEqual({ staged: [], modified: [], deleted: [], untracked: [], unreadable: [] });
+      await lib().addDirectory('.', { recursive: true });
+      await lib()
+        .commit(`settle${round}`)
+        .catch((e) => expect(e.code).toBe('NOTHING_TO_COMMIT'));
+      expect((await lib().check({ deep: true })).ok).toBe(true);
+      expect(lib().status()).toEqual({ staged: [], modified: [], deleted: [], untracked: [], unreadable: [] });
     }
   });
 });
