@@ -9,7 +9,6 @@ import {
   cleanupTempDirs,
   committedStore,
   prng,
-  run,
   runTool,
   scaled,
   snapshot,
