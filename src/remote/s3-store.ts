@@ -1,6 +1,7 @@
 // A remote on S3-compatible object storage (`s3://BUCKET[/PREFIX]`) through @aws-sdk/client-s3, loaded on first
-// use (commands that never touch S3 do not pay for it). Endpoint and region from the standard AWS settings
-// (`AWS_ENDPOINT_URL`, `AWS_REGION`; us-east-1 by default), path-style addressing whenever an endpoint is given
+// use (commands that never touch S3 do not pay for it). Endpoint, region and path-style addressing from the
+// URL (`?endpoint=…&region=…&path_style=…`) or the standard AWS settings (`AWS_ENDPOINT_URL`, `AWS_REGION`;
+// us-east-1 by default), path-style addressing whenever an endpoint is given unless the URL says otherwise
 // (what S3-compatible servers expect), credentials only from the SDK's default chain. No conditional writes
 // (Swift's S3 layer refuses them): the settle-and-list rule decides concurrent pushes (docs/remote.md). The
 // server's clock comes from the `Date` of its responses.
@@ -10,6 +11,22 @@ import { NetworkError, NotFoundError, UsageError } from '../core/errors.js';
 import { type ByteSpan, type ObjectInfo, type ObjectStore, PIECE_BYTES } from './object-store.js';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
+
+/** The options an s3:// URL may carry (never credentials: those come from the AWS settings only). */
+function s3Options(q: URLSearchParams, url: string): { endpoint?: string; region?: string; pathStyle?: boolean } {
+  const out: { endpoint?: string; region?: string; pathStyle?: boolean } = {};
+  for (const [k, v] of q) {
+    if (k === 'endpoint' && /^https?:\/\/[^/@]+\/?$/.test(v)) out.endpoint = v;
+    else if (k === 'region' && /^[a-z0-9-]{1,40}$/.test(v)) out.region = v;
+    else if (k === 'path_style' && (v === 'true' || v === 'false')) out.pathStyle = v === 'true';
+    else
+      throw new UsageError(
+        `'${url}': ${['endpoint', 'region', 'path_style'].includes(k) ? `bad value for ${k}` : `unknown option '${k}'`}`,
+        'options: endpoint=http(s)://HOST[:PORT], region=NAME, path_style=true|false',
+      );
+  }
+  return out;
+}
 
 /** Pieces of one multipart upload sent at once (memory: this many × PIECE_BYTES). */
 const UPLOADS_IN_FLIGHT = 4;
@@ -25,16 +42,20 @@ export class S3ObjectStore implements ObjectStore {
    */
   private offset: number | undefined;
 
+  /** `?endpoint=URL&region=NAME&path_style=true|false` in the remote's URL, over the AWS settings. */
+  private readonly options: { endpoint?: string; region?: string; pathStyle?: boolean };
+
   constructor(readonly url: string) {
-    const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/.*)?$/.exec(url);
+    const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/[^?]*)?(?:\?(.*))?$/.exec(url);
     if (!m)
       throw new UsageError(
-        `'${url}' is not s3://BUCKET[/PREFIX]`,
+        `'${url}' is not s3://BUCKET[/PREFIX][?endpoint=URL&region=NAME&path_style=true]`,
         'bucket names are lowercase letters, digits, . and -',
       );
     this.bucket = m[1];
     const p = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
     this.prefix = p === '' ? '' : `${p}/`;
+    this.options = s3Options(new URLSearchParams(m[3] ?? ''), url);
   }
 
   private connect(): Promise<{ s3: S3Client; sdk: Sdk }> {
@@ -43,10 +64,12 @@ export class S3ObjectStore implements ObjectStore {
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
       // require, not import(): the CLI runs as a bundle in a vm.Script, which has no dynamic-import hook.
       const sdk = createRequire(import.meta.url)('@aws-sdk/client-s3') as Sdk;
-      const endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+      const o = this.options;
+      const endpoint = o.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
       const s3 = new sdk.S3Client({
-        region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-        ...(endpoint && { endpoint, forcePathStyle: true }),
+        region: o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+        ...(endpoint && { endpoint, forcePathStyle: o.pathStyle ?? true }),
+        ...(!endpoint && o.pathStyle !== undefined && { forcePathStyle: o.pathStyle }),
         // S3-compatible servers (Swift) refuse the SDK's newer default checksums and aws-chunked uploads.
         requestChecksumCalculation: 'WHEN_REQUIRED',
         responseChecksumValidation: 'WHEN_REQUIRED',

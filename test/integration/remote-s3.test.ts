@@ -66,13 +66,19 @@ describe.skipIf(!ENDPOINT)('s3:// remote (Swift s3api)', () => {
       home: tempDir('dig-s3-hb-'),
     });
 
-    // A lazy clone reads a range with ranged GETs: at most twice the covering chunks' bytes come over.
+    // A lazy clone reads a range with ranged GETs: at most twice the covering chunks' bytes come over. Its URL
+    // names the endpoint itself, which wins over the AWS settings (pointed nowhere meanwhile).
     const lazyDir = tempDir('dig-s3-lazy-');
-    const { store: lazy } = await clone(openRemote(url), store.storeId, lazyDir, {
+    process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9';
+    const withEndpoint = `${url}?endpoint=${ENDPOINT}&region=us-east-1&path_style=true`;
+    const { store: lazy } = await clone(openRemote(withEndpoint), store.storeId, lazyDir, {
       ...settle,
       home: tempDir('dig-s3-hl-'),
       lazy: true,
+    }).finally(() => {
+      process.env.AWS_ENDPOINT_URL = ENDPOINT;
     });
+    expect(() => openRemote(`${url}?colour=red`)).toThrow(/unknown option 'colour'/);
     const range = '100000-109999';
     const covering = store.prove('a.bin', { range }).chunks!.reduce((n, c) => n + c.size, 0);
     const parts: Buffer[] = [];
