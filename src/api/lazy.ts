@@ -172,38 +172,59 @@ export async function fetchChunks(
     if (!state) return; // another process fetched the rest meanwhile
     const remote = open(state.remote);
     const fd = openSync(paths.archive, 'r+');
-    const done: ChunkRef[] = [];
     try {
-      for (const run of runsOf(lacking, state.edges)) {
-        const start = run.refs[0].offset;
-        const last = run.refs[run.refs.length - 1];
-        const data = await archiveSpan(remote, run.edge, start, last.offset + last.storedLength, counts);
-        for (const ref of run.refs) {
-          const stored = data.subarray(ref.offset - start, ref.offset - start + ref.storedLength);
-          try {
-            chunkContent(stored, ref, `chunk ${toHex(ref.hash)}`);
-          } catch (e) {
-            throw new IntegrityError(
-              `${remote.url} served a chunk that does not match its hash: ${(e as Error).message}`,
-            );
+      for (const batch of batchesOf(runsOf(lacking, state.edges))) {
+        // Every chunk of a batch is checked before any of it is written: a bad one leaves the store as it was.
+        const verified: Array<{ ref: ChunkRef; stored: Buffer }> = [];
+        for (const run of batch) {
+          const start = run.refs[0].offset;
+          const last = run.refs[run.refs.length - 1];
+          const data = await archiveSpan(remote, run.edge, start, last.offset + last.storedLength, counts);
+          for (const ref of run.refs) {
+            const stored = data.subarray(ref.offset - start, ref.offset - start + ref.storedLength);
+            try {
+              chunkContent(stored, ref, `chunk ${toHex(ref.hash)}`);
+            } catch (e) {
+              throw new IntegrityError(
+                `${remote.url} served a chunk that does not match its hash: ${(e as Error).message}`,
+              );
+            }
+            verified.push({ ref, stored });
           }
-          writeAll(fd, stored, ref.offset);
-          done.push(ref);
         }
-      }
-    } finally {
-      // What was written and checked is recorded even when a later run fails: the next read skips it.
-      if (done.length > 0) {
+        for (const { ref, stored } of verified) writeAll(fd, stored, ref.offset);
         fsyncSync(fd);
         let missing = readLazyState(paths.archive)?.missing ?? [];
-        for (const r of done) missing = removeRange(missing, r.offset, r.offset + r.storedLength);
+        for (const { ref } of verified) missing = removeRange(missing, ref.offset, ref.offset + ref.storedLength);
         writeLazyState(paths.archive, { ...state, missing });
         archive.missing = missing;
       }
+    } finally {
       closeSync(fd);
     }
   });
   return counts;
+}
+
+/**
+ * Runs grouped into batches of about BATCH_BYTES: a read of up to that much is all or nothing; a larger one
+ * (a whole extract) keeps the batches that proved out before a bad one.
+ */
+const BATCH_BYTES = 64 * 1024 * 1024;
+
+function batchesOf<R extends { refs: ChunkRef[] }>(runs: R[]): R[][] {
+  const out: R[][] = [];
+  let bytes = BATCH_BYTES;
+  for (const run of runs) {
+    const size = run.refs.reduce((n, r) => n + r.storedLength, 0);
+    if (bytes + size > BATCH_BYTES) {
+      out.push([]);
+      bytes = 0;
+    }
+    out[out.length - 1].push(run);
+    bytes += size;
+  }
+  return out;
 }
 
 /**
