@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/support/longest-first.js';
 
 // Test files run in parallel (each test makes its own temp dirs and DIGSTORE_HOME). Time limits are generous:
 // spawned processes carry their own timeouts naming the command (test/helpers.ts), so a limit here only
@@ -15,5 +16,7 @@ export default defineConfig({
     // (Node 20 / 24), 4 workers 101.6 / 95.6 s — the same within this machine's noise, so the fewer.
     maxWorkers: availableParallelism() + 1,
     isolate: false,
+    // Longest first, also on a fresh clone with no vitest cache (test/support/longest-first.ts).
+    sequence: { sequencer: LongestFirst },
   },
 });
