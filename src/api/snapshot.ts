@@ -3,6 +3,7 @@
 // (commits append past its committed length, gc renames a new file over the old one, whose bytes this handle
 // keeps). Reference-counted: a newer snapshot replaces it for new requests, and it closes when the last
 // response reading from it is done.
+import { dirname } from 'node:path';
 import { toHex } from '../core/digest.js';
 import type { Proof } from '../core/codecs/proof-codec.js';
 import type { FileEntry } from '../core/types.js';
@@ -14,7 +15,10 @@ import { resolveGeneration } from '../retrieve/resolve.js';
 import { Archive } from '../store/archive.js';
 import { generationView } from '../store/delta-window.js';
 import { findEntry, generationFiles } from '../store/generations.js';
+import { storePaths } from '../store/home.js';
+import { openRemote } from '../remote/open-remote.js';
 import { type DiffEntry, diffFiles, history, type HistoryEntry } from './inspect.js';
+import { fetchChunks } from './lazy.js';
 
 export type { DirEntry } from '../retrieve/list-dir.js';
 
@@ -106,6 +110,23 @@ export class Snapshot {
    * left a gateway once is in every cache anyway); with `checkPartial` false, part of a chunk stored raw is
    * read alone, unchecked (Archive.readChunkSlice) — a gateway's small range responses, whose clients verify.
    */
+  /**
+   * In a lazy clone, fetches the chunks holding bytes [start, end] of `entry` that are not here yet (each
+   * checked, api/lazy.ts), so a response never starts and then breaks off; nothing in a whole store.
+   */
+  async fetchLacking(entry: FileEntry, start: number, end: number): Promise<void> {
+    if (this.archive.missing.length === 0) return;
+    const refs = [];
+    let off = 0;
+    for (const ref of entry.chunks) {
+      if (off > end) break;
+      if (off + ref.length - 1 >= start) refs.push(ref);
+      off += ref.length;
+    }
+    const paths = storePaths(dirname(this.archive.path), this.storeId);
+    await fetchChunks(paths, this.archive, refs, openRemote);
+  }
+
   *read(entry: FileEntry, start: number, end: number, checkPartial = true, slabs?: SlabPool): Generator<Buffer> {
     const key = toHex(entry.chunkRoot);
     if (!this.checkedLists.has(key)) {

@@ -51,6 +51,11 @@ export async function sendFile(
       'Content-Range': `bytes */${entry.size}`,
     });
   const head = req.method === 'HEAD';
+  // A lazy clone fetches what the response needs first (a failure is an error status, not a cut body).
+  if (!head && entry.size > 0) {
+    const spans = range.kind === 'all' ? [{ start: 0, end: entry.size - 1 }] : range.ranges;
+    for (const r of spans) await snap.fetchLacking(entry, r.start, r.end);
+  }
   if (range.kind === 'all') {
     res.writeHead(200, { ...base, 'Content-Length': String(entry.size) });
     if (head || entry.size === 0) return void res.end();
