@@ -22,9 +22,9 @@ import {
 } from '../remote/chain.js';
 import { checkRemoteUrl, isGateway, openRemote } from '../remote/open-remote.js';
 import { gcRemote, type RemoteGcReport } from '../remote/remote-gc.js';
-import type { ObjectStore } from '../remote/object-store.js';
-import { readAt, readRange, writeAllToFd } from '../store/fs-utils.js';
-import { exportArchive, openExport, transferTempDir } from '../store/transfer.js';
+import { type ObjectStore, PIECE_BYTES } from '../remote/object-store.js';
+import { writeAllToFd } from '../store/fs-utils.js';
+import { openExport, openSegment, type Segment, transferTempDir } from '../store/transfer.js';
 import { checkpoint, type LongOperation, phaseReporter } from '../store/interrupt.js';
 import { type SetAside, setAsideAfter } from '../store/set-aside.js';
 import { downloadExport, gatewayHistory, gatewayStores } from '../remote/gateway-pull.js';
@@ -120,45 +120,41 @@ function localHead(store: Store): { generation: number; root: string | null; roo
   return { generation: roots.length, root: roots.at(-1) ?? null, roots };
 }
 
-/** Uploads the segment in `file` as parts (skipping those already there); their keys and sizes. */
-async function uploadParts(remote: ObjectStore, storeId: string, file: string, size: number, op: LongOperation) {
-  const fd = openSync(file, 'r');
+/** Uploads the segment as parts (skipping those already there); their keys and sizes. */
+async function uploadParts(remote: ObjectStore, storeId: string, seg: Segment, op: LongOperation) {
   const parts: GenObject['parts'] = [];
-  const report = phaseReporter(op.onProgress, 'upload', size, Math.ceil(size / PART_BYTES));
+  const report = phaseReporter(op.onProgress, 'upload', seg.size, Math.ceil(seg.size / PART_BYTES));
   let uploaded = 0;
   let done = 0;
   let objects = 0;
-  try {
-    // Named by content: every part hashed first (and the whole segment, from the same reads)…
-    const segment = createHash('sha256');
-    for (let at = 0; at < size; at += PART_BYTES) {
-      const length = Math.min(PART_BYTES, size - at);
-      const part = createHash('sha256');
-      readRange(fd, at, length, (piece) => {
-        part.update(piece);
-        segment.update(piece);
-      });
-      parts.push({ key: partKey(storeId, part.digest('hex')), size: length });
+  // Named by content: every part hashed first (and the whole segment, from the same reads)…
+  const segment = createHash('sha256');
+  for (let at = 0; at < seg.size; at += PART_BYTES) {
+    const length = Math.min(PART_BYTES, seg.size - at);
+    const part = createHash('sha256');
+    for (let p = 0; p < length; p += PIECE_BYTES) {
+      const piece = seg.read(at + p, Math.min(PIECE_BYTES, length - p));
+      part.update(piece);
+      segment.update(piece);
     }
-    // …then sent, PARTS_IN_FLIGHT at a time (multipart when large), each unless the remote has it already.
-    let next = 0;
-    const sender = async () => {
-      for (let i = next++; i < parts.length; i = next++) {
-        await checkpoint(op.signal, 'nothing was pushed (parts already sent are reused next time)');
-        const { key, size: length } = parts[i];
-        if (!(await remote.head(key))) {
-          await remote.putFrom(key, length, (offset, n) => readAt(fd, i * PART_BYTES + offset, n));
-          uploaded += length;
-        }
-        done += length;
-        report(done, ++objects);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARTS_IN_FLIGHT, parts.length) }, sender));
-    return { parts, uploaded, sha256: segment.digest('hex') };
-  } finally {
-    closeSync(fd);
+    parts.push({ key: partKey(storeId, part.digest('hex')), size: length });
   }
+  // …then sent, PARTS_IN_FLIGHT at a time (multipart when large), each unless the remote has it already.
+  let next = 0;
+  const sender = async () => {
+    for (let i = next++; i < parts.length; i = next++) {
+      await checkpoint(op.signal, 'nothing was pushed (parts already sent are reused next time)');
+      const { key, size: length } = parts[i];
+      if (!(await remote.head(key))) {
+        await remote.putFrom(key, length, (offset, n) => seg.read(i * PART_BYTES + offset, n));
+        uploaded += length;
+      }
+      done += length;
+      report(done, ++objects);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARTS_IN_FLIGHT, parts.length) }, sender));
+  return { parts, uploaded, sha256: segment.digest('hex') };
 }
 
 /** Waits until the server's clock is `settleMs` past the object's write. */
@@ -176,10 +172,13 @@ export async function push(store: Store, remote: ObjectStore, opts: RemoteOption
   const settleMs = settleOf(remote, opts);
   const local = localHead(store);
   if (local.root === null) throw new NotFoundError('nothing to push: the store has no commits', 'commit first');
-  // The remote's history only grows: start from the head this store saw last (one listing when up to date).
+  // The remote's history only grows: start from the head this store saw last (a HEAD and one listing when up
+  // to date) — if the gen object that made it the head is still there (a remote emptied since starts over).
   const headsFile = remoteHeadsFile(store.paths.archive);
   const known = readRemoteHeads(headsFile)[remote.url];
-  const start = known && local.roots[known.generation - 1] === known.root ? known : { generation: 0, root: null };
+  const trusted =
+    known?.key !== undefined && local.roots[known.generation - 1] === known.root && (await remote.head(known.key));
+  const start = trusted ? { generation: known.generation, root: known.root } : { generation: 0, root: null };
   const chain = await followChain(remote, store.storeId, start, settleMs);
   const base = chain.at(-1)?.head ?? start;
   const behind = [start, ...chain.map((g) => g.head)].some(
@@ -198,14 +197,14 @@ export async function push(store: Store, remote: ObjectStore, opts: RemoteOption
   };
   if (base.generation >= local.generation) {
     // Up to date, or behind with nothing new (the remote is ahead: a pull catches up).
-    writeRemoteHead(headsFile, remote.url, { generation: base.generation, root: base.root! });
+    const key = chain.length > 0 ? genKey(chain[chain.length - 1]) : known?.key;
+    if (base.root !== null && key) writeRemoteHead(headsFile, remote.url, { ...base, root: base.root, key });
     return { ...result, pushed: false, parts: 0, uploadedBytes: 0 };
   }
-  const dir = transferTempDir(store.paths.archive);
+  // The segment is read straight from the archive (verified first): no copy of it on disk.
+  const seg = await openSegment(store.paths.archive, base.generation, opts, 'nothing was pushed');
   try {
-    const file = join(dir, 'segment.dig');
-    const exported = await exportArchive(store.paths.archive, file, base.generation, opts);
-    const { parts, uploaded, sha256 } = await uploadParts(remote, store.storeId, file, exported.bytes, opts);
+    const { parts, uploaded, sha256 } = await uploadParts(remote, store.storeId, seg, opts);
     const gen: GenObject = {
       format: GEN_FORMAT,
       version: 1,
@@ -213,7 +212,7 @@ export async function push(store: Store, remote: ObjectStore, opts: RemoteOption
       base,
       head: { generation: local.generation, root: local.root },
       sha256,
-      bytes: exported.bytes,
+      bytes: seg.size,
       parts,
     };
     const key = genKey(gen);
@@ -229,10 +228,10 @@ export async function push(store: Store, remote: ObjectStore, opts: RemoteOption
     const winner = await nextEdge(remote, store.storeId, base, settleMs);
     if (winner?.info.key !== key)
       throw new ConflictError(`${remote.url} moved on from generation ${base.generation}`, 'pull first');
-    writeRemoteHead(headsFile, remote.url, gen.head);
+    writeRemoteHead(headsFile, remote.url, { ...gen.head, key });
     return { ...result, pushed: true, parts: parts.length, uploadedBytes: uploaded };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    seg.close();
   }
 }
 

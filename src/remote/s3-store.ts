@@ -29,7 +29,7 @@ function s3Options(q: URLSearchParams, url: string): { endpoint?: string; region
 }
 
 /** Pieces of one multipart upload sent at once (memory: this many × PIECE_BYTES). */
-const UPLOADS_IN_FLIGHT = 4;
+const UPLOADS_IN_FLIGHT = 3;
 
 export class S3ObjectStore implements ObjectStore {
   private readonly bucket: string;

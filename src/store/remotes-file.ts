@@ -31,7 +31,8 @@ export function writeRemotes(file: string, remotes: Remotes): void {
 }
 
 /** The remote heads this store last saw, by remote URL: where the next push or pull starts reading. */
-export type RemoteHeads = Record<string, { generation: number; root: string }>;
+/** Per remote URL: the head last seen there and the key of the gen object that made it the head. */
+export type RemoteHeads = Record<string, { generation: number; root: string; key?: string }>;
 
 export const remoteHeadsFile = (archivePath: string) => archivePath.replace(/\.dig$/, '.remote-heads.json');
 
@@ -44,6 +45,10 @@ export function readRemoteHeads(file: string): RemoteHeads {
   }
 }
 
-export function writeRemoteHead(file: string, url: string, head: { generation: number; root: string }): void {
+export function writeRemoteHead(
+  file: string,
+  url: string,
+  head: { generation: number; root: string; key?: string },
+): void {
   writeFileAtomic(file, Buffer.from(`${JSON.stringify({ ...readRemoteHeads(file), [url]: head }, null, 2)}\n`));
 }

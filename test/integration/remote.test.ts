@@ -2,7 +2,7 @@
 // clone elsewhere gives every root and file; incremental push and pull move only new generations; two pushers
 // on the same base: one wins, the other gets CONFLICT; a changed part fails the pull and changes nothing.
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,7 +34,8 @@ describe('file:/// remote', () => {
   it('push, clone elsewhere, incremental push and pull; an up-to-date push uploads nothing', async () => {
     const project = tempDir('dig-rm-a-');
     const store = Store.init(project, { home: tempDir('dig-rm-home-') });
-    const remote = openRemote(pathToFileURL(tempDir('dig-rm-remote-')).href);
+    const remoteDir = tempDir('dig-rm-remote-');
+    const remote = openRemote(pathToFileURL(remoteDir).href);
     await commitFiles(store, project, { 'a.txt': Buffer.from('one'), 'big.bin': randomBytes(300_000) });
     await commitFiles(store, project, { 'a.txt': Buffer.from('two') });
     const first = await push(store, remote, settle);
@@ -67,6 +68,9 @@ describe('file:/// remote', () => {
     expect((await push(store, counted, settle)).pushed).toBe(false);
     expect(requests).toBeLessThanOrEqual(5);
     expect((await pullInto(copy, remote, settle)).segments).toBe(0);
+    // A remote emptied since: the head this store remembers is gone, so the push starts over and sends all.
+    rmSync(join(remoteDir, store.storeId), { recursive: true });
+    expect(await push(store, remote, settle)).toMatchObject({ pushed: true, fromGeneration: 0, toGeneration: 3 });
   });
 
   it('two pushers on the same base: one wins, the other is told to pull first', async () => {
