@@ -143,12 +143,9 @@ function runsOf(refs: ChunkRef[], edges: LazyEdge[]): Array<{ edge: LazyEdge; re
     if (!edge) throw new IntegrityError(`chunk ${toHex(ref.hash)} lies outside every pulled segment`);
     const run = runs.at(-1);
     const last = run?.refs.at(-1);
-    if (run && last && run.edge === edge && last.offset + last.storedLength === ref.offset)
-      if (ref.offset + ref.storedLength - run.refs[0].offset <= RUN_BYTES) {
-        run.refs.push(ref);
-        continue;
-      }
-    runs.push({ edge, refs: [ref] });
+    const adjacent = run && last && run.edge === edge && last.offset + last.storedLength === ref.offset;
+    if (adjacent && ref.offset + ref.storedLength - run.refs[0].offset <= RUN_BYTES) run.refs.push(ref);
+    else runs.push({ edge, refs: [ref] });
   }
   return runs;
 }

@@ -11,6 +11,7 @@ import type { RangeSpec } from '../core/urn.js';
 import { listDirectory, isDirectory, type DirEntry } from '../retrieve/list-dir.js';
 import { proveFile } from '../retrieve/prove.js';
 import { checkChunkList } from '../retrieve/read-file.js';
+import { coveringChunks } from '../retrieve/read-target.js';
 import { resolveGeneration } from '../retrieve/resolve.js';
 import { Archive } from '../store/archive.js';
 import { generationView } from '../store/delta-window.js';
@@ -116,15 +117,8 @@ export class Snapshot {
    */
   async fetchLacking(entry: FileEntry, start: number, end: number): Promise<void> {
     if (this.archive.missing.length === 0) return;
-    const refs = [];
-    let off = 0;
-    for (const ref of entry.chunks) {
-      if (off > end) break;
-      if (off + ref.length - 1 >= start) refs.push(ref);
-      off += ref.length;
-    }
     const paths = storePaths(dirname(this.archive.path), this.storeId);
-    await fetchChunks(paths, this.archive, refs, openRemote);
+    await fetchChunks(paths, this.archive, coveringChunks(entry, { start, end }), openRemote);
   }
 
   *read(entry: FileEntry, start: number, end: number, checkPartial = true, slabs?: SlabPool): Generator<Buffer> {

@@ -39,10 +39,15 @@ export async function getPart(remote: ObjectStore, key: string, range?: ByteSpan
   try {
     return await remote.get(key, range);
   } catch (e) {
-    if (e instanceof NotFoundError)
-      throw new IntegrityError(`${remote.url} lost object ${key}, which a generation names: the remote is damaged`);
-    throw e;
+    throw lostAsDamage(e, remote, key);
   }
+}
+
+/** NotFoundError for a part a generation names becomes the IntegrityError it is; anything else as it was. */
+function lostAsDamage(e: unknown, remote: ObjectStore, key: string): unknown {
+  return e instanceof NotFoundError
+    ? new IntegrityError(`${remote.url} lost object ${key}, which a generation names: the remote is damaged`)
+    : e;
 }
 
 /** A part a winning gen object names, as it arrives (see getPart: gone is damage). */
@@ -50,9 +55,7 @@ export async function* readPart(remote: ObjectStore, key: string): AsyncIterable
   try {
     yield* remote.read(key);
   } catch (e) {
-    if (e instanceof NotFoundError)
-      throw new IntegrityError(`${remote.url} lost object ${key}, which a generation names: the remote is damaged`);
-    throw e;
+    throw lostAsDamage(e, remote, key);
   }
 }
 

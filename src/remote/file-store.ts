@@ -16,7 +16,7 @@ import {
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError, UsageError, fromSystemError } from '../core/errors.js';
-import { writeAllToFd } from '../store/fs-utils.js';
+import { readAt, writeAllToFd } from '../store/fs-utils.js';
 import { type ByteSpan, type ObjectInfo, type ObjectStore, PIECE_BYTES } from './object-store.js';
 
 const KEY = /^[0-9a-f]{64}\/[a-z]+\/[0-9a-z.-]+$/;
@@ -109,9 +109,9 @@ export class FileObjectStore implements ObjectStore {
       if (!range) return readFileSync(this.path(key));
       const fd = openSync(this.path(key), 'r');
       try {
-        const b = Buffer.allocUnsafe(range.end - range.start);
-        const n = readSync(fd, b, 0, b.length, range.start);
-        if (n !== b.length) throw new NotFoundError(`${this.url}: ${key} is shorter than ${range.end} bytes`);
+        const b = readAt(fd, range.start, range.end - range.start);
+        if (b.length !== range.end - range.start)
+          throw new NotFoundError(`${this.url}: ${key} is shorter than ${range.end} bytes`);
         return b;
       } finally {
         closeSync(fd);

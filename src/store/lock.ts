@@ -21,7 +21,8 @@ function readHolder(file: string): LockHolder | undefined {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether process `pid` exists on this machine (EPERM: it does, owned by another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

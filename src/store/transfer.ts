@@ -27,6 +27,7 @@ import {
   fromSystemError,
 } from '../core/errors.js';
 import { Archive } from './archive.js';
+import { isAlive } from './lock.js';
 import { checkArchive } from './check.js';
 import { relocateInto } from './import-relocate.js';
 import { copyRange, fsyncDir, hashRange, readAt, writeAll } from './fs-utils.js';
@@ -47,15 +48,6 @@ export function removeStaleTemps(archivePath: string): void {
   }
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /**
  * A scratch directory beside the archive for a push or pull (its export segment, downloaded parts): on the
  * store's disk, not in /tmp, and named by process, so one left by a killed run is removed by the next one.
@@ -65,7 +57,7 @@ export function transferTempDir(archivePath: string): string {
   const prefix = `${basename(archivePath)}.transfer-`;
   for (const f of readdirSync(dir)) {
     const pid = f.startsWith(prefix) ? Number.parseInt(f.slice(prefix.length), 10) : Number.NaN;
-    if (Number.isSafeInteger(pid) && pid !== process.pid && !alive(pid))
+    if (Number.isSafeInteger(pid) && pid !== process.pid && !isAlive(pid))
       rmSync(join(dir, f), { recursive: true, force: true });
   }
   return mkdtempSync(`${archivePath}.transfer-${process.pid}-`);
