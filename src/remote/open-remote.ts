@@ -18,6 +18,7 @@ export function checkRemoteUrl(url: string): string {
     throw new UsageError('a remote URL must not carry credentials', 'S3 credentials come from the AWS settings');
   if (!['file:', 's3:', 'http:', 'https:'].includes(u.protocol))
     throw new UsageError(`'${url}': remotes are s3://BUCKET[/PREFIX], file:///DIR or a gateway's http(s)://HOST`);
+  if (u.protocol === 's3:') new S3ObjectStore(url); // its bucket name and options, checked now (no request is made)
   return url;
 }
 

@@ -89,6 +89,7 @@ describe('push, pull, clone (CLI)', () => {
     });
     expect(again.store.root()).toBe(Store.open(b, { home: homeB }).root());
     expect(() => checkRemoteUrl('https://user:secret@example.org/b')).toThrow(/must not carry credentials/);
+    expect(() => checkRemoteUrl('s3://Bad_Bucket')).toThrow(/is not s3:\/\/BUCKET/); // refused when named, not used
   });
 
   it('clone and pull from a gateway (digstore serve); a gateway that changes a byte is refused, nothing changes', async () => {

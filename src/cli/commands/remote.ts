@@ -143,6 +143,8 @@ export function registerRemote(program: Command): void {
         cmd: Command,
       ) => {
         checkRemoteUrl(url);
+        if (flags.lazy && isGateway(url))
+          throw new UsageError('a gateway clone is never lazy', 'clone from the s3:// or file:/// remote for --lazy');
         const ids = await storesAt(url);
         const storeId = flags.store ?? (ids.length === 1 ? ids[0] : undefined);
         if (storeId === undefined)
@@ -152,8 +154,6 @@ export function registerRemote(program: Command): void {
         mkdirSync(resolve(dir), { recursive: true });
         const home = resolveHome();
         const run = longRun(output(cmd), flags.progress, true);
-        if (flags.lazy && isGateway(url))
-          throw new UsageError('a gateway clone is never lazy', 'clone from the s3:// or file:/// remote for --lazy');
         const { store, pull: r } = await (isGateway(url)
           ? cloneFromGateway(url, storeId, resolve(dir), { home, root: flags.root })
           : clone(openRemote(url), storeId, resolve(dir), {
