@@ -170,10 +170,13 @@ export class ByteReader {
     return v;
   }
 
-  /** A view (no copy) of the next n bytes. */
+  /**
+   * A view (no copy) of the next n bytes. A plain Uint8Array, not a Buffer: constructing one is ~3× cheaper
+   * than Buffer#subarray, which counts when a commit decodes hundreds of thousands of hashes.
+   */
   bytes(n: number): Uint8Array {
     this.need(n);
-    const v = this.buf.subarray(this.pos, this.pos + n);
+    const v = new Uint8Array(this.buf.buffer, this.buf.byteOffset + this.pos, n);
     this.pos += n;
     return v;
   }

@@ -44,7 +44,15 @@ export function comparePaths(a: string, b: string): number {
   return a === b ? 0 : Buffer.compare(encodePath(a), encodePath(b));
 }
 
+/**
+ * Below U+D800 a UTF-16 code unit is the code point, and UTF-8 keeps code point order: for such paths (nearly
+ * all) JS string order is byte order, with no encoding per comparison.
+ */
+const NOT_BYTE_ORDERED = /[\ud800-\uffff]/;
+
 export function sortByPath<T extends { path: string }>(items: T[]): T[] {
+  if (!items.some((it) => NOT_BYTE_ORDERED.test(it.path)))
+    return items.slice().sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
   const keyed = items.map((it) => ({ it, key: encodePath(it.path) }));
   keyed.sort((x, y) => Buffer.compare(x.key, y.key));
   return keyed.map((k) => k.it);

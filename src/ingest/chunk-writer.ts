@@ -47,9 +47,10 @@ export class ChunkWriter {
 
   /**
    * Returns where the chunk lives, appending it only if no copy exists yet: its compressed form when the
-   * CPU stage produced one (`stored`), else the raw `bytes`.
+   * CPU stage produced one (`stored`), else the raw `bytes`. With `borrow`, the bytes are not copied: the
+   * caller keeps them unchanged until the promise of the next `flush()` settles.
    */
-  put(hash: Uint8Array, bytes: Uint8Array, stored?: { codec: number; bytes: Uint8Array }): ChunkRef {
+  put(hash: Uint8Array, bytes: Uint8Array, stored?: { codec: number; bytes: Uint8Array }, borrow = false): ChunkRef {
     const known = this.stagedRef(hash) ?? this.committed.lookup(hash);
     if (known) {
       this.stats.reusedChunks++;
@@ -60,7 +61,7 @@ export class ChunkWriter {
     const data = stored?.bytes ?? bytes;
     const ref: ChunkRef = {
       hash: Uint8Array.from(hash),
-      offset: this.out.append(data),
+      offset: borrow ? this.out.borrow(data) : this.out.append(data),
       length: bytes.length,
       storedLength: data.length,
       codec: stored?.codec ?? 0,
@@ -71,5 +72,10 @@ export class ChunkWriter {
     this.stats.newBytes += bytes.length;
     this.stats.storedBytes += data.length;
     return ref;
+  }
+
+  /** Writes the borrowed bytes; resolves once the caller may reuse them. */
+  flush(): Promise<void> {
+    return this.out.flushBorrowed();
   }
 }

@@ -24,8 +24,11 @@ export async function sendBatch(run: PipelineRun, batch: readonly ScannedFile[])
   );
 }
 
-/** Records files that could not be read, writes the chunks of the others, and recycles the slab. */
-function storeBatch(run: PipelineRun, batch: readonly ScannedFile[], reply: BatchReply): void {
+/**
+ * Records files that could not be read, writes the chunks of the others straight from the slab, and recycles
+ * the slab once they are written (the budget counts the batch until then).
+ */
+function storeBatch(run: PipelineRun, batch: readonly ScannedFile[], reply: BatchReply): Promise<void> {
   const read: Array<{ file: ScannedFile; size: number }> = [];
   for (const [i, f] of batch.entries()) {
     const size = reply.sizes[i];
@@ -39,15 +42,15 @@ function storeBatch(run: PipelineRun, batch: readonly ScannedFile[], reply: Batc
   for (const [i, { file, size }] of read.entries()) {
     const res = results[i];
     const chunks = res.lengths.map((len, k) => {
-      const ref = run.writer.put(res.hashes[k], reply.slab.subarray(off, off + len), res.stored[k]);
+      const ref = run.writer.put(res.hashes[k], reply.slab.subarray(off, off + len), res.stored[k], true);
       off += len;
       return ref;
     });
     run.result.done.push({ file, size, hash: res.hash, chunkRoot: res.chunkRoot, chunks });
     run.count(1, size);
   }
-  run.slabs.release(reply.slab);
   run.progress();
+  return run.writer.flush().then(() => run.slabs.release(reply.slab));
 }
 
 /** Groups small files into batches of at most `batchSize` files and `maxBytes` bytes (one file always fits). */

@@ -79,7 +79,8 @@ export function commitStaged(
       reusedChunks = 0;
     const reused = new Set<number>(); // a stored chunk is identified by its offset in the archive
     const delta: FileEntry[] = []; // what a delta layer records: changed entries and deletion markers
-    for (const { stat: _stat, ...e } of staging.entries) {
+    // A staged entry is a FileEntry plus its stat key, which the layer codec ignores: no copy per file.
+    for (const e of staging.entries) {
       if (e.deleted) {
         if (files.delete(e.path)) {
           deleted++;

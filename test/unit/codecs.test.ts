@@ -58,8 +58,14 @@ const layer: Layer = {
   blockRoots: [h('block 0')],
 };
 
+/** Plain data for comparing: bytes as hex, whether a decoder returned a Buffer or a plain Uint8Array. */
 const normalize = (v: unknown) =>
-  JSON.parse(JSON.stringify(v, (_k, x) => (x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x)));
+  JSON.parse(
+    JSON.stringify(v, function (this: Record<string, unknown>, k, x) {
+      const original = this[k]; // before Buffer#toJSON turned it into { type, data }
+      return original instanceof Uint8Array ? Buffer.from(original).toString('hex') : x;
+    }),
+  );
 
 /** Every truncation and a bit flip at every position must give CorruptDataError and nothing else. */
 function expectRejectsDamage(bytes: Buffer, decode: (b: Buffer) => unknown): void {

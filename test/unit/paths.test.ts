@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { comparePaths, storedPathProblem, sortByPath } from '../../src/core/paths.js';
 
@@ -17,5 +18,21 @@ describe('stored paths', () => {
       b = '\u{1f600}';
     expect(comparePaths(a, b)).toBeLessThan(0);
     expect(sortByPath([{ path: b }, { path: a }]).map((x) => x.path)).toEqual([a, b]);
+  });
+  it('sorts in byte order whether or not a path needs the encoded comparison (fast path for the rest)', () => {
+    const bytewise = (xs: string[]) =>
+      [...xs].sort((x, y) => Buffer.compare(Buffer.from(x, 'utf8'), Buffer.from(y, 'utf8')));
+    // Mostly ASCII and BMP names below U+D800 (the fast path), sometimes one beyond it (the encoded path).
+    const name = fc.string({
+      unit: fc.oneof(fc.constantFrom('a', 'B', '/', '.', '~', 'é', '文'), fc.constantFrom('\uff61', '\u{1f600}')),
+    });
+    fc.assert(
+      fc.property(fc.array(name, { maxLength: 30 }), (names) => {
+        const input = names.map((path) => ({ path }));
+        const out = sortByPath(input).map((x) => x.path);
+        expect(out).toEqual(bytewise(names));
+        expect(input.map((x) => x.path)).toEqual(names); // the caller's array is not reordered
+      }),
+    );
   });
 });

@@ -91,7 +91,9 @@ export function decodeStaging(data: Uint8Array, what = 'staging file'): Staging 
     const k = r.count(CHUNK_REF_SIZE);
     const chunks: ChunkRef[] = new Array(k);
     for (let j = 0; j < k; j++) chunks[j] = readChunkRef(r);
-    entries[i] = { path, mode, size, stat, hash, chunkRoot, chunks, ...(flags & 1 ? { deleted: true } : {}) };
+    const e: StagedEntry = { path, mode, size, stat, hash, chunkRoot, chunks };
+    if (flags & 1) e.deleted = true;
+    entries[i] = e;
   }
   const m = r.count(CHUNK_REF_SIZE);
   const newChunks: ChunkRef[] = new Array(m);
