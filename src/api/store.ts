@@ -161,7 +161,7 @@ export class Store extends StoreReader {
       skipped: [],
       scopes: recursive ? [{ rel, kind: 'dir', recursive, arg: dir }] : [],
     };
-    scanDirectory(this.projectRoot, abs, recursive, scan, this.rules(force));
+    scanDirectory(this.projectRoot, abs, recursive, scan, this.rules(force), true); // stat deferred to the readers
     return scan;
   }
 

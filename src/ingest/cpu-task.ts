@@ -51,7 +51,8 @@ export function processBatch(
       let s = 0;
       for (const len of cutLengths(data, 0, data.length, preparedFor(cdc, params.normalization))) {
         lengths.push(len);
-        hashes.push(sha(data.subarray(s, s + len)));
+        // A file of one chunk: its chunk is the whole file, whose hash is already known.
+        hashes.push(len === data.length ? hash : sha(data.subarray(s, s + len)));
         s += len;
       }
     }

@@ -1,20 +1,26 @@
 // Small files, many per job: a worker opens and reads a batch into a recycled slab, chunks, hashes and
 // compresses it; the main thread (the single writer) then stores the new chunks straight from the slab.
 import { unpackBatch } from './cpu-task.js';
+import { applyStat, isDeferred } from './deferred-stat.js';
 import type { BatchJob, BatchReply } from './jobs.js';
 import type { PipelineRun } from './pipeline-run.js';
+import { READ_DEFERRED } from './read-batch.js';
 import type { ScannedFile } from './scan.js';
 
-/** Hands `batch` to a worker once its bytes fit in the budget; its results are stored when they arrive. */
-export async function sendBatch(run: PipelineRun, batch: readonly ScannedFile[]): Promise<void> {
-  const bytes = batch.reduce((a, f) => a + f.size, 0);
+/**
+ * Hands `batch` to a worker once its bytes fit in the budget; its results are stored when they arrive. A batch
+ * of unstatted files gets a slab of `capacity` bytes: the worker reads the files that fit, returns the others.
+ */
+export async function sendBatch(run: PipelineRun, batch: readonly ScannedFile[], capacity?: number): Promise<void> {
+  const bytes = capacity ?? batch.reduce((a, f) => a + f.size, 0);
   await run.budget.room(bytes);
   const job: BatchJob = {
     kind: 'batch',
     paths: batch.map((f) => f.abs),
     links: Uint8Array.from(batch, (f) => (f.link ? 1 : 0)),
     slab: run.slabs.get(bytes),
-    sizes: Uint32Array.from(batch, (f) => f.size),
+    sizes: Int32Array.from(batch, (f) => f.size),
+    maxSize: run.streamAbove,
     params: run.opts.params,
     compression: run.opts.compression ?? 'none',
   };
@@ -32,7 +38,12 @@ function storeBatch(run: PipelineRun, batch: readonly ScannedFile[], reply: Batc
   const read: Array<{ file: ScannedFile; size: number }> = [];
   for (const [i, f] of batch.entries()) {
     const size = reply.sizes[i];
-    if (size < 0) {
+    if (isDeferred(f) && reply.stats && (size >= 0 || size === READ_DEFERRED)) {
+      applyStat(f, reply.stats, i);
+      run.learn(f.size);
+    }
+    if (size === READ_DEFERRED) run.requeue.push(f);
+    else if (size < 0) {
       run.result.failed.push({ rel: f.rel, reason: reply.errors[i] });
       run.count(1, 0);
     } else read.push({ file: size === f.size ? f : { ...f, size }, size }); // changed since the scan: as read
@@ -67,4 +78,23 @@ export function* batches(files: readonly ScannedFile[], batchSize: number, maxBy
     bytes += f.size;
   }
   if (batch.length > 0) yield batch;
+}
+
+/**
+ * Batches of unstatted files: as many per batch as make `targetBytes` at the average size seen so far (a guess
+ * of 4 KiB before any), formed as they are sent, and the slab room for each (twice the expected bytes).
+ */
+export function* unstattedBatches(
+  run: PipelineRun,
+  files: readonly ScannedFile[],
+  maxBytes: number,
+): Generator<{ batch: ScannedFile[]; capacity: number }> {
+  const { targetBatchBytes, minBatch, maxBatch, batchSize } = run.opts;
+  for (let i = 0; i < files.length; ) {
+    const avg = Math.max(1, run.averageLearned() ?? 4096);
+    const n = batchSize ?? Math.min(maxBatch, Math.max(minBatch, Math.round(targetBatchBytes / avg)));
+    const capacity = Math.min(maxBytes, Math.max(256 << 10, 2 * n * avg));
+    yield { batch: files.slice(i, i + n), capacity };
+    i += n;
+  }
 }

@@ -17,7 +17,10 @@ export interface BatchJob {
   /** Per path, 1 for a symbolic link (its target is read, never followed). */
   links?: Uint8Array;
   slab: Uint8Array;
-  sizes: Uint32Array;
+  /** Per file its scanned size, or READ_UNKNOWN: the reader fstat-s it (read-batch.ts). */
+  sizes: Int32Array;
+  /** An unstatted file larger than this is not read but returned (READ_DEFERRED): it is streamed instead. */
+  maxSize?: number;
   params: ChunkingParams;
   compression: CompressionName;
 }
@@ -50,9 +53,11 @@ export interface BatchReply {
   /** Results of the files that were read, in order (cpu-task.ts unpackBatch). */
   packed: Uint8Array;
   slab: Uint8Array;
-  /** Bytes read per file; -1 where `errors` says why it could not be read. */
+  /** Bytes read per file; -1 where `errors` says why it could not be read; READ_DEFERRED (see read-batch.ts). */
   sizes: Int32Array;
   errors: string[];
+  /** The fstat of each file sent as READ_UNKNOWN (deferred-stat.ts STAT_FIELDS per file). */
+  stats?: Float64Array;
 }
 
 export interface StreamReply {
@@ -96,11 +101,11 @@ function own(u: Uint8Array): Uint8Array {
 export function handleJob(job: Job, state: JobState): Reply {
   if (job.kind === 'batch') {
     const read = job.paths
-      ? readFilesInto(job.paths, job.sizes, job.slab, job.links)
+      ? readFilesInto(job.paths, job.sizes, job.slab, job.links, job.maxSize)
       : { sizes: Int32Array.from(job.sizes), errors: Array.from(job.sizes, () => ''), used: job.slab.length };
     const okSizes = Array.from(read.sizes).filter((n) => n >= 0);
     const packed = own(processBatch(job.slab.subarray(0, read.used), okSizes, job.params, job.compression));
-    return { kind: 'batch', packed, slab: job.slab, sizes: read.sizes, errors: read.errors };
+    return { kind: 'batch', packed, slab: job.slab, sizes: read.sizes, errors: read.errors, stats: read.stats };
   }
   if (job.kind === 'hash') {
     let h = state.hashes.get(job.fileId);

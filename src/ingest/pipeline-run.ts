@@ -54,7 +54,15 @@ export interface PipelineRun {
   /** Bytes per block of a large file, and the room before each block for the bytes carried from the last. */
   readonly blockSize: number;
   readonly prefix: number;
+  /** Files above this size are streamed in blocks (ingest-large.ts), the others read whole in batches. */
+  readonly streamAbove: number;
   readonly result: PipelineResult;
+  /** Unstatted files a worker found too large for their batch: sent again once their size is known. */
+  readonly requeue: ScannedFile[];
+  /** Records the size of an unstatted file as a worker found it (progress totals, batch sizing). */
+  learn(bytes: number): void;
+  /** Average size of the unstatted files seen so far (undefined before the first). */
+  averageLearned(): number | undefined;
   /** Counts files and bytes as done (without reporting: `progress` does, once per job). */
   count(files: number, bytes: number): void;
   /** Reports progress (the CLI throttles it to 10 updates a second). */

@@ -5,7 +5,8 @@
 // flat whether the input is 100k tiny files or one 5 GiB file.
 import { availableParallelism } from 'node:os';
 import { InFlightBudget } from './in-flight.js';
-import { batches, sendBatch } from './ingest-batch.js';
+import { isDeferred } from './deferred-stat.js';
+import { batches, sendBatch, unstattedBatches } from './ingest-batch.js';
 import { sendLarge } from './ingest-large.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import type { PipelineOptions, PipelineResult, PipelineRun } from './pipeline-run.js';
@@ -27,8 +28,9 @@ export function adaptiveBatchSize(
   min: number,
   max: number,
 ): number {
-  if (files.length === 0) return min;
-  const avg = Math.max(1, files.reduce((a, f) => a + f.size, 0) / files.length);
+  const known = files.filter((f) => !isDeferred(f));
+  if (known.length === 0) return min;
+  const avg = Math.max(1, known.reduce((a, f) => a + f.size, 0) / known.length);
   return Math.min(max, Math.max(min, Math.round(targetBytes / avg)));
 }
 
@@ -53,12 +55,22 @@ export async function runPipeline(
   // nothing and would make memory grow with the file size.
   const blockSize = Math.max(opts.blockSize ?? 8 << 20, opts.params.large.maxSize, opts.params.medium.maxSize);
   const streamAbove = Math.min(opts.streamingThreshold, blockSize);
-  const small = files.filter((f) => f.size <= streamAbove);
-  const large = files.filter((f) => f.size > streamAbove);
-  const run = startRun(files, writer, opts, blockSize);
+  const unstatted = files.filter(isDeferred);
+  const small = files.filter((f) => !isDeferred(f) && f.size <= streamAbove);
+  const large = files.filter((f) => !isDeferred(f) && f.size > streamAbove);
+  const run = startRun(files, writer, opts, blockSize, streamAbove);
   try {
     const batchSize = opts.batchSize ?? adaptiveBatchSize(small, opts.targetBatchBytes, opts.minBatch, opts.maxBatch);
     for (const batch of batches(small, batchSize, MAX_BATCH_BYTES)) await sendBatch(run, batch);
+    if (unstatted.length > 0) {
+      for (const { batch, capacity } of unstattedBatches(run, unstatted, MAX_BATCH_BYTES))
+        await sendBatch(run, batch, capacity);
+      await run.budget.drain(); // every worker has said which files it left for later
+      const back = run.requeue.splice(0);
+      const backSmall = back.filter((f) => f.size <= streamAbove);
+      for (const batch of batches(backSmall, batchSize, MAX_BATCH_BYTES)) await sendBatch(run, batch);
+      large.push(...back.filter((f) => f.size > streamAbove));
+    }
     for (const [id, f] of large.entries()) await sendLarge(run, f, id);
     await run.budget.drain();
     return run.result;
@@ -76,19 +88,35 @@ function startRun(
   writer: ChunkWriter,
   opts: PipelineOptions,
   blockSize: number,
+  streamAbove: number,
 ): PipelineRun {
   const started = performance.now();
-  const bytesTotal = files.reduce((a, f) => a + f.size, 0);
+  let bytesKnown = 0;
+  let unstatted = 0;
+  for (const f of files) {
+    if (isDeferred(f)) unstatted++;
+    else bytesKnown += f.size;
+  }
+  let learned = 0;
+  let learnedBytes = 0;
+  const average = () => (learned > 0 ? learnedBytes / learned : undefined);
   let filesDone = 0;
   let bytesDone = 0;
   return {
     opts,
     writer,
     blockSize,
+    streamAbove,
+    requeue: [],
+    learn: (bytes) => {
+      learned++;
+      learnedBytes += bytes;
+    },
+    averageLearned: average,
     // Room before each block for the bytes carried over from the previous one (always < maxSize, and a block
     // is at least maxSize, so the carry never spans more than the one previous block).
     prefix: Math.max(opts.params.large.maxSize, opts.params.medium.maxSize),
-    pool: new WorkerPool(workerCount(opts.workers, bytesTotal, files.length)),
+    pool: new WorkerPool(workerCount(opts.workers, bytesKnown, files.length)),
     slabs: new SlabPool(),
     shared: new SlabPool(true),
     budget: new InFlightBudget(opts.maxInFlightBytes ?? 16 << 20, opts.signal),
@@ -104,7 +132,8 @@ function startRun(
         filesDone,
         filesTotal: files.length,
         bytesDone,
-        bytesTotal,
+        // Files not stat-ed yet count at the average size of those that were.
+        bytesTotal: bytesKnown + learnedBytes + Math.round((unstatted - learned) * (average() ?? 0)),
         elapsedMs: performance.now() - started,
       }),
   };

@@ -15,6 +15,7 @@ import type { IgnoreRules } from './ignore-rules.js';
 export interface ScannedFile {
   abs: string;
   rel: string;
+  /** SIZE_UNKNOWN (with zero stat fields) until someone stats a file the scan did not (`deferStat`). */
   size: number;
   /** Executable by its owner. */
   exec: boolean;
@@ -34,6 +35,12 @@ export interface ScanResult {
   /** What was named, for finding tracked files that are gone (worktree/deletions.ts). */
   scopes?: Array<{ rel: string; kind: 'dir' | 'missing'; recursive: boolean; arg: string }>;
 }
+
+/**
+ * The size of a regular file found with `deferStat`: not lstat-ed by the scan. The worker that reads it
+ * fstat-s what it opened (ingest/deferred-stat.ts), so the main thread does not make one lstat per file.
+ */
+export const SIZE_UNKNOWN = -1;
 
 export function toRel(projectRoot: string, abs: string): string {
   const r = relative(projectRoot, abs);
@@ -110,9 +117,17 @@ function readdirBytes(dir: string) {
   return readdirSync(osPath(dir), { withFileTypes: true, encoding: 'buffer' });
 }
 
+/** A regular file (by its directory entry) whose lstat is left to whoever reads it. */
+function addUnstatted(out: ScanResult, abs: string, rel: string): void {
+  const problem = storedPathProblem(rel);
+  if (problem) fail(out, rel, `name cannot be stored (${problem})`);
+  else out.files.push({ abs, rel, size: SIZE_UNKNOWN, exec: false, link: false, mtimeMs: 0, ctimeMs: 0, ino: 0 });
+}
+
 /**
  * Walks `dirAbs`. With `rules`, ignored entries are left out and ignored directories are never entered
- * (which is also what makes scanning a tree with a huge ignored node_modules cheap).
+ * (which is also what makes scanning a tree with a huge ignored node_modules cheap). With `deferStat`,
+ * regular files are not lstat-ed here (see SIZE_UNKNOWN); links and anything else still are.
  */
 export function scanDirectory(
   projectRoot: string,
@@ -120,6 +135,7 @@ export function scanDirectory(
   recursive: boolean,
   out: ScanResult,
   rules?: IgnoreRules,
+  deferStat = false,
 ): void {
   const stack = [dirAbs];
   while (stack.length > 0) {
@@ -141,6 +157,10 @@ export function scanDirectory(
         continue;
       }
       if (rules?.ignores(rel, false)) continue;
+      if (deferStat && d.isFile()) {
+        addUnstatted(out, abs, rel);
+        continue;
+      }
       let st: Stats;
       try {
         st = lstatSync(osPath(abs));

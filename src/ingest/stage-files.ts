@@ -9,6 +9,7 @@ import { ChunkAppender } from '../store/chunk-appender.js';
 import type { ChunkIndex } from '../store/chunk-index.js';
 import { isCacheable, sameStat } from '../store/stat-cache.js';
 import { ChunkWriter } from './chunk-writer.js';
+import { statWhereNeeded } from './deferred-stat.js';
 import { runPipeline, type PipelineOptions } from './pipeline.js';
 import { modeOf, type ScannedFile } from './scan.js';
 
@@ -59,7 +60,10 @@ export async function stageFiles(
     staged = 0,
     statCacheChanged = false;
 
-  const toRead = files.filter((f) => {
+  const failedBeforeRead: Array<{ rel: string; reason: string }> = [];
+  // Files the stat cache may skip need their stat now; the others' is taken by the workers as they read.
+  const scanned = statWhereNeeded(files, (f) => entries.has(f.rel) || ctx.statCache.has(f.rel), failedBeforeRead);
+  const toRead = scanned.filter((f) => {
     const s = entries.get(f.rel);
     if (s && !s.deleted && s.mode === modeOf(f) && sameStat(f, { ...s.stat, size: s.size })) {
       unchanged++;
@@ -131,7 +135,7 @@ export async function stageFiles(
     deleted,
     bytes,
     ...writer.stats,
-    failed: result.failed.map((f) => ({ path: f.rel, reason: f.reason })),
+    failed: [...failedBeforeRead, ...result.failed].map((f) => ({ path: f.rel, reason: f.reason })),
     elapsedMs: performance.now() - started,
   };
   return { staging, summary, statCacheChanged };

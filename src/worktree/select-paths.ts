@@ -44,7 +44,7 @@ export function collectPaths(
     }
     if (st.isDirectory()) {
       if (!recursive) throw new UsageError(`'${p}' is a directory`, 'use -r to add a directory');
-      scanDirectory(projectRoot, abs, true, out, rules);
+      scanDirectory(projectRoot, abs, true, out, rules, true); // stat deferred: only `add` reads these
       out.scopes ??= [];
       out.scopes.push({ rel, kind: 'dir', recursive, arg: p });
     } else if (rel === LINK_FILE) {
