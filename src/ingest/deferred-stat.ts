@@ -2,9 +2,9 @@
 // many small files the workers fstat what they open, in parallel, instead of the main thread making one lstat
 // per file before anything is read (a sixth of a 20k-file add's main thread). The main thread still stats
 // the files the stat cache may skip, and every file of an add too small to be worth the workers.
-import { lstatSync } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import { osPath } from '../core/path-bytes.js';
-import { isStorable, type ScannedFile, SIZE_UNKNOWN, scannedFile } from './scan.js';
+import { isStorable, type ScannedFile, SIZE_UNKNOWN } from './scan.js';
 
 /** Below this many deferred files, they are all stat-ed on the main thread (the add runs in-process anyway). */
 export const DEFER_MIN_FILES = 1000;
@@ -25,9 +25,49 @@ export function applyStat(f: ScannedFile, stats: Float64Array, i: number): void 
 }
 
 /**
- * Stats on this thread the deferred files that need it before anything is read: those `needsStat` names
- * (a stat cache entry could skip them), or all of them when there are fewer than DEFER_MIN_FILES. Returns the
- * files to go on with; one that vanished or is no longer a file or link since the scan goes to `failed`.
+ * lstat of the deferred files `pick` names, on this thread: one after another is the fastest way here (on
+ * libuv's thread pool, many at once, the same 100,000 lstats took 1.6× the wall time and 2.6× the CPU).
+ * Fills in their stat fields; returns the files to go on with: one that vanished, or is no longer a file or
+ * link since the scan, goes to `failed` instead.
+ */
+export function statDeferred(
+  files: readonly ScannedFile[],
+  pick: (f: ScannedFile) => boolean,
+  failed: Array<{ rel: string; reason: string }>,
+): ScannedFile[] {
+  const out: ScannedFile[] = [];
+  for (const f of files) {
+    if (!isDeferred(f) || !pick(f)) {
+      out.push(f);
+      continue;
+    }
+    try {
+      const st = lstatSync(osPath(f.abs));
+      if (!isStorable(st)) {
+        failed.push({ rel: f.rel, reason: 'no longer a regular file or symbolic link; run add again' });
+        continue;
+      }
+      fill(f, st);
+      out.push(f);
+    } catch (e) {
+      failed.push({ rel: f.rel, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+    }
+  }
+  return out;
+}
+
+function fill(f: ScannedFile, st: Stats): void {
+  f.size = st.size;
+  f.exec = (st.mode & 0o100) !== 0;
+  f.link = st.isSymbolicLink();
+  f.mtimeMs = st.mtimeMs;
+  f.ctimeMs = st.ctimeMs;
+  f.ino = st.ino;
+}
+
+/**
+ * Stats the deferred files that need it before anything is read: those `needsStat` names (a stat cache entry
+ * could skip them), or all of them when there are fewer than DEFER_MIN_FILES (a small add runs in-process).
  */
 export function statWhereNeeded(
   files: readonly ScannedFile[],
@@ -36,21 +76,6 @@ export function statWhereNeeded(
 ): ScannedFile[] {
   let deferred = 0;
   for (const f of files) if (isDeferred(f)) deferred++;
-  if (deferred === 0) return files as ScannedFile[];
   const all = deferred < DEFER_MIN_FILES;
-  const out: ScannedFile[] = [];
-  for (const f of files) {
-    if (!isDeferred(f) || !(all || needsStat(f))) {
-      out.push(f);
-      continue;
-    }
-    try {
-      const st = lstatSync(osPath(f.abs));
-      if (isStorable(st)) out.push(scannedFile(f.abs, f.rel, st));
-      else failed.push({ rel: f.rel, reason: 'no longer a regular file or symbolic link; run add again' });
-    } catch (e) {
-      failed.push({ rel: f.rel, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
-    }
-  }
-  return out;
+  return statDeferred(files, (f) => all || needsStat(f), failed);
 }
