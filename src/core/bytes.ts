@@ -87,6 +87,8 @@ export class ByteWriter {
 
   /** A path's exact bytes (see core/path-bytes.ts) with a u16 length prefix. */
   path16(s: string): this {
+    // Nearly every path is well-formed UTF-16, whose UTF-8 is its exact bytes: written in place, no Buffer.
+    if ((s as unknown as { isWellFormed(): boolean }).isWellFormed()) return this.str16(s);
     const b = encodePath(s);
     if (b.length > 0xffff) throw new RangeError('path longer than 65535 bytes');
     return this.u16(b.length).bytes(b);

@@ -137,23 +137,25 @@ export function scanDirectory(
   rules?: IgnoreRules,
   deferStat = false,
 ): void {
-  const stack = [dirAbs];
+  // Each directory with its project-relative path: a child's is `rel/name`, no path.relative per entry.
+  const stack: Array<[string, string]> = [[dirAbs, toRel(projectRoot, dirAbs)]];
   while (stack.length > 0) {
-    const dir = stack.pop()!;
+    const [dir, dirRel] = stack.pop()!;
     let entries: ReturnType<typeof readdirBytes>;
     try {
       entries = readdirBytes(dir);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      fail(out, toRel(projectRoot, dir) || '.', `directory cannot be read (${code ?? (e as Error).message})`);
+      fail(out, dirRel || '.', `directory cannot be read (${code ?? (e as Error).message})`);
       continue;
     }
     for (const d of entries) {
-      const abs = join(dir, decodePath(d.name));
-      const rel = toRel(projectRoot, abs);
+      const name = decodePath(d.name);
+      const abs = join(dir, name);
+      const rel = dirRel === '' ? name : `${dirRel}/${name}`;
       if (rel === LINK_FILE) continue;
       if (d.isDirectory()) {
-        if (recursive && !rules?.ignores(rel, true)) stack.push(abs);
+        if (recursive && !rules?.ignores(rel, true)) stack.push([abs, rel]);
         continue;
       }
       if (rules?.ignores(rel, false)) continue;
