@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: digstore's ingest scenarios, with the same input through restic and git in the same run.
-//   node bench/run.mjs [--only a,b,…,p] [--quick]     (--quick: smaller inputs, for a smoke run)
+//   node bench/run.mjs [--only a,b,…,r] [--quick]     (--quick: smaller inputs, for a smoke run)
+//   BENCH_HISTORY=100000 for scenario r's full size (10,000 generations by default; 100k takes hours the first time)
 // Inputs are made by bench/make-tree.mjs (seeded, a copy of ../shared/bench/make-tree.mjs) under
 // bench/work/ (or $BENCH_DIR) and kept between runs. Results: bench/results/<date>.json and a table.
 import { spawnSync } from 'node:child_process';
@@ -20,13 +21,14 @@ import { verifyTree } from './lib/verify.mjs';
 import { proofScenario } from './lib/proofs.mjs';
 import { manyLayers } from './lib/many-layers.mjs';
 import { decoderTimes } from './lib/decoders.mjs';
+import { historyScale } from './lib/history.mjs';
 
 const here = dirname(new URL(import.meta.url).pathname);
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const only = argv.includes('--only')
   ? argv[argv.indexOf('--only') + 1].split(',')
-  : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p'];
+  : ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r'];
 const work = process.env.BENCH_DIR ?? join(here, 'work');
 mkdirSync(work, { recursive: true });
 const notes = [];
@@ -69,25 +71,58 @@ function tinyInput(n) {
 
 const rows = [];
 function row(scenario, tool, m, { files = null, bytes = null, extra = {} } = {}) {
-  const r = { scenario, tool, seconds: m.seconds, rssMB: m.rssMB, files, bytes, ...extra };
+  const r = {
+    scenario,
+    tool,
+    seconds: m.seconds,
+    rssMB: m.rssMB,
+    cpuSeconds: m.cpuSeconds ?? null,
+    files,
+    bytes,
+    ...extra,
+  };
   if (files > 1) r.filesPerSec = files / m.seconds;
   if (bytes) r.MBps = bytes / 1e6 / m.seconds;
   rows.push(r);
-  console.error(`  ${scenario} ${tool}: ${m.seconds.toFixed(2)} s${m.rssMB ? `, ${m.rssMB.toFixed(0)} MB RSS` : ''}`);
+  const cpu = m.cpuSeconds ? `, ${m.cpuSeconds.toFixed(2)} s CPU` : '';
+  console.error(
+    `  ${scenario} ${tool}: ${m.seconds.toFixed(2)} s${cpu}${m.rssMB ? `, ${m.rssMB.toFixed(0)} MB RSS` : ''}`,
+  );
   return r;
 }
 
-function compare(scenario, dir, files, bytes, { git = true } = {}) {
-  const d = digstoreAddCommit(dir, join(work, `${scenario}-home`));
+/** The run with the median wall time, and every run's seconds. */
+function medianRun(runs) {
+  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+  return { ...sorted[Math.floor(sorted.length / 2)], runs: runs.map((r) => Number(r.seconds.toFixed(3))) };
+}
+
+/** `rounds` alternating runs of digstore, restic and git on the same tree; one row each, the median run. */
+function compare(scenario, dir, files, bytes, { git = true, rounds = 1 } = {}) {
+  const runs = { digstore: [], restic: [], git: [] };
+  for (let i = 0; i < rounds; i++) {
+    runs.digstore.push(digstoreAddCommit(dir, join(work, `${scenario}-home`)));
+    if (hasRestic) runs.restic.push(resticBackup(dir, join(work, `${scenario}-restic`)));
+    if (hasGit && git) runs.git.push(gitAddCommit(dir, join(work, `${scenario}-git`)));
+  }
+  const d = medianRun(runs.digstore);
   row(scenario, 'digstore', d, {
     files,
     bytes,
-    extra: { add: d.add.seconds, commit: d.commit.seconds, addRssMB: d.add.rssMB, commitRssMB: d.commit.rssMB },
+    extra: {
+      add: d.add.seconds,
+      commit: d.commit.seconds,
+      addRssMB: d.add.rssMB,
+      commitRssMB: d.commit.rssMB,
+      ...(rounds > 1 ? { runs: d.runs, note: `median of ${rounds}, alternating` } : {}),
+    },
   });
-  if (hasRestic) row(scenario, 'restic', resticBackup(dir, join(work, `${scenario}-restic`)), { files, bytes });
-  if (hasGit && git) row(scenario, 'git', gitAddCommit(dir, join(work, `${scenario}-git`)), { files, bytes });
-  else if (!git)
-    notes.push(`${scenario}: git skipped (git add of multi-GiB files takes minutes; it is not built for them)`);
+  for (const tool of ['restic', 'git']) {
+    if (runs[tool].length === 0) continue;
+    const m = medianRun(runs[tool]);
+    row(scenario, tool, m, { files, bytes, extra: rounds > 1 ? { runs: m.runs } : {} });
+  }
+  if (!git) notes.push(`${scenario}: git skipped (git add of multi-GiB files takes minutes; it is not built for them)`);
   return d;
 }
 
@@ -95,7 +130,7 @@ const small = quick ? 2000 : 20000;
 if (only.includes('a') || only.includes('e')) {
   const dir = makeInput(`small-${small}`, ['small', '--files', String(small)]);
   const bytes = small * 4608;
-  if (only.includes('a')) compare('a', dir, small, bytes);
+  if (only.includes('a')) compare('a', dir, small, bytes, { rounds: quick ? 1 : 5 });
   if (only.includes('e')) {
     if (!only.includes('a')) digstoreAddCommit(dir, join(work, 'a-home'));
     const first = rows.find((r) => r.scenario === 'a' && r.tool === 'digstore');
@@ -106,7 +141,7 @@ if (only.includes('a') || only.includes('e')) {
 if (only.includes('b')) {
   const n = quick ? 10000 : 100000;
   const dir = tinyInput(n);
-  compare('b', dir, n, n * 1024);
+  compare('b', dir, n, n * 1024, { rounds: quick ? 1 : 3 });
 }
 if (only.includes('c')) {
   for (const mb of quick ? [256] : [1024, 5120]) {
@@ -313,6 +348,60 @@ if (only.includes('p') && hasRestic && ensureTool('nginx', 'nginx-light', notes)
     if (r.bytes) r.MBps = r.bytes / 1e6 / r.seconds;
     rows.push(r);
   }
+}
+
+if (only.includes('q')) {
+  // Scale: tiny files (16-1024 bytes, seeded) at 400k and 1M: add, commit and status of the unchanged tree,
+  // each one CLI call, with peak RSS (the per-file memory of the issue). Made once (1M files: ~2 min).
+  for (const n of quick ? [40_000] : [400_000, 1_000_000]) {
+    const dir = makeInput(`tiny16-${n}`, [
+      'small',
+      '--files',
+      String(n),
+      '--dirs',
+      String(n / 100),
+      '--min',
+      '16',
+      '--max',
+      '1024',
+    ]);
+    const home = join(work, `q-${n}-home`);
+    const env = { DIGSTORE_HOME: home };
+    rmSync(home, { recursive: true, force: true });
+    rmSync(join(dir, '.digstore'), { force: true });
+    measure(process.execPath, [CLI, 'init', '-q'], { cwd: dir, env });
+    for (const step of [
+      ['add', '-r', '.', '-q'],
+      ['commit', '-m', 'q', '-q'],
+      ['status', '--porcelain'],
+    ])
+      row(`q ${n / 1000}k ${step[0]}`, 'digstore', measure(process.execPath, [CLI, ...step], { cwd: dir, env }), {
+        files: n,
+      });
+  }
+}
+
+if (only.includes('r')) {
+  // History scale: commit time and archive bytes per commit around generation 1,000 and at the end.
+  const total = Number(process.env.BENCH_HISTORY ?? (quick ? 2000 : 10_000));
+  const r = await historyScale(work, total, {
+    onProgress: (g, ms) => console.error(`  r: ${g} generations, ${(ms / 1000).toFixed(0)} s`),
+  });
+  for (const w of r.windows)
+    rows.push({
+      scenario: `r commit ${w.name}`,
+      tool: 'digstore',
+      seconds: w.commitMs / 1000,
+      rssMB: null,
+      note: `${w.bytesPerCommit} archive bytes per commit (median of 200)`,
+    });
+  rows.push({
+    scenario: `r log -n 10 at ${total}`,
+    tool: 'digstore',
+    seconds: r.log.seconds,
+    rssMB: r.log.rssMB,
+    note: 'one CLI call',
+  });
 }
 
 // Table with ratios against restic and git from this same run.

@@ -22,7 +22,10 @@ export function ensureTool(bin, aptPackage, notes) {
   return false;
 }
 
-/** Runs `cmd args` in `cwd`; returns { seconds, rssMB, code, stdout }. Throws on failure unless allowed. */
+/**
+ * Runs `cmd args` in `cwd`; returns { seconds, rssMB, cpuSeconds, code, stdout } (CPU = user + system of the
+ * command and what it waited for, from GNU time). Throws on failure unless allowed.
+ */
 export function measure(cmd, args, { cwd, env = {}, allowFail = false } = {}) {
   // Start every measured run with no dirty pages of the previous one (or of input generation) still being
   // written back: otherwise whoever runs next pays for the previous tool's writes.
@@ -31,7 +34,7 @@ export function measure(cmd, args, { cwd, env = {}, allowFail = false } = {}) {
   const out = join(tmpdir(), `bench-time-${process.pid}`);
   const t0 = process.hrtime.bigint();
   const r = useTime
-    ? spawnSync(TIME, ['-f', '%M', '-o', out, cmd, ...args], {
+    ? spawnSync(TIME, ['-f', '%M %U %S', '-o', out, cmd, ...args], {
         cwd,
         env: { ...process.env, ...env },
         maxBuffer: 1 << 28,
@@ -39,21 +42,24 @@ export function measure(cmd, args, { cwd, env = {}, allowFail = false } = {}) {
     : spawnSync(cmd, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 1 << 28 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   let rssMB = null;
+  let cpuSeconds = null;
   if (useTime && existsSync(out)) {
-    const kb = Number(readFileSync(out, 'utf8').trim().split('\n').pop());
+    const [kb, user, sys] = readFileSync(out, 'utf8').trim().split('\n').pop().split(' ').map(Number);
     rssMB = Number.isFinite(kb) ? kb / 1024 : null;
+    cpuSeconds = Number.isFinite(user) && Number.isFinite(sys) ? user + sys : null;
     rmSync(out, { force: true });
   }
   if (r.status !== 0 && !allowFail) {
     throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr?.toString().slice(0, 500)}`);
   }
-  return { seconds, rssMB, code: r.status, stdout: r.stdout?.toString() ?? '' };
+  return { seconds, rssMB, cpuSeconds, code: r.status, stdout: r.stdout?.toString() ?? '' };
 }
 
-/** Sums a sequence of measured steps: total seconds, max RSS. */
+/** Sums a sequence of measured steps: total seconds and CPU seconds, max RSS. */
 export function sumSteps(steps) {
   return {
     seconds: steps.reduce((a, s) => a + s.seconds, 0),
+    cpuSeconds: steps.every((s) => s.cpuSeconds !== null) ? steps.reduce((a, s) => a + s.cpuSeconds, 0) : null,
     rssMB: steps.some((s) => s.rssMB !== null) ? Math.max(...steps.map((s) => s.rssMB ?? 0)) : null,
   };
 }

@@ -20,9 +20,15 @@ export interface DedupStats {
 const key48 = (h: Uint8Array): number =>
   h[0] + h[1] * 0x100 + h[2] * 0x10000 + h[3] * 0x1000000 + h[4] * 0x100000000 + h[5] * 0x10000000000;
 
+/** Hash copies live in shared 64 KiB blocks: one ArrayBuffer per new chunk cost ~90 bytes and a GC'd object. */
+const ARENA = 64 << 10;
+
 export class ChunkWriter {
   readonly stats: DedupStats = { newChunks: 0, newBytes: 0, storedBytes: 0, reusedChunks: 0, reusedBytes: 0 };
-  private readonly staged = new Map<number, ChunkRef[]>();
+  /** By the hash's first 48 bits: the ref, or the refs when hashes share them (practically never). */
+  private readonly staged = new Map<number, ChunkRef | ChunkRef[]>();
+  private arena = new Uint8Array(ARENA);
+  private arenaUsed = 0;
 
   constructor(
     private readonly out: ChunkAppender,
@@ -35,14 +41,29 @@ export class ChunkWriter {
 
   private remember(c: ChunkRef): void {
     const k = key48(c.hash);
-    const list = this.staged.get(k);
-    if (list) list.push(c);
-    else this.staged.set(k, [c]);
+    const had = this.staged.get(k);
+    if (had === undefined) this.staged.set(k, c);
+    else if (Array.isArray(had)) had.push(c);
+    else this.staged.set(k, [had, c]);
   }
 
   private stagedRef(hash: Uint8Array): ChunkRef | undefined {
-    const list = this.staged.get(key48(hash));
-    return list?.find((c) => equalBytes(c.hash, hash));
+    const had = this.staged.get(key48(hash));
+    if (had === undefined) return undefined;
+    if (!Array.isArray(had)) return equalBytes(had.hash, hash) ? had : undefined;
+    return had.find((c) => equalBytes(c.hash, hash));
+  }
+
+  /** A copy of `hash` that does not keep the worker's result buffer alive. */
+  private copyHash(hash: Uint8Array): Uint8Array {
+    if (this.arenaUsed + hash.length > this.arena.length) {
+      this.arena = new Uint8Array(ARENA);
+      this.arenaUsed = 0;
+    }
+    const out = this.arena.subarray(this.arenaUsed, this.arenaUsed + hash.length);
+    out.set(hash);
+    this.arenaUsed += hash.length;
+    return out;
   }
 
   /**
@@ -60,7 +81,7 @@ export class ChunkWriter {
     // Copy the hash out of the worker's result buffer so that buffer can be released.
     const data = stored?.bytes ?? bytes;
     const ref: ChunkRef = {
-      hash: Uint8Array.from(hash),
+      hash: this.copyHash(hash),
       offset: borrow ? this.out.borrow(data) : this.out.append(data),
       length: bytes.length,
       storedLength: data.length,

@@ -1,0 +1,58 @@
+// Scenario r: history scale (issue "small files … linear to a million files", acceptance 6). One store gets
+// `total` commits of a one-file change, in-process (a CLI call per commit would take hours), made once and
+// kept under the bench work directory; a run that was stopped goes on where it stopped. Around generation
+// 1,000 and over the last 200 generations it records the median commit time and the archive bytes each
+// commit adds (layer record + layer index), plus opening the store and `log -n 10` at the end.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Store } from '../../dist/index.js';
+import { CLI } from './tools.mjs';
+import { measure, median } from './measure.mjs';
+
+const WINDOW = 200;
+
+/** Commits until the store has `total` generations; returns the window figures. */
+export async function historyScale(work, total, { onProgress = () => {} } = {}) {
+  const project = join(work, `history-${total}`);
+  const home = join(work, `history-${total}-home`);
+  const figuresFile = join(project, '.figures.json');
+  mkdirSync(project, { recursive: true });
+  const store = existsSync(join(project, '.digstore')) ? Store.open(project, { home }) : Store.init(project, { home });
+  if (!existsSync(join(project, '.digignore'))) writeFileSync(join(project, '.digignore'), '.figures.json\n');
+  const figures = existsSync(figuresFile) ? JSON.parse(readFileSync(figuresFile, 'utf8')) : {};
+  const windows = [
+    { name: 'at 1,000', from: 1000 - WINDOW + 1, to: 1000 },
+    { name: `at ${total.toLocaleString('en')}`, from: total - WINDOW + 1, to: total },
+  ];
+  let gen = store.info().generations;
+  const started = performance.now();
+  let sample = null;
+  while (gen < total) {
+    const next = gen + 1;
+    const w = windows.find((x) => next >= x.from && next <= x.to && !figures[x.name]);
+    writeFileSync(join(project, 'counter.txt'), `generation ${next}\n`);
+    await store.add(['counter.txt'], { workers: 0 });
+    const before = w ? statSync(store.info().archive).size : 0;
+    const t = performance.now();
+    await store.commit(`commit ${next}`);
+    if (w) {
+      sample ??= { ms: [], bytes: [] };
+      sample.ms.push(performance.now() - t);
+      sample.bytes.push(statSync(store.info().archive).size - before);
+      if (next === w.to) {
+        figures[w.name] = { commitMs: median(sample.ms), bytesPerCommit: median(sample.bytes) };
+        writeFileSync(figuresFile, JSON.stringify(figures));
+        sample = null;
+      }
+    }
+    gen = next;
+    if (gen % 1000 === 0) onProgress(gen, performance.now() - started);
+  }
+  const env = { DIGSTORE_HOME: home };
+  const log = measure(process.execPath, [CLI, 'log', '-n', '10', '--json'], { cwd: project, env });
+  return {
+    windows: windows.map((w) => ({ name: w.name, ...figures[w.name] })),
+    log,
+    archiveBytes: statSync(store.info().archive).size,
+  };
+}
