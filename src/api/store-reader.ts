@@ -301,11 +301,12 @@ export class StoreReader {
   /**
    * Writes the stored files under `path` (a file or directory; the whole generation when omitted) into
    * `dest`, recreating their project-relative paths; never writes outside `dest` (retrieve/extract.ts).
+   * With `sync`, every file is durable on disk before it appears under its name (retrieve/durable-batch.ts).
    */
   async extract(
     path: string | undefined,
     dest: string,
-    opts: { root?: string; force?: boolean } = {},
+    opts: { root?: string; force?: boolean; sync?: boolean } = {},
   ): Promise<ExtractResult> {
     return withReader(this.paths, async (a) => {
       const req = path === undefined ? undefined : readRequest(this.storeId, path, opts);
@@ -320,7 +321,7 @@ export class StoreReader {
         a,
         files.flatMap((f) => f.chunks),
       );
-      return await extractFiles(a, files, resolve(dest), opts.force);
+      return await extractFiles(a, files, resolve(dest), opts.force, opts.sync);
     });
   }
 

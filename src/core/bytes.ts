@@ -193,7 +193,13 @@ export class ByteReader {
 
   /** A path written by `path16`: its bytes, decoded losslessly (non-UTF-8 bytes kept, core/path-bytes.ts). */
   path16(): string {
-    return decodePath(this.bytes(this.u16()));
+    const n = this.u16();
+    this.need(n);
+    // Valid UTF-8 (nearly every name) decodes straight from the buffer; decodePath keeps any other byte.
+    const s = this.buf.toString('utf8', this.pos, this.pos + n);
+    if (s.includes('\uFFFD')) return decodePath(this.bytes(n));
+    this.pos += n;
+    return s;
   }
 
   /** A count of items each at least `minItemSize` bytes: rejects counts the remaining bytes cannot hold. */

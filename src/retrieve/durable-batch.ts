@@ -1,8 +1,10 @@
-// Making thousands of small files durable without one fsync each (extract of 50,000 files spent minutes in
-// fsync). Files are written to temporary names in batches; before a batch is renamed into place, one
-// `syncfs` (coreutils `sync -f`, one system call for the whole file system) makes its data durable, so a name
-// never points at content that a crash could lose; one last `syncfs` makes the renames durable. Where `sync -f`
-// is not available, each file is fsynced before its rename, as before.
+// Files written to temporary names, renamed into place in batches: a name never shows a partly written file,
+// even if the process is killed. With `sync` (extract --sync), each batch is also made durable before it is
+// renamed, without one fsync per file (extract of 50,000 files spent minutes in fsync): one `syncfs`
+// (coreutils `sync -f`, one system call for the whole file system), so a name never points at content that a
+// power loss could take; one last `syncfs` makes the renames durable. Where `sync -f` is not available, each
+// file is fsynced before its rename. Without `sync`, as with cp, tar, git checkout and restic restore,
+// flushing is left to the system: the flushes were half of extracting 20,000 small files.
 import type * as ChildProcess from 'node:child_process';
 import { createRequire } from 'node:module';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
@@ -35,7 +37,10 @@ export class DurableBatch {
   private pending: Pending[] = [];
   private bytes = 0;
 
-  constructor(private readonly anchor: string) {}
+  constructor(
+    private readonly anchor: string,
+    private readonly sync = false,
+  ) {}
 
   /** Queues the rename of `tmp` (written, closed) onto `target`; `onDone` hears how it went. */
   add(tmp: string | Buffer, target: string | Buffer, size: number, link: boolean, onDone: Pending['onDone']): void {
@@ -50,7 +55,7 @@ export class DurableBatch {
     this.pending = [];
     this.bytes = 0;
     if (batch.length === 0) return;
-    const synced = syncFileSystem(this.anchor);
+    const synced = !this.sync || syncFileSystem(this.anchor);
     for (const p of batch) {
       try {
         if (!synced && !p.link) fsyncPath(p.tmp);
@@ -66,7 +71,7 @@ export class DurableBatch {
   /** Flushes the last batch and makes every rename durable. */
   finish(): void {
     this.flush();
-    syncFileSystem(this.anchor);
+    if (this.sync) syncFileSystem(this.anchor);
   }
 }
 

@@ -6,7 +6,7 @@
 // Symbolic links are recreated as links. Existing files are only replaced with `force`, checked before writing.
 // A file that cannot be written is reported and the rest go on (exit 3; 5 when stored data failed to verify).
 // Speed: directories are checked and created once per run, a new DEST skips the collision checks, and
-// durability comes in batches (durable-batch.ts), not one fsync per file. Files are written one at a time:
+// durability (`sync`) comes in batches (durable-batch.ts), not one fsync per file. Files are written one at a time:
 // concurrent creates in one directory contend on its lock (measured: 3-6x the system time on ext4).
 import { closeSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -88,6 +88,7 @@ export async function extractFiles(
   files: readonly FileEntry[],
   dest: string,
   force = false,
+  sync = false,
 ): Promise<ExtractResult> {
   preflight(files, dest, force);
   mkdirSync(osPath(dest), { recursive: true });
@@ -101,7 +102,7 @@ export async function extractFiles(
   // read per block instead of one per chunk. Which file is created first does not matter.
   archive.readAhead(4 * 1024 * 1024);
   const inArchiveOrder = [...files].sort((a, b) => (a.chunks[0]?.offset ?? 0) - (b.chunks[0]?.offset ?? 0));
-  const batch = new DurableBatch(dest);
+  const batch = new DurableBatch(dest, sync);
   const guard = new DirGuard(dest);
   for (const f of inArchiveOrder) {
     const target = join(dest, f.path);

@@ -1,6 +1,15 @@
 // extract: whole generations or subtrees into a directory, byte-identical, exec bit kept; never through a
 // symbolic link in the destination, never over existing files without --force.
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs, prng, run, tempDir } from '../helpers.js';
@@ -44,8 +53,9 @@ describe('extract', () => {
     }
     expect(statSync(join(out, 'run.sh')).mode & 0o111).not.toBe(0);
     const sub = tempDir('dig-ex-sub-');
-    expect(dig('extract', 'd', sub, '--json').code).toBe(0);
-    expect(existsSync(join(sub, 'd', 'e', 'f.txt'))).toBe(true);
+    expect(dig('extract', 'd', sub, '--json', '--sync').code).toBe(0); // durable first: the same files
+    expect(readFileSync(join(sub, 'd', 'e', 'f.txt')).equals(content['d/e/f.txt'])).toBe(true);
+    expect(readdirSync(join(sub, 'd', 'e')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     expect(existsSync(join(sub, 'a.txt'))).toBe(false);
     const old = tempDir('dig-ex-old-');
     expect(dig('extract', 'a.txt', old, '--at', root1.slice(0, 8)).code).toBe(0);

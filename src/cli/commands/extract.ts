@@ -15,22 +15,29 @@ export function registerExtract(program: Command): void {
     .argument('<dest>', 'destination directory (created if missing)')
     .option('--at <root>', 'extract this generation (root hash or a unique prefix of at least 8 hex)')
     .option('--force', 'replace files that already exist in DEST')
-    .action(async (path: string, dest: string, opts: { at?: string; force?: boolean }, cmd: Command) => {
-      const out = output(cmd);
-      const whole = path === '.' || path === '/';
-      const r = await Store.openFor(whole ? undefined : path, process.cwd()).extract(whole ? undefined : path, dest, {
-        root: opts.at,
-        force: opts.force,
-      });
-      for (const f of r.failed) out.warn(`could not extract ${quotePath(f.path)}: ${f.reason}`);
-      out.done(`extracted ${r.files} files (${formatBytes(r.bytes)}) into ${resolve(dest)}`, r);
-      if (r.failed.length > 0) {
-        const corrupt = r.failed.some((f) => f.integrity); // damaged stored data outranks a write failure
-        throw new DigstoreError(
-          corrupt ? 'INTEGRITY' : 'PARTIAL',
-          `${r.failed.length} file(s) could not be extracted${corrupt ? ' (stored data failed to verify)' : ''}; the rest were`,
-          corrupt ? 'run `digstore check --deep`' : 'see the warnings above',
-        );
-      }
-    });
+    .option(
+      '--sync',
+      'make each file durable on disk before it appears under its name (as cp and tar, the default leaves flushing to the system)',
+    )
+    .action(
+      async (path: string, dest: string, opts: { at?: string; force?: boolean; sync?: boolean }, cmd: Command) => {
+        const out = output(cmd);
+        const whole = path === '.' || path === '/';
+        const r = await Store.openFor(whole ? undefined : path, process.cwd()).extract(whole ? undefined : path, dest, {
+          root: opts.at,
+          force: opts.force,
+          sync: opts.sync,
+        });
+        for (const f of r.failed) out.warn(`could not extract ${quotePath(f.path)}: ${f.reason}`);
+        out.done(`extracted ${r.files} files (${formatBytes(r.bytes)}) into ${resolve(dest)}`, r);
+        if (r.failed.length > 0) {
+          const corrupt = r.failed.some((f) => f.integrity); // damaged stored data outranks a write failure
+          throw new DigstoreError(
+            corrupt ? 'INTEGRITY' : 'PARTIAL',
+            `${r.failed.length} file(s) could not be extracted${corrupt ? ' (stored data failed to verify)' : ''}; the rest were`,
+            corrupt ? 'run `digstore check --deep`' : 'see the warnings above',
+          );
+        }
+      },
+    );
 }
