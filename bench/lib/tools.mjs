@@ -33,7 +33,8 @@ export function resticBackup(dir, repo) {
 
 /** git add -A && git commit, in a separate git dir so the tree itself is untouched. */
 export function gitAddCommit(dir, gitDir) {
-  rmSync(gitDir, { recursive: true, force: true });
+  // Retried: a repeated run removes the repository of the last one, which git's own upkeep may still touch.
+  rmSync(gitDir, { recursive: true, force: true, maxRetries: 10 });
   mkdirSync(gitDir, { recursive: true });
   const env = {
     GIT_DIR: gitDir,
@@ -42,6 +43,12 @@ export function gitAddCommit(dir, gitDir) {
     GIT_AUTHOR_EMAIL: 'b@b',
     GIT_COMMITTER_NAME: 'b',
     GIT_COMMITTER_EMAIL: 'b@b',
+    // No automatic gc or maintenance in the background: the timed commit must be all the work there is.
+    GIT_CONFIG_COUNT: '2',
+    GIT_CONFIG_KEY_0: 'gc.auto',
+    GIT_CONFIG_VALUE_0: '0',
+    GIT_CONFIG_KEY_1: 'maintenance.auto',
+    GIT_CONFIG_VALUE_1: 'false',
   };
   measure('git', ['init', '-q'], { cwd: dir, env });
   writeFileSync(join(gitDir, 'info', 'exclude'), '.digstore\n');

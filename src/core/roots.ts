@@ -74,12 +74,22 @@ export function fileLeaf(f: LeafFields, bindsMode = true): Uint8Array {
   return sha256(scratch.subarray(0, p));
 }
 
+/** Leaves per stored block root: 2^6 (layer-codec.ts BLOCK_BITS). */
+const DEFAULT_BLOCK_BITS = 6;
+
 /**
  * The layer root of a generation and the block roots stored with it (`files`: the complete file set, sorted by
  * path, without deletion markers). The root is computed from the blocks: the same value as over every leaf.
  */
 export function layerTree(files: readonly FileEntry[], bindsMode = true): { root: Uint8Array; blocks: Uint8Array[] } {
-  const blocks = blockRoots(files.map((f) => fileLeaf(f, bindsMode)));
+  // Block by block: 64 leaves alive at a time, not one per file of the generation.
+  const size = 2 ** DEFAULT_BLOCK_BITS;
+  const blocks: Uint8Array[] = [];
+  for (let i = 0; i < files.length; i += size) {
+    const leaves: Uint8Array[] = [];
+    for (let k = i; k < Math.min(i + size, files.length); k++) leaves.push(fileLeaf(files[k], bindsMode));
+    blocks.push(merkleRootOfLeaves(leaves));
+  }
   return { root: merkleRootOfLeaves(blocks), blocks };
 }
 
@@ -92,7 +102,7 @@ export function storeRoot(layerRoots: readonly Uint8Array[]): Uint8Array {
  * where pairing never crosses a block boundary), so merkleRootOfLeaves(blockRoots(leaves)) equals
  * merkleRootOfLeaves(leaves). Stored in each layer to make proofs and lookups touch one block only.
  */
-export function blockRoots(leaves: readonly Uint8Array[], bits = 6): Uint8Array[] {
+export function blockRoots(leaves: readonly Uint8Array[], bits = DEFAULT_BLOCK_BITS): Uint8Array[] {
   const size = 2 ** bits;
   const out: Uint8Array[] = [];
   for (let i = 0; i < leaves.length; i += size) out.push(merkleRootOfLeaves(leaves.slice(i, i + size)));

@@ -8,13 +8,13 @@
 // Speed: directories are checked and created once per run, a new DEST skips the collision checks, and
 // durability (`sync`) comes in batches (durable-batch.ts), not one fsync per file. Files are written one at a time:
 // concurrent creates in one directory contend on its lock (measured: 3-6x the system time on ext4).
-import { closeSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ExistsError, UsageError } from '../core/errors.js';
 import { osPath } from '../core/path-bytes.js';
 import { MODE_EXEC, MODE_LINK, type FileEntry } from '../core/types.js';
 import type { Archive } from '../store/archive.js';
-import { lstatIfExists } from '../store/fs-utils.js';
+import { lstatIfExists, writeAllToFd } from '../store/fs-utils.js';
 import { DurableBatch } from './durable-batch.js';
 import { fileChunks } from './read-file.js';
 
@@ -69,7 +69,14 @@ let counter = 0;
 /** A temporary name beside the target, short whatever the target's length (names are limited to 255 bytes). */
 const tempBeside = (target: string) => join(dirname(target), `.dig-${process.pid}-${(counter++).toString(36)}.tmp`);
 
-/** Writes one entry to a temporary name: a file with its content and mode (chunk by chunk), or a link. */
+/**
+ * Files up to this size are gathered into one buffer and written with one system call (chunks are views of
+ * the archive's read-ahead window, which the next read may move, so they are copied, not kept).
+ */
+const GATHER_MAX = 1 << 20;
+const gather = Buffer.allocUnsafeSlow(GATHER_MAX);
+
+/** Writes one entry to a temporary name: a file with its content and mode, or a link. */
 function writeTemp(archive: Archive, f: FileEntry, tmp: string): void {
   if (f.mode === MODE_LINK) {
     symlinkSync(Buffer.concat([...fileChunks(archive, f)]), osPath(tmp)); // the stored target, never followed
@@ -77,7 +84,11 @@ function writeTemp(archive: Archive, f: FileEntry, tmp: string): void {
   }
   const fd = openSync(osPath(tmp), 'wx', f.mode === MODE_EXEC ? 0o755 : 0o644);
   try {
-    for (const c of fileChunks(archive, f)) for (let done = 0; done < c.length; ) done += writeSync(fd, c, done);
+    if (f.size <= GATHER_MAX) {
+      let n = 0; // the chunk list was checked against the size (fileChunks): they fit
+      for (const c of fileChunks(archive, f)) n += c.copy(gather, n);
+      writeAllToFd(fd, gather.subarray(0, n));
+    } else for (const c of fileChunks(archive, f)) writeAllToFd(fd, c);
   } finally {
     closeSync(fd);
   }
