@@ -39,16 +39,18 @@ export function checkDecodedPath(p: string, where: string): string {
   return p;
 }
 
-/** Canonical order of stored paths: byte order (JS string order is UTF-16 and differs). */
-export function comparePaths(a: string, b: string): number {
-  return a === b ? 0 : Buffer.compare(encodePath(a), encodePath(b));
-}
-
 /**
  * Below U+D800 a UTF-16 code unit is the code point, and UTF-8 keeps code point order: for such paths (nearly
  * all) JS string order is byte order, with no encoding per comparison.
  */
 const NOT_BYTE_ORDERED = /[\ud800-\uffff]/;
+
+/** Canonical order of stored paths: byte order (JS string order is UTF-16 and differs above U+D7FF). */
+export function comparePaths(a: string, b: string): number {
+  if (a === b) return 0;
+  if (!NOT_BYTE_ORDERED.test(a) && !NOT_BYTE_ORDERED.test(b)) return a < b ? -1 : 1;
+  return Buffer.compare(encodePath(a), encodePath(b));
+}
 
 export function sortByPath<T extends { path: string }>(items: T[]): T[] {
   if (!items.some((it) => NOT_BYTE_ORDERED.test(it.path)))

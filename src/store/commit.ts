@@ -9,20 +9,21 @@ import { layerTree, storeRoot } from '../core/roots.js';
 import type { ChunkingParams, FileEntry } from '../core/types.js';
 import { Archive } from './archive.js';
 import { ChunkIndex } from './chunk-index.js';
-import { chainOf, generationFiles } from './generations.js';
+import { chainOf, generationEntries, generationFiles } from './generations.js';
 import type { StorePaths } from './home.js';
 import { clearStaging, loadStaging } from './staging.js';
-import { loadStatCache, saveStatCache } from './stat-cache.js';
+import { updateStatCacheFile } from './stat-cache.js';
 import type { StagedEntry } from '../core/codecs/staging-codec.js';
 
 /** Committed files keep the stat key they were staged with, so the next add can skip them unread. */
 function updateStatCache(file: string, staged: readonly StagedEntry[]): void {
-  const cache = loadStatCache(file);
-  for (const e of staged) {
-    if (e.deleted || e.stat.ino === 0) cache.delete(e.path);
-    else cache.set(e.path, { path: e.path, size: e.size, ...e.stat, hash: e.hash });
-  }
-  saveStatCache(file, cache.values());
+  updateStatCacheFile(
+    file,
+    staged.map((e) => ({
+      path: e.path,
+      entry: e.deleted || e.stat.ino === 0 ? undefined : { path: e.path, size: e.size, ...e.stat, hash: e.hash },
+    })),
+  );
 }
 
 export interface CommitResult {
@@ -72,7 +73,11 @@ export function commitStaged(
     const staging = loadStaging(paths.staging, archive);
     if (staging.entries.length === 0) throw new NothingToCommitError();
     const head = archive.latest();
-    const files = new Map<string, FileEntry>(generationFiles(archive, head?.number ?? 0).map((f) => [f.path, f]));
+    const type = deltaAllowed(archive, archive.seq + 1, layerOpts) ? 'delta' : 'full';
+    // A delta layer records only the staged entries: the rest of the generation is needed for its roots
+    // only, so its chunk refs are not decoded (most of a large generation's objects).
+    const current = type === 'delta' ? generationEntries : generationFiles;
+    const files = new Map<string, FileEntry>(current(archive, head?.number ?? 0).map((f) => [f.path, f]));
     let changed = 0,
       bytes = 0,
       deleted = 0,
@@ -100,7 +105,6 @@ export function commitStaged(
     const { root: lr, blocks } = layerTree(sorted);
     const sr = storeRoot([...archive.layers.map((l) => l.layerRoot), lr]);
     const newChunks = staging.newChunks.slice().sort((a, b) => a.offset - b.offset);
-    const type = deltaAllowed(archive, archive.seq + 1, layerOpts) ? 'delta' : 'full';
     layer = {
       type,
       number: archive.seq + 1,

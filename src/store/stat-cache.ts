@@ -4,7 +4,13 @@
 // A key is only recorded when the file's mtime is safely older than the moment we read it ("racy git"):
 // otherwise a change in the same timestamp tick could go unseen.
 import { readFileSync } from 'node:fs';
-import { decodeStatCache, encodeStatCache, type StatCacheEntry } from '../core/codecs/stat-cache-codec.js';
+import {
+  decodeStatCache,
+  encodeStatCache,
+  mergeStatCache,
+  type StatCacheEntry,
+  type StatCacheUpdate,
+} from '../core/codecs/stat-cache-codec.js';
 import type { StatKey } from '../core/codecs/staging-codec.js';
 import { sortByPath } from '../core/paths.js';
 import { writeFileAtomic } from './fs-utils.js';
@@ -38,4 +44,18 @@ export function loadStatCache(file: string): Map<string, StatCacheEntry> {
 
 export function saveStatCache(file: string, entries: Iterable<StatCacheEntry>): void {
   writeFileAtomic(file, encodeStatCache(sortByPath([...entries])));
+}
+
+/**
+ * Applies `updates` (one per path) to the stat cache file: kept records are copied, not decoded, so a small
+ * commit into a large store does not rebuild the whole cache through objects (codec: mergeStatCache).
+ */
+export function updateStatCacheFile(file: string, updates: StatCacheUpdate[]): void {
+  let old: Buffer | undefined;
+  try {
+    old = readFileSync(file);
+  } catch {
+    // missing: created now
+  }
+  writeFileAtomic(file, mergeStatCache(old, sortByPath(updates)));
 }

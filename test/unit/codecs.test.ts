@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CorruptDataError } from '../../src/core/errors.js';
 import { encodeLayer, LAYER_VERSION, type Layer } from '../../src/core/codecs/layer-codec.js';
@@ -13,6 +14,13 @@ import {
   SLOT_SIZE,
 } from '../../src/core/codecs/superblock-codec.js';
 import { decodeChunkIndex, encodeChunkIndex } from '../../src/core/codecs/chunk-index-codec.js';
+import {
+  decodeStatCache,
+  encodeStatCache,
+  mergeStatCache,
+  type StatCacheEntry,
+} from '../../src/core/codecs/stat-cache-codec.js';
+import { sortByPath } from '../../src/core/paths.js';
 import { sha256 } from '../../src/core/digest.js';
 import { chunkingParams, DEFAULTS } from '../../src/store/config.js';
 import type { ChunkRef, FileEntry } from '../../src/core/types.js';
@@ -191,4 +199,37 @@ describe('chunk index codec', () => {
     expect([f.seq, f.committedLength]).toEqual([5, 300]);
   });
   it('rejects damage', () => expectRejectsDamage(encodeChunkIndex(5, 300, refs), (b) => decodeChunkIndex(b)));
+});
+
+describe('stat cache codec', () => {
+  const entry = (path: string, n: number): StatCacheEntry => ({
+    path,
+    size: n,
+    mtimeMs: 1_700_000_000_000 + n / 7,
+    ctimeMs: 1_700_000_000_000 + n / 3,
+    ino: 1000 + n,
+    hash: h(`${path}:${n}`),
+  });
+  it('a merge copies kept records and applies updates exactly as decoding, editing and re-encoding would', () => {
+    const name = fc.stringMatching(/^[a-c]{1,2}(\/[a-c\u00e9\uff61]{1,2})?$/);
+    fc.assert(
+      fc.property(fc.uniqueArray(name, { maxLength: 12 }), fc.uniqueArray(name, { maxLength: 8 }), (kept, changed) => {
+        const old = new Map(kept.map((p, i) => [p, entry(p, i)]));
+        const updates = changed.map((p, i) => ({ path: p, entry: i % 3 === 2 ? undefined : entry(p, 100 + i) }));
+        const want = new Map(old);
+        for (const u of updates) u.entry ? want.set(u.path, u.entry) : want.delete(u.path);
+        const merged = mergeStatCache(encodeStatCache(sortByPath([...old.values()])), sortByPath(updates));
+        expect(normalize(decodeStatCache(merged))).toEqual(normalize(sortByPath([...want.values()])));
+      }),
+    );
+  });
+  it('a damaged or missing cache merges as an empty one (it is only a cache)', () => {
+    const good = encodeStatCache([entry('a', 1), entry('b', 2)]);
+    const bad = Buffer.from(good);
+    bad[20] ^= 1;
+    for (const old of [bad, undefined])
+      expect(decodeStatCache(mergeStatCache(old, [{ path: 'c', entry: entry('c', 3) }])).map((e) => e.path)).toEqual([
+        'c',
+      ]);
+  });
 });

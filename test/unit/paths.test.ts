@@ -31,6 +31,12 @@ describe('stored paths', () => {
         const input = names.map((path) => ({ path }));
         const out = sortByPath(input).map((x) => x.path);
         expect(out).toEqual(bytewise(names));
+        for (let i = 1; i < out.length; i++) expect(comparePaths(out[i - 1], out[i])).toBeLessThanOrEqual(0);
+        if (names.length >= 2) {
+          const [a, b] = names;
+          const want = Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+          expect(Math.sign(comparePaths(a, b))).toBe(want);
+        }
         expect(input.map((x) => x.path)).toEqual(names); // the caller's array is not reordered
       }),
     );
