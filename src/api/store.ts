@@ -21,7 +21,7 @@ import type { ImportResult } from '../store/transfer.js';
 import { compactArchive, planGc, type GcReport } from '../store/compact.js';
 import { findProjectRoot, readLink } from '../store/project.js';
 import { loadStaging, saveStaging } from '../store/staging.js';
-import { loadStatCache, saveStatCache } from '../store/stat-cache.js';
+import { StatCache } from '../store/stat-cache.js';
 import type { AddOptions, CommitOptions, InitOptions, OpenOptions } from './options.js';
 import { computeStatus, type StatusResult } from '../worktree/status.js';
 import { findDeletions, trackedPaths } from '../worktree/deletions.js';
@@ -199,7 +199,7 @@ export class Store extends StoreReader {
 
   private stage(scan: ScanResult, opts: AddOptions): Promise<AddResult> {
     return withWriter(this.paths, { wait: opts.lockWaitMs }, async (archive) => {
-      const statCache = loadStatCache(this.paths.statCache);
+      const statCache = StatCache.load(this.paths.statCache);
       const head = this.headMap(archive);
       const before = loadStaging(this.paths.staging, archive);
       // What could not be read (an unreadable directory) is not gone: nothing under it is staged as deleted.
@@ -224,7 +224,7 @@ export class Store extends StoreReader {
         deletions,
       );
       saveStaging(this.paths.staging, staging);
-      if (statCacheChanged) saveStatCache(this.paths.statCache, statCache.values());
+      if (statCacheChanged) statCache.save(this.paths.statCache);
       return {
         ...summary,
         failed: [...(scan.failed ?? []).map((f) => ({ path: f.rel, reason: f.reason })), ...summary.failed],
@@ -325,7 +325,7 @@ export class Store extends StoreReader {
         this.projectRoot,
         this.headMap(a),
         loadStaging(this.paths.staging, a).entries,
-        loadStatCache(this.paths.statCache),
+        StatCache.load(this.paths.statCache),
         new IgnoreRules(this.projectRoot),
       ),
     );

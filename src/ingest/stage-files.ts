@@ -2,12 +2,11 @@
 // into staged entries. Chunk bytes are appended to the archive (invisible until a commit); the caller
 // saves the staging file only after they are durable.
 import { equalBytes, ZERO_HASH } from '../core/digest.js';
-import type { StatCacheEntry } from '../core/codecs/stat-cache-codec.js';
 import type { Staging, StagedEntry, StatKey } from '../core/codecs/staging-codec.js';
 import type { FileEntry } from '../core/types.js';
 import { ChunkAppender } from '../store/chunk-appender.js';
 import type { ChunkIndex } from '../store/chunk-index.js';
-import { isCacheable, sameStat } from '../store/stat-cache.js';
+import { isCacheable, sameStat, type StatCache } from '../store/stat-cache.js';
 import { ChunkWriter } from './chunk-writer.js';
 import { statWhereNeeded } from './deferred-stat.js';
 import { runPipeline, type PipelineOptions } from './pipeline.js';
@@ -41,7 +40,7 @@ export interface StageContext {
   chunkIndex: ChunkIndex;
   staging: Staging;
   head: ReadonlyMap<string, FileEntry>;
-  statCache: Map<string, StatCacheEntry>;
+  statCache: StatCache;
 }
 
 const NO_STAT: StatKey = { mtimeMs: 0, ctimeMs: 0, ino: 0 };

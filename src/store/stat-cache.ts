@@ -5,11 +5,10 @@
 // otherwise a change in the same timestamp tick could go unseen.
 import { readFileSync } from 'node:fs';
 import {
-  decodeStatCache,
-  encodeStatCache,
   mergeStatCache,
   type StatCacheEntry,
   type StatCacheUpdate,
+  StatCacheView,
 } from '../core/codecs/stat-cache-codec.js';
 import type { StatKey } from '../core/codecs/staging-codec.js';
 import { sortByPath } from '../core/paths.js';
@@ -33,17 +32,42 @@ export function sameStat(a: StatLike, b: StatLike): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
 }
 
-export function loadStatCache(file: string): Map<string, StatCacheEntry> {
-  try {
-    return new Map(decodeStatCache(readFileSync(file), file).map((e) => [e.path, e]));
-  } catch {
-    // Missing or damaged: it is only a cache; files will simply be read again.
-    return new Map();
-  }
-}
+/**
+ * The stat cache of a store: what the file holds (read without an object per entry) plus this run's
+ * changes, saved by merging the changes into the file's records (mergeStatCache). A missing or damaged
+ * file is an empty cache: files are simply read again.
+ */
+export class StatCache {
+  private readonly changes = new Map<string, StatCacheEntry | undefined>();
 
-export function saveStatCache(file: string, entries: Iterable<StatCacheEntry>): void {
-  writeFileAtomic(file, encodeStatCache(sortByPath([...entries])));
+  private constructor(private readonly stored?: StatCacheView) {}
+
+  static load(file: string): StatCache {
+    try {
+      return new StatCache(new StatCacheView(readFileSync(file), file));
+    } catch {
+      return new StatCache();
+    }
+  }
+
+  get(path: string): StatCacheEntry | undefined {
+    return this.changes.has(path) ? this.changes.get(path) : this.stored?.get(path);
+  }
+
+  has(path: string): boolean {
+    return this.changes.has(path) ? this.changes.get(path) !== undefined : (this.stored?.has(path) ?? false);
+  }
+
+  set(path: string, entry: StatCacheEntry): void {
+    this.changes.set(path, entry);
+  }
+
+  /** Writes the cache with this run's changes (nothing to do without any). */
+  save(file: string): void {
+    if (this.changes.size === 0) return;
+    const updates = [...this.changes].map(([path, entry]) => ({ path, entry }));
+    writeFileAtomic(file, mergeStatCache(this.stored?.data, sortByPath(updates)));
+  }
 }
 
 /**

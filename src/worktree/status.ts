@@ -15,7 +15,7 @@ import {
   type ScannedFile,
 } from '../ingest/scan.js';
 import type { StatCacheEntry } from '../core/codecs/stat-cache-codec.js';
-import { sameStat } from '../store/stat-cache.js';
+import { sameStat, type StatCache } from '../store/stat-cache.js';
 
 export type StagedChange = 'added' | 'modified' | 'deleted';
 
@@ -42,7 +42,7 @@ export function computeStatus(
   projectRoot: string,
   head: ReadonlyMap<string, FileEntry>,
   staging: readonly StagedEntry[],
-  statCache: ReadonlyMap<string, StatCacheEntry>,
+  statCache: Pick<StatCache, 'get'>,
   rules: IgnoreRules,
 ): StatusResult {
   const staged: StatusResult['staged'] = [];

@@ -19,6 +19,7 @@ import {
   encodeStatCache,
   mergeStatCache,
   type StatCacheEntry,
+  StatCacheView,
 } from '../../src/core/codecs/stat-cache-codec.js';
 import { sortByPath } from '../../src/core/paths.js';
 import { sha256 } from '../../src/core/digest.js';
@@ -220,9 +221,16 @@ describe('stat cache codec', () => {
         for (const u of updates) u.entry ? want.set(u.path, u.entry) : want.delete(u.path);
         const merged = mergeStatCache(encodeStatCache(sortByPath([...old.values()])), sortByPath(updates));
         expect(normalize(decodeStatCache(merged))).toEqual(normalize(sortByPath([...want.values()])));
+        // The view reads each record where it lies, without decoding the others.
+        const view = new StatCacheView(merged);
+        expect(view.size).toBe(want.size);
+        for (const p of [...kept, ...changed])
+          expect(normalize(view.get(p) ?? null)).toEqual(normalize(want.get(p) ?? null));
       }),
     );
   });
+  it('the view rejects damage like the decoder', () =>
+    expectRejectsDamage(encodeStatCache([entry('a', 1), entry('b/c', 2)]), (b) => new StatCacheView(b)));
   it('a damaged or missing cache merges as an empty one (it is only a cache)', () => {
     const good = encodeStatCache([entry('a', 1), entry('b', 2)]);
     const bad = Buffer.from(good);
