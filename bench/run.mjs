@@ -54,18 +54,19 @@ function makeInput(name, args) {
   return target;
 }
 
-/** Scenario b's input (also h's): n files of 0-2 KiB in n/100 directories. */
-function tinyInput(n) {
-  return makeInput(`tiny-${n}`, [
+/** Scenario b's input (also h's): n files of 0-2 KiB in n/100 directories; q's: 16-1024 bytes. */
+function tinyInput(n, min = 0, max = 2048) {
+  const name = min === 0 ? `tiny-${n}` : `tiny${min}-${n}`;
+  return makeInput(name, [
     'small',
     '--files',
     String(n),
     '--dirs',
     String(n / 100),
     '--min',
-    '0',
+    String(min),
     '--max',
-    '2048',
+    String(max),
   ]);
 }
 
@@ -354,17 +355,7 @@ if (only.includes('q')) {
   // Scale: tiny files (16-1024 bytes, seeded) at 400k and 1M: add, commit and status of the unchanged tree,
   // each one CLI call, with peak RSS (the per-file memory of the issue). Made once (1M files: ~2 min).
   for (const n of quick ? [40_000] : [400_000, 1_000_000]) {
-    const dir = makeInput(`tiny16-${n}`, [
-      'small',
-      '--files',
-      String(n),
-      '--dirs',
-      String(n / 100),
-      '--min',
-      '16',
-      '--max',
-      '1024',
-    ]);
+    const dir = tinyInput(n, 16, 1024);
     const home = join(work, `q-${n}-home`);
     const env = { DIGSTORE_HOME: home };
     rmSync(home, { recursive: true, force: true });

@@ -107,9 +107,9 @@ export class StoreReader {
   /** Generations, newest first. */
   log(limit = Infinity): LogEntry[] {
     return this.withArchive((a) =>
-      history(a)
+      // Only the layers shown are read: `log -n 10` of 10,000 generations read all 10,000 records (0.9 s).
+      history(a, Number.isFinite(limit) ? Math.max(0, a.layers.length - Math.max(0, limit)) : 0)
         .reverse()
-        .slice(0, limit)
         .map((h) => ({
           generation: h.generation,
           root: h.root,

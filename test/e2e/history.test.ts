@@ -65,6 +65,10 @@ describe('deletions', () => {
       run(['cat', `urn:dig:chia:${storeId}:${root}/${path}`], { cwd: outside, home });
     expect(at(roots[0], 'a.txt').stdout).toBe('a.txt\n');
     const store = Store.open(project, { home });
+    // log(n): the newest n generations, newest first (only their layers are read).
+    expect(store.log(2).map((e) => e.root)).toEqual([roots[2], roots[1]]);
+    expect(store.log(0)).toEqual([]);
+    expect(store.log().map((e) => e.root)).toEqual([...roots].reverse());
     const read = (root: string, path: string) => {
       try {
         return store.get(path, { root }).toString();
