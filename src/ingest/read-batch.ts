@@ -65,7 +65,7 @@ export function readFilesInto(
       fd = openSync(osPath(paths[i]), unstatted ? OPEN_UNSTATTED : 'r');
     } catch (e) {
       out[i] = -1;
-      errors[i] = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      errors[i] = unstatted && (e as NodeJS.ErrnoException).code === 'ELOOP' ? SWAPPED_FOR_LINK : reason(e);
       continue;
     }
     try {
@@ -83,12 +83,20 @@ export function readFilesInto(
       off += n;
     } catch (e) {
       out[i] = -1;
-      errors[i] = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      errors[i] = reason(e);
     } finally {
       closeSync(fd);
     }
   }
   return { sizes: out, errors, used: off, stats };
+}
+
+const SWAPPED_FOR_LINK = 'became a symbolic link while being added; run add again';
+
+/** Why a file could not be read: the system's code (ENOENT, EACCES…), or our own message for a change. */
+function reason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err.code === 'ECHANGED' ? err.message : (err.code ?? err.message);
 }
 
 /** fstat of an opened file into record `i`; returns its size. Throws ECHANGED if it is not a regular file. */
@@ -122,7 +130,7 @@ function readLinkInto(
     return target.length;
   } catch (e) {
     out[i] = -1;
-    errors[i] = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    errors[i] = reason(e);
     return 0;
   }
 }

@@ -94,10 +94,10 @@ describe('reading a file the scan did not stat', () => {
     expect(r.sizes[1]).toBe(READ_DEFERRED);
     expect(r.stats?.[STAT_FIELDS]).toBe(5000);
     expect(r.sizes[2]).toBe(-1); // never followed
-    expect(r.errors[2]).toBe('ELOOP');
+    expect(r.errors[2]).toMatch(/became a symbolic link/);
     if (hasFifo) {
       expect(r.sizes[3]).toBe(-1); // opened without blocking, then refused
-      expect(r.errors[3]).toBe('ECHANGED');
+      expect(r.errors[3]).toMatch(/no longer a regular file/);
     }
     expect(r.used).toBe(3);
   });
