@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError, UsageError, fromSystemError } from '../core/errors.js';
 import { readAt, writeAllToFd } from '../store/fs-utils.js';
-import { type ByteSpan, type ObjectInfo, type ObjectStore, PIECE_BYTES } from './object-store.js';
+import { type ByteSpan, type Leftover, type ObjectInfo, type ObjectStore, PIECE_BYTES } from './object-store.js';
 
 const KEY = /^[0-9a-f]{64}\/[a-z]+\/[0-9a-z.-]+$/;
 
@@ -153,6 +153,29 @@ export class FileObjectStore implements ObjectStore {
       out.push({ key: `${prefix.slice(0, slash + 1)}${n}`, size: st.size, lastModified: st.mtimeMs });
     }
     return out;
+  }
+
+  /** Temporary files of writes that never finished (a killed push): `*.tmp-*` beside the objects. */
+  async leftovers(prefix: string): Promise<Leftover[]> {
+    const slash = prefix.lastIndexOf('/');
+    let names: string[];
+    try {
+      names = readdirSync(join(this.dir, prefix.slice(0, slash)));
+    } catch {
+      return [];
+    }
+    const start = prefix.slice(slash + 1);
+    return names
+      .filter((n) => n.startsWith(start) && n.includes('.tmp-'))
+      .map((n) => {
+        const key = `${prefix.slice(0, slash + 1)}${n}`;
+        const st = statSync(this.path(key));
+        return { key, id: key, size: st.size, lastModified: st.mtimeMs };
+      });
+  }
+
+  async dropLeftover(l: Leftover): Promise<void> {
+    rmSync(this.path(l.key), { force: true });
   }
 
   async now(): Promise<number> {

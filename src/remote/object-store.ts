@@ -38,4 +38,18 @@ export interface ObjectStore {
   list(prefix: string): Promise<ObjectInfo[]>;
   /** The server's clock now (ms): settling is measured on it, never on the client's. */
   now(): Promise<number>;
+  /** Writes a killed writer left under `prefix` that are not objects (`list` never shows them). */
+  leftovers?(prefix: string): Promise<Leftover[]>;
+  /** Removes a leftover (gone already is fine). */
+  dropLeftover?(l: Leftover): Promise<void>;
+}
+
+/** An unfinished write: a file remote's temporary file, an S3 multipart upload never completed or aborted. */
+export interface Leftover {
+  /** The key it was writing (the temporary file's own key on a file remote). */
+  key: string;
+  /** The transport's handle for it (an upload ID). */
+  id: string;
+  size: number;
+  lastModified: number;
 }

@@ -6,6 +6,9 @@
 import { followChain, genKey } from './chain.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
 
+/** The kinds of objects a store has on a remote (chain.ts), each under `{storeId}/{kind}/`. */
+const KINDS = ['gen', 'part', 'claim'];
+
 /** How old an object no winner names must be (by the server's clock) before gc --remote removes it. */
 export const REMOTE_GC_GRACE_MS = 24 * 60 * 60 * 1000;
 
@@ -40,7 +43,7 @@ export async function gcRemote(remote: ObjectStore, storeId: string, opts: Remot
     for (const p of g.parts) named.add(p.key);
   }
   const all: ObjectInfo[] = [];
-  for (const kind of ['gen', 'part', 'claim']) all.push(...(await remote.list(`${storeId}/${kind}/`)));
+  for (const kind of KINDS) all.push(...(await remote.list(`${storeId}/${kind}/`)));
   const now = await remote.now();
   const report: RemoteGcReport = {
     storeId,
@@ -64,5 +67,32 @@ export async function gcRemote(remote: ObjectStore, storeId: string, opts: Remot
       report.removedBytes += o.size;
     }
   }
+  await dropLeftovers(remote, storeId, now, grace, report);
   return report;
+}
+
+/**
+ * Unfinished writes of killed pushes (a file remote's temporary files, open S3 multipart uploads) past the same
+ * grace period: no winner can name them, and nothing else would ever remove them.
+ */
+async function dropLeftovers(
+  remote: ObjectStore,
+  storeId: string,
+  now: number,
+  grace: number,
+  report: RemoteGcReport,
+): Promise<void> {
+  if (!remote.leftovers || !remote.dropLeftover) return;
+  for (const kind of KINDS) {
+    for (const l of await remote.leftovers(`${storeId}/${kind}/`)) {
+      if (now - l.lastModified < grace) {
+        report.youngObjects++;
+        continue;
+      }
+      if (!report.dryRun) await remote.dropLeftover(l);
+      report.removed.push(`${l.key} (unfinished write)`);
+      report.removedObjects++;
+      report.removedBytes += l.size;
+    }
+  }
 }

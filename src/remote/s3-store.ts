@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { NetworkError, NotFoundError, UsageError } from '../core/errors.js';
-import { type ByteSpan, type ObjectInfo, type ObjectStore, PIECE_BYTES } from './object-store.js';
+import { type ByteSpan, type Leftover, type ObjectInfo, type ObjectStore, PIECE_BYTES } from './object-store.js';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
 
@@ -241,6 +241,47 @@ export class S3ObjectStore implements ObjectStore {
       token = page.NextContinuationToken;
     } while (token);
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** Multipart uploads under `prefix` never completed or aborted (a push killed inside one). */
+  async leftovers(prefix: string): Promise<Leftover[]> {
+    const out: Leftover[] = [];
+    let keyMarker: string | undefined;
+    let idMarker: string | undefined;
+    do {
+      type Page = {
+        Uploads?: Array<{ Key?: string; UploadId?: string; Initiated?: Date }>;
+        IsTruncated?: boolean;
+        NextKeyMarker?: string;
+        NextUploadIdMarker?: string;
+      };
+      const page: Page = await this.send(
+        `uploads under ${prefix}`,
+        (sdk) =>
+          new sdk.ListMultipartUploadsCommand({
+            Bucket: this.bucket,
+            Prefix: this.prefix + prefix,
+            KeyMarker: keyMarker,
+            UploadIdMarker: idMarker,
+          }),
+      );
+      for (const u of page.Uploads ?? [])
+        out.push({
+          key: u.Key!.slice(this.prefix.length),
+          id: u.UploadId!,
+          size: 0,
+          lastModified: u.Initiated?.getTime() ?? 0,
+        });
+      [keyMarker, idMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextUploadIdMarker] : [undefined, undefined];
+    } while (keyMarker);
+    return out;
+  }
+
+  async dropLeftover(l: Leftover): Promise<void> {
+    await this.send(
+      l.key,
+      (sdk) => new sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: this.prefix + l.key, UploadId: l.id }),
+    );
   }
 
   async now(): Promise<number> {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../dist/index.js';
 import { clone, openRemote, pullInto, push } from '../../dist/api/remote.js';
+import { gcRemote } from '../../dist/remote/remote-gc.js';
 import { cleanupTempDirs, snapshot, tempDir } from '../helpers.js';
 
 const ENDPOINT = process.env.DIGSTORE_TEST_S3;
@@ -124,4 +125,20 @@ describe.skipIf(!ENDPOINT)('s3:// remote (Swift s3api)', () => {
     expect(err.code).toBe('INTEGRITY');
     expect(snapshot(behind.store.paths.home)).toEqual(before);
   }, 120_000);
+
+  it('gc --remote aborts the multipart uploads a killed push left open, once past the grace period', async () => {
+    const storeId = 'e'.repeat(64);
+    const Key = `team/${storeId}/part/00000001-left-open`;
+    await s3.send(new sdk.CreateMultipartUploadCommand({ Bucket: bucket, Key }));
+    const open = async () =>
+      (await s3.send(new sdk.ListMultipartUploadsCommand({ Bucket: bucket, Prefix: `team/${storeId}/` }))).Uploads ??
+      [];
+    expect(await open()).toHaveLength(1);
+    const remote = openRemote(`s3://${bucket}/team`);
+    const young = await gcRemote(remote, storeId, { ...settle, dryRun: true });
+    expect([young.removedObjects, young.youngObjects]).toEqual([0, 1]); // the default grace keeps it
+    const swept = await gcRemote(remote, storeId, { ...settle, graceMs: 0 });
+    expect(swept.removed).toEqual([`${storeId}/part/00000001-left-open (unfinished write)`]);
+    expect(await open()).toEqual([]);
+  });
 });

@@ -2,12 +2,13 @@
 // clone elsewhere gives every root and file; incremental push and pull move only new generations; two pushers
 // on the same base: one wins, the other gets CONFLICT; a changed part fails the pull and changes nothing.
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../dist/index.js';
 import { clone, openRemote, pullInto, push } from '../../dist/api/remote.js';
+import { gcRemote } from '../../dist/remote/remote-gc.js';
 import { cleanupTempDirs, snapshot, tempDir } from '../helpers.js';
 
 afterAll(cleanupTempDirs);
@@ -68,6 +69,16 @@ describe('file:/// remote', () => {
     expect((await push(store, counted, settle)).pushed).toBe(false);
     expect(requests).toBeLessThanOrEqual(5);
     expect((await pullInto(copy, remote, settle)).segments).toBe(0);
+    // Temporary files of pushes killed mid-write: gc --remote removes them once past the grace period.
+    const parts = join(remoteDir, store.storeId, 'part');
+    const [stale, fresh] = ['00000009-a.tmp-1-x', '00000009-b.tmp-2-y'].map((n) => join(parts, n));
+    writeFileSync(stale, 'half');
+    writeFileSync(fresh, 'half');
+    const twoDaysAgo = (Date.now() - 2 * 86_400_000) / 1000;
+    utimesSync(stale, twoDaysAgo, twoDaysAgo);
+    const swept = await gcRemote(remote, store.storeId, settle);
+    expect(swept.removed).toEqual([`${store.storeId}/part/00000009-a.tmp-1-x (unfinished write)`]);
+    expect([existsSync(stale), existsSync(fresh)]).toEqual([false, true]); // the fresh one may be a push in progress
     // A remote emptied since: the head this store remembers is gone, so the push starts over and sends all.
     rmSync(join(remoteDir, store.storeId), { recursive: true });
     expect(await push(store, remote, settle)).toMatchObject({ pushed: true, fromGeneration: 0, toGeneration: 3 });
