@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { NetworkError, NotFoundError, UsageError } from '../core/errors.js';
 import { type ByteSpan, type Leftover, type ObjectInfo, type ObjectStore, PIECE_BYTES } from './object-store.js';
+import { listObjects, listUploads } from './s3-listing.js';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
 
@@ -210,71 +211,13 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async list(prefix: string): Promise<ObjectInfo[]> {
-    const out: ObjectInfo[] = [];
-    let token: string | undefined;
-    do {
-      type Page = {
-        Contents?: Array<{ Key?: string; Size?: number; LastModified?: Date }>;
-        CommonPrefixes?: Array<{ Prefix?: string }>;
-        NextContinuationToken?: string;
-      };
-      const page: Page = await this.send(
-        prefix ? `listing of ${prefix}` : 'listing of the bucket',
-        (sdk) =>
-          new sdk.ListObjectsV2Command({
-            Bucket: this.bucket,
-            Prefix: this.prefix + prefix,
-            ContinuationToken: token,
-            // The top level: the stores (their IDs are the first key segment).
-            ...(prefix === '' && { Delimiter: '/' }),
-          }),
-      );
-      for (const c of page.Contents ?? [])
-        out.push({
-          key: c.Key!.slice(this.prefix.length),
-          size: c.Size ?? 0,
-          lastModified: c.LastModified?.getTime() ?? 0,
-        });
-      for (const p of page.CommonPrefixes ?? [])
-        out.push({ key: p.Prefix!.slice(this.prefix.length).replace(/\/$/, ''), size: 0, lastModified: 0 });
-      token = page.NextContinuationToken;
-    } while (token);
-    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  list(prefix: string): Promise<ObjectInfo[]> {
+    return listObjects(this.send.bind(this), this.bucket, this.prefix, prefix);
   }
 
   /** Multipart uploads under `prefix` never completed or aborted (a push killed inside one). */
-  async leftovers(prefix: string): Promise<Leftover[]> {
-    const out: Leftover[] = [];
-    let keyMarker: string | undefined;
-    let idMarker: string | undefined;
-    do {
-      type Page = {
-        Uploads?: Array<{ Key?: string; UploadId?: string; Initiated?: Date }>;
-        IsTruncated?: boolean;
-        NextKeyMarker?: string;
-        NextUploadIdMarker?: string;
-      };
-      const page: Page = await this.send(
-        `uploads under ${prefix}`,
-        (sdk) =>
-          new sdk.ListMultipartUploadsCommand({
-            Bucket: this.bucket,
-            Prefix: this.prefix + prefix,
-            KeyMarker: keyMarker,
-            UploadIdMarker: idMarker,
-          }),
-      );
-      for (const u of page.Uploads ?? [])
-        out.push({
-          key: u.Key!.slice(this.prefix.length),
-          id: u.UploadId!,
-          size: 0,
-          lastModified: u.Initiated?.getTime() ?? 0,
-        });
-      [keyMarker, idMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextUploadIdMarker] : [undefined, undefined];
-    } while (keyMarker);
-    return out;
+  leftovers(prefix: string): Promise<Leftover[]> {
+    return listUploads(this.send.bind(this), this.bucket, this.prefix, prefix);
   }
 
   async dropLeftover(l: Leftover): Promise<void> {

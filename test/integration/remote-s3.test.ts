@@ -137,6 +137,8 @@ describe.skipIf(!ENDPOINT)('s3:// remote (Swift s3api)', () => {
     const remote = openRemote(`s3://${bucket}/team`);
     const young = await gcRemote(remote, storeId, { ...settle, dryRun: true });
     expect([young.removedObjects, young.youngObjects]).toEqual([0, 1]); // the default grace keeps it
+    // Grace 0 still waits for the server's clock (whole seconds, estimated from below) to pass the upload's start.
+    await new Promise((r) => setTimeout(r, settle.settleMs));
     const swept = await gcRemote(remote, storeId, { ...settle, graceMs: 0 });
     expect(swept.removed).toEqual([`${storeId}/part/00000001-left-open (unfinished write)`]);
     expect(await open()).toEqual([]);
