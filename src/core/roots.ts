@@ -83,13 +83,7 @@ const DEFAULT_BLOCK_BITS = 6;
  */
 export function layerTree(files: readonly FileEntry[], bindsMode = true): { root: Uint8Array; blocks: Uint8Array[] } {
   // Block by block: 64 leaves alive at a time, not one per file of the generation.
-  const size = 2 ** DEFAULT_BLOCK_BITS;
-  const blocks: Uint8Array[] = [];
-  for (let i = 0; i < files.length; i += size) {
-    const leaves: Uint8Array[] = [];
-    for (let k = i; k < Math.min(i + size, files.length); k++) leaves.push(fileLeaf(files[k], bindsMode));
-    blocks.push(merkleRootOfLeaves(leaves));
-  }
+  const blocks = rootsOfBlocks(files.length, (i) => fileLeaf(files[i], bindsMode), DEFAULT_BLOCK_BITS);
   return { root: merkleRootOfLeaves(blocks), blocks };
 }
 
@@ -103,8 +97,17 @@ export function storeRoot(layerRoots: readonly Uint8Array[]): Uint8Array {
  * merkleRootOfLeaves(leaves). Stored in each layer to make proofs and lookups touch one block only.
  */
 export function blockRoots(leaves: readonly Uint8Array[], bits = DEFAULT_BLOCK_BITS): Uint8Array[] {
+  return rootsOfBlocks(leaves.length, (i) => leaves[i], bits);
+}
+
+/** Roots of each run of 2^bits of `count` leaves, made one block at a time by `leafAt`. */
+function rootsOfBlocks(count: number, leafAt: (i: number) => Uint8Array, bits: number): Uint8Array[] {
   const size = 2 ** bits;
   const out: Uint8Array[] = [];
-  for (let i = 0; i < leaves.length; i += size) out.push(merkleRootOfLeaves(leaves.slice(i, i + size)));
+  for (let i = 0; i < count; i += size) {
+    const leaves: Uint8Array[] = [];
+    for (let k = i; k < Math.min(i + size, count); k++) leaves.push(leafAt(k));
+    out.push(merkleRootOfLeaves(leaves));
+  }
   return out;
 }

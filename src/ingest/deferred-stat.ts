@@ -2,9 +2,9 @@
 // many small files the workers fstat what they open, in parallel, instead of the main thread making one lstat
 // per file before anything is read (a sixth of a 20k-file add's main thread). The main thread still stats
 // the files the stat cache may skip, and every file of an add too small to be worth the workers.
-import { lstatSync, type Stats } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { osPath } from '../core/path-bytes.js';
-import { isStorable, type ScannedFile, SIZE_UNKNOWN } from './scan.js';
+import { isStorable, type ScannedFile, SIZE_UNKNOWN, scannedFile } from './scan.js';
 
 /** Below this many deferred files, they are all stat-ed on the main thread (the add runs in-process anyway). */
 export const DEFER_MIN_FILES = 1000;
@@ -27,8 +27,8 @@ export function applyStat(f: ScannedFile, stats: Float64Array, i: number): void 
 /**
  * lstat of the deferred files `pick` names, on this thread: one after another is the fastest way here (on
  * libuv's thread pool, many at once, the same 100,000 lstats took 1.6× the wall time and 2.6× the CPU).
- * Fills in their stat fields; returns the files to go on with: one that vanished, or is no longer a file or
- * link since the scan, goes to `failed` instead.
+ * Returns the files to go on with, those stat-ed complete: one that vanished, or is no longer a file or link
+ * since the scan, goes to `failed` instead.
  */
 export function statDeferred(
   files: readonly ScannedFile[],
@@ -47,22 +47,12 @@ export function statDeferred(
         failed.push({ rel: f.rel, reason: 'no longer a regular file or symbolic link; run add again' });
         continue;
       }
-      fill(f, st);
-      out.push(f);
+      out.push(scannedFile(f.abs, f.rel, st));
     } catch (e) {
       failed.push({ rel: f.rel, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
     }
   }
   return out;
-}
-
-function fill(f: ScannedFile, st: Stats): void {
-  f.size = st.size;
-  f.exec = (st.mode & 0o100) !== 0;
-  f.link = st.isSymbolicLink();
-  f.mtimeMs = st.mtimeMs;
-  f.ctimeMs = st.ctimeMs;
-  f.ino = st.ino;
 }
 
 /**

@@ -92,9 +92,14 @@ export function* unstattedBatches(
   const { targetBatchBytes, minBatch, maxBatch, batchSize } = run.opts;
   for (let i = 0; i < files.length; ) {
     const avg = Math.max(1, run.averageLearned() ?? 4096);
-    const n = batchSize ?? Math.min(maxBatch, Math.max(minBatch, Math.round(targetBatchBytes / avg)));
+    const n = batchSize ?? filesPerBatch(targetBatchBytes, avg, minBatch, maxBatch);
     const capacity = Math.min(maxBytes, Math.max(256 << 10, 2 * n * avg));
     yield { batch: files.slice(i, i + n), capacity };
     i += n;
   }
+}
+
+/** As many files as make `targetBytes` at `avgSize` bytes each, between `min` and `max`. */
+export function filesPerBatch(targetBytes: number, avgSize: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, Math.round(targetBytes / Math.max(1, avgSize))));
 }

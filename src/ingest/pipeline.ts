@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { InFlightBudget } from './in-flight.js';
 import { isDeferred } from './deferred-stat.js';
-import { batches, sendBatch, unstattedBatches } from './ingest-batch.js';
+import { batches, filesPerBatch, sendBatch, unstattedBatches } from './ingest-batch.js';
 import { sendLarge } from './ingest-large.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import type { PipelineOptions, PipelineResult, PipelineRun } from './pipeline-run.js';
@@ -30,12 +30,13 @@ export function adaptiveBatchSize(
 ): number {
   const known = files.filter((f) => !isDeferred(f));
   if (known.length === 0) return min;
-  const avg = Math.max(1, known.reduce((a, f) => a + f.size, 0) / known.length);
-  return Math.min(max, Math.max(min, Math.round(targetBytes / avg)));
+  return filesPerBatch(targetBytes, known.reduce((a, f) => a + f.size, 0) / known.length, min, max);
 }
 
-/** Starting workers costs ~30 ms each: tiny adds run in-process (the result is identical either way). */
-/** Below this many bytes (and 1,000 files), `workers: 'auto'` runs on the main thread. */
+/**
+ * Below this many bytes (and 1,000 files), `workers: 'auto'` runs on the main thread: starting the threads
+ * costs more than they save (the result is identical either way).
+ */
 const INLINE_BYTES = 64 << 20;
 
 function workerCount(opt: number | 'auto', totalBytes: number, files: number): number {

@@ -137,6 +137,16 @@ export class FileObjectStore implements ObjectStore {
   }
 
   async list(prefix: string): Promise<ObjectInfo[]> {
+    return this.filesUnder(prefix, false);
+  }
+
+  /** Temporary files of writes that never finished (a killed push): `*.tmp-*` beside the objects. */
+  async leftovers(prefix: string): Promise<Leftover[]> {
+    return (await this.filesUnder(prefix, true)).map((o) => ({ ...o, id: o.key }));
+  }
+
+  /** The files whose key starts with `prefix`, in key order: the objects, or (`temporary`) the `*.tmp-*` ones. */
+  private async filesUnder(prefix: string, temporary: boolean): Promise<ObjectInfo[]> {
     const slash = prefix.lastIndexOf('/');
     const dir = join(this.dir, prefix.slice(0, slash));
     let names: string[];
@@ -148,30 +158,11 @@ export class FileObjectStore implements ObjectStore {
     const start = prefix.slice(slash + 1);
     const out: ObjectInfo[] = [];
     for (const n of names.sort()) {
-      if (!n.startsWith(start) || n.includes('.tmp-')) continue;
+      if (!n.startsWith(start) || n.includes('.tmp-') !== temporary) continue;
       const st = statSync(join(dir, n));
       out.push({ key: `${prefix.slice(0, slash + 1)}${n}`, size: st.size, lastModified: st.mtimeMs });
     }
     return out;
-  }
-
-  /** Temporary files of writes that never finished (a killed push): `*.tmp-*` beside the objects. */
-  async leftovers(prefix: string): Promise<Leftover[]> {
-    const slash = prefix.lastIndexOf('/');
-    let names: string[];
-    try {
-      names = readdirSync(join(this.dir, prefix.slice(0, slash)));
-    } catch {
-      return [];
-    }
-    const start = prefix.slice(slash + 1);
-    return names
-      .filter((n) => n.startsWith(start) && n.includes('.tmp-'))
-      .map((n) => {
-        const key = `${prefix.slice(0, slash + 1)}${n}`;
-        const st = statSync(this.path(key));
-        return { key, id: key, size: st.size, lastModified: st.mtimeMs };
-      });
   }
 
   async dropLeftover(l: Leftover): Promise<void> {

@@ -55,44 +55,45 @@ export async function gcRemote(remote: ObjectStore, storeId: string, opts: Remot
     removed: [],
     dryRun: Boolean(opts.dryRun),
   };
+  // What no winner names, objects and unfinished writes alike, goes once past the grace period.
+  const unnamed: Unnamed[] = [];
   for (const o of all) {
     if (named.has(o.key)) {
       report.keptObjects++;
       report.keptBytes += o.size;
-    } else if (now - o.lastModified < grace) report.youngObjects++;
+    } else unnamed.push({ ...o, label: o.key, remove: () => remote.delete(o.key) });
+  }
+  unnamed.push(...(await leftovers(remote, storeId)));
+  for (const u of unnamed) {
+    if (now - u.lastModified < grace) report.youngObjects++;
     else {
-      if (!opts.dryRun) await remote.delete(o.key);
-      report.removed.push(o.key);
+      if (!opts.dryRun) await u.remove();
+      report.removed.push(u.label);
       report.removedObjects++;
-      report.removedBytes += o.size;
+      report.removedBytes += u.size;
     }
   }
-  await dropLeftovers(remote, storeId, now, grace, report);
   return report;
 }
 
+/** An object or unfinished write no winner names: how it is reported, and how it is removed. */
+interface Unnamed {
+  label: string;
+  size: number;
+  lastModified: number;
+  remove: () => Promise<void>;
+}
+
 /**
- * Unfinished writes of killed pushes (a file remote's temporary files, open S3 multipart uploads) past the same
- * grace period: no winner can name them, and nothing else would ever remove them.
+ * Unfinished writes of killed pushes (a file remote's temporary files, open S3 multipart uploads): no winner can
+ * name them, and nothing else would ever remove them.
  */
-async function dropLeftovers(
-  remote: ObjectStore,
-  storeId: string,
-  now: number,
-  grace: number,
-  report: RemoteGcReport,
-): Promise<void> {
-  if (!remote.leftovers || !remote.dropLeftover) return;
-  for (const kind of KINDS) {
-    for (const l of await remote.leftovers(`${storeId}/${kind}/`)) {
-      if (now - l.lastModified < grace) {
-        report.youngObjects++;
-        continue;
-      }
-      if (!report.dryRun) await remote.dropLeftover(l);
-      report.removed.push(`${l.key} (unfinished write)`);
-      report.removedObjects++;
-      report.removedBytes += l.size;
-    }
-  }
+async function leftovers(remote: ObjectStore, storeId: string): Promise<Unnamed[]> {
+  const { leftovers: list, dropLeftover: drop } = remote;
+  if (!list || !drop) return [];
+  const out: Unnamed[] = [];
+  for (const kind of KINDS)
+    for (const l of await list.call(remote, `${storeId}/${kind}/`))
+      out.push({ ...l, label: `${l.key} (unfinished write)`, remove: () => drop.call(remote, l) });
+  return out;
 }

@@ -38,7 +38,7 @@ export function sameStat(a: StatLike, b: StatLike): boolean {
  * file is an empty cache: files are simply read again.
  */
 export class StatCache {
-  private readonly changes = new Map<string, StatCacheEntry | undefined>();
+  private readonly changes = new Map<string, StatCacheEntry>();
 
   private constructor(private readonly stored?: StatCacheView) {}
 
@@ -51,11 +51,11 @@ export class StatCache {
   }
 
   get(path: string): StatCacheEntry | undefined {
-    return this.changes.has(path) ? this.changes.get(path) : this.stored?.get(path);
+    return this.changes.get(path) ?? this.stored?.get(path);
   }
 
   has(path: string): boolean {
-    return this.changes.has(path) ? this.changes.get(path) !== undefined : (this.stored?.has(path) ?? false);
+    return this.changes.has(path) || (this.stored?.has(path) ?? false);
   }
 
   set(path: string, entry: StatCacheEntry): void {
@@ -64,9 +64,12 @@ export class StatCache {
 
   /** Writes the cache with this run's changes (nothing to do without any). */
   save(file: string): void {
-    if (this.changes.size === 0) return;
-    const updates = [...this.changes].map(([path, entry]) => ({ path, entry }));
-    writeFileAtomic(file, mergeStatCache(this.stored?.data, sortByPath(updates)));
+    if (this.changes.size > 0)
+      writeMerged(
+        file,
+        this.stored?.data,
+        [...this.changes].map(([path, entry]) => ({ path, entry })),
+      );
   }
 }
 
@@ -81,5 +84,9 @@ export function updateStatCacheFile(file: string, updates: StatCacheUpdate[]): v
   } catch {
     // missing: created now
   }
+  writeMerged(file, old, updates);
+}
+
+function writeMerged(file: string, old: Uint8Array | undefined, updates: StatCacheUpdate[]): void {
   writeFileAtomic(file, mergeStatCache(old, sortByPath(updates)));
 }
