@@ -94,7 +94,7 @@ export async function importStore(
 export function refuseDroppingStaged(paths: StorePaths, generation: number): void {
   const drops =
     existsSync(paths.archive) &&
-    withReader(paths, (a) => loadStaging(paths.staging, a).entries.length > 0 && a.seq < generation);
+    withReader(paths, (a) => loadStaging(paths.staging, a).entries.count > 0 && a.seq < generation);
   if (drops)
     throw new UsageError(
       `store ${basename(paths.archive, '.dig')} has staged changes that an import would drop`,

@@ -149,7 +149,7 @@ export class StoreReader {
       generations: a.seq,
       root: a.seq === 0 ? null : toHex(a.layerEntry(a.seq).storeRoot),
       files: a.seq === 0 ? 0 : a.layerView(a.seq).totalFiles,
-      staged: loadStaging(this.paths.staging, a).entries.length,
+      staged: loadStaging(this.paths.staging, a).entries.count,
     }));
   }
 
@@ -168,12 +168,14 @@ export class StoreReader {
     return this.withArchive((a) => {
       const head = this.headMap(a);
       return sortByPath(
-        loadStaging(this.paths.staging, a).entries.map(
-          (e): DiffEntry =>
-            e.deleted
-              ? { path: e.path, change: 'deleted' }
-              : { path: e.path, change: head.has(e.path) ? 'modified' : 'added', size: e.size, hash: toHex(e.hash) },
-        ),
+        loadStaging(this.paths.staging, a)
+          .entries.entries()
+          .map(
+            (e): DiffEntry =>
+              e.deleted
+                ? { path: e.path, change: 'deleted' }
+                : { path: e.path, change: head.has(e.path) ? 'modified' : 'added', size: e.size, hash: toHex(e.hash) },
+          ),
       );
     });
   }

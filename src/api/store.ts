@@ -204,10 +204,11 @@ export class Store extends StoreReader {
       const before = loadStaging(this.paths.staging, archive);
       // What could not be read (an unreadable directory) is not gone: nothing under it is staged as deleted.
       const unread = (scan.failed ?? []).map((f) => f.rel);
+      const tracked = trackedPaths(head, before.entries);
       const deletions = findDeletions(
         this.projectRoot,
-        trackedPaths(head, before.entries),
-        new Set(scan.files.map((f) => f.rel)),
+        tracked,
+        new Set(tracked.size > 0 ? scan.files.map((f) => f.rel) : []),
         scan.scopes ?? [],
       ).filter((p) => !unread.some((u) => u === '.' || p === u || p.startsWith(`${u}/`)));
       const { staging, summary, statCacheChanged } = await stageFiles(
@@ -256,9 +257,8 @@ export class Store extends StoreReader {
           );
         }
       }
-      const entries = new Map(staging.entries.map((e) => [e.path, e]));
-      stageDeletions(entries, head, removed);
-      saveStaging(this.paths.staging, { ...staging, entries: [...entries.values()] });
+      const { records } = stageDeletions(staging.entries, head, removed);
+      saveStaging(this.paths.staging, { ...staging, entries: records });
       return {
         removed: sortByPath(removed.map((path) => ({ path }))).map((e) => e.path),
         unlinked: opts.cached ? [] : unlinkWorkingFiles(this.projectRoot, removed),
@@ -279,7 +279,7 @@ export class Store extends StoreReader {
       throw new UsageError(`--keep-history must be a whole number >= 1, not ${keep}`);
     if (opts.dryRun) return this.withArchive((a) => planGc(a, keep));
     return withLock(this.paths, { wait: opts.lockWaitMs }, async () => {
-      const staged = this.withArchive((a) => loadStaging(this.paths.staging, a).entries.length);
+      const staged = this.withArchive((a) => loadStaging(this.paths.staging, a).entries.count);
       if (staged > 0)
         throw new UsageError(
           'there are staged changes: gc rewrites the archive and would drop them',
@@ -324,7 +324,7 @@ export class Store extends StoreReader {
       computeStatus(
         this.projectRoot,
         this.headMap(a),
-        loadStaging(this.paths.staging, a).entries,
+        loadStaging(this.paths.staging, a).entries.entries(),
         StatCache.load(this.paths.statCache),
         new IgnoreRules(this.projectRoot),
       ),

@@ -59,3 +59,12 @@ export function sortByPath<T extends { path: string }>(items: T[]): T[] {
   keyed.sort((x, y) => Buffer.compare(x.key, y.key));
   return keyed.map((k) => k.it);
 }
+
+/** The indices of `paths` in canonical order (sortByPath's order, without an object per path). */
+export function pathOrder(paths: readonly string[]): number[] {
+  const order = Array.from({ length: paths.length }, (_, i) => i);
+  if (!paths.some((p) => NOT_BYTE_ORDERED.test(p)))
+    return order.sort((x, y) => (paths[x] < paths[y] ? -1 : paths[x] > paths[y] ? 1 : 0));
+  const keys = paths.map(encodePath);
+  return order.sort((x, y) => Buffer.compare(keys[x], keys[y]));
+}

@@ -57,7 +57,7 @@ function storeBatch(run: PipelineRun, batch: readonly ScannedFile[], reply: Batc
       off += len;
       return ref;
     });
-    run.result.done.push({ file, size, hash: res.hash, chunkRoot: res.chunkRoot, chunks });
+    run.onFile({ file, size, hash: res.hash, chunkRoot: res.chunkRoot, chunks });
     run.count(1, size);
   }
   run.progress();

@@ -117,6 +117,6 @@ function finish(run: PipelineRun, f: ScannedFile, file: LargeFile, size: number)
     file.hashes,
     file.chunks.map((c) => c.length),
   );
-  run.result.done.push({ file: f, size, hash: file.fileHash!, chunkRoot: root, chunks: file.chunks });
+  run.onFile({ file: f, size, hash: file.fileHash!, chunkRoot: root, chunks: file.chunks });
   run.count(1, 0); // its bytes were counted block by block
 }

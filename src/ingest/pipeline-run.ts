@@ -38,7 +38,6 @@ export interface IngestedFile {
 }
 
 export interface PipelineResult {
-  done: IngestedFile[];
   failed: Array<{ rel: string; reason: string }>;
 }
 
@@ -57,6 +56,8 @@ export interface PipelineRun {
   /** Files above this size are streamed in blocks (ingest-large.ts), the others read whole in batches. */
   readonly streamAbove: number;
   readonly result: PipelineResult;
+  /** Called with each file read, as its result arrives (not kept: the caller records what it needs). */
+  readonly onFile: (f: IngestedFile) => void;
   /** Unstatted files a worker found too large for their batch: sent again once their size is known. */
   readonly requeue: ScannedFile[];
   /** Records the size of an unstatted file as a worker found it (progress totals, batch sizing). */

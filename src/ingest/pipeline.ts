@@ -9,7 +9,7 @@ import { isDeferred } from './deferred-stat.js';
 import { batches, filesPerBatch, sendBatch, unstattedBatches } from './ingest-batch.js';
 import { sendLarge } from './ingest-large.js';
 import type { ChunkWriter } from './chunk-writer.js';
-import type { PipelineOptions, PipelineResult, PipelineRun } from './pipeline-run.js';
+import type { IngestedFile, PipelineOptions, PipelineResult, PipelineRun } from './pipeline-run.js';
 import type { ScannedFile } from './scan.js';
 import { SlabPool } from './slab-pool.js';
 import { WorkerPool } from './worker-pool.js';
@@ -51,6 +51,7 @@ export async function runPipeline(
   files: readonly ScannedFile[],
   writer: ChunkWriter,
   opts: PipelineOptions,
+  onFile: (f: IngestedFile) => void,
 ): Promise<PipelineResult> {
   // Files larger than one block are streamed even below the configured threshold: reading them whole gains
   // nothing and would make memory grow with the file size.
@@ -59,7 +60,7 @@ export async function runPipeline(
   const unstatted = files.filter(isDeferred);
   const small = files.filter((f) => !isDeferred(f) && f.size <= streamAbove);
   const large = files.filter((f) => !isDeferred(f) && f.size > streamAbove);
-  const run = startRun(files, writer, opts, blockSize, streamAbove);
+  const run = startRun(files, writer, opts, blockSize, streamAbove, onFile);
   try {
     const batchSize = opts.batchSize ?? adaptiveBatchSize(small, opts.targetBatchBytes, opts.minBatch, opts.maxBatch);
     for (const batch of batches(small, batchSize, MAX_BATCH_BYTES)) await sendBatch(run, batch);
@@ -90,6 +91,7 @@ function startRun(
   opts: PipelineOptions,
   blockSize: number,
   streamAbove: number,
+  onFile: (f: IngestedFile) => void,
 ): PipelineRun {
   const started = performance.now();
   let bytesKnown = 0;
@@ -121,7 +123,8 @@ function startRun(
     slabs: new SlabPool(),
     shared: new SlabPool(true),
     budget: new InFlightBudget(opts.maxInFlightBytes ?? 16 << 20, opts.signal),
-    result: { done: [], failed: [] },
+    result: { failed: [] },
+    onFile,
     count: (f, b) => {
       filesDone += f;
       bytesDone += b;

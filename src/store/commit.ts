@@ -13,16 +13,19 @@ import { chainOf, generationEntries, generationFiles } from './generations.js';
 import type { StorePaths } from './home.js';
 import { clearStaging, loadStaging } from './staging.js';
 import { updateStatCacheFile } from './stat-cache.js';
-import type { StagedEntry } from '../core/codecs/staging-codec.js';
+import type { StagedRecords } from '../core/codecs/staged-records.js';
 
 /** Committed files keep the stat key they were staged with, so the next add can skip them unread. */
-function updateStatCache(file: string, staged: readonly StagedEntry[]): void {
+function updateStatCache(file: string, staged: StagedRecords): void {
   updateStatCacheFile(
     file,
-    staged.map((e) => ({
-      path: e.path,
-      entry: e.deleted || e.stat.ino === 0 ? undefined : { path: e.path, size: e.size, ...e.stat, hash: e.hash },
-    })),
+    staged.paths.map((path, i) => {
+      const stat = staged.deleted(i) ? undefined : staged.stat(i);
+      return {
+        path,
+        entry: !stat || stat.ino === 0 ? undefined : { path, size: staged.size(i), ...stat, hash: staged.hash(i) },
+      };
+    }),
   );
 }
 
@@ -71,7 +74,7 @@ export function commitStaged(
   try {
     archive.assertOtherSlotSound(); // said before "nothing to commit": the store needs repair either way
     const staging = loadStaging(paths.staging, archive);
-    if (staging.entries.length === 0) throw new NothingToCommitError();
+    if (staging.entries.count === 0) throw new NothingToCommitError();
     const head = archive.latest();
     const type = deltaAllowed(archive, archive.seq + 1, layerOpts) ? 'delta' : 'full';
     // A delta layer records only the staged entries: the rest of the generation is needed for its roots
@@ -85,7 +88,9 @@ export function commitStaged(
     const reused = new Set<number>(); // a stored chunk is identified by its offset in the archive
     const delta: FileEntry[] = []; // what a delta layer records: changed entries and deletion markers
     // A staged entry is a FileEntry plus its stat key, which the layer codec ignores: no copy per file.
-    for (const e of staging.entries) {
+    const staged = staging.entries;
+    for (let i = 0; i < staged.count; i++) {
+      const e = staged.entry(i);
       if (e.deleted) {
         if (files.delete(e.path)) {
           deleted++;

@@ -2,12 +2,13 @@
 // once a commit has consumed it (or the archive moved on), it is stale and ignored.
 import { readFileSync, rmSync } from 'node:fs';
 import { decodeStaging, encodeStaging, type Staging } from '../core/codecs/staging-codec.js';
+import { StagedRecords } from '../core/codecs/staged-records.js';
 import type { Archive } from './archive.js';
 import { writeFileAtomic } from './fs-utils.js';
 
 export function emptyStaging(archive: Archive): Staging {
   const end = archive.sb.committedLength;
-  return { baseSeq: archive.seq, dataStart: end, dataEnd: end, entries: [], newChunks: [] };
+  return { baseSeq: archive.seq, dataStart: end, dataEnd: end, entries: StagedRecords.create(), newChunks: [] };
 }
 
 export function loadStaging(file: string, archive: Archive): Staging {

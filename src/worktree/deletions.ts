@@ -3,7 +3,7 @@
 // gone from disk. Tracked = committed in the latest generation or staged. A tracked file that still exists
 // but is now ignored stays tracked (as in git: ignore rules apply to untracked files only).
 import { NotFoundError, UsageError } from '../core/errors.js';
-import type { FileEntry } from '../core/types.js';
+import type { StagedRecords } from '../core/codecs/staged-records.js';
 import { isStorable, lstatInProject } from '../ingest/scan.js';
 
 export interface DeletionScope {
@@ -17,9 +17,9 @@ export interface DeletionScope {
 }
 
 /** Tracked paths: committed in the latest generation, or staged (and not staged as deleted). */
-export function trackedPaths(head: ReadonlyMap<string, unknown>, staged: readonly FileEntry[]): Set<string> {
+export function trackedPaths(head: ReadonlyMap<string, unknown>, staged: StagedRecords): Set<string> {
   const out = new Set(head.keys());
-  for (const e of staged) if (!e.deleted) out.add(e.path);
+  for (let i = 0; i < staged.count; i++) if (!staged.deleted(i)) out.add(staged.paths[i]);
   return out;
 }
 

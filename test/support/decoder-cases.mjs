@@ -11,6 +11,7 @@ import { decodeLayer } from '../../dist/core/codecs/layer-view.js';
 import { decodeLayerIndex, encodeLayerIndex } from '../../dist/core/codecs/layer-index-codec.js';
 import { decodeSuperblock, encodeSuperblock, pickSuperblock } from '../../dist/core/codecs/superblock-codec.js';
 import { decodeStaging, encodeStaging } from '../../dist/core/codecs/staging-codec.js';
+import { StagedRecords } from '../../dist/core/codecs/staged-records.js';
 import { decodeChunkIndex, encodeChunkIndex } from '../../dist/core/codecs/chunk-index-codec.js';
 import { decodeStatCache, encodeStatCache } from '../../dist/core/codecs/stat-cache-codec.js';
 import { decodeLink, encodeLink } from '../../dist/store/project.js';
@@ -217,7 +218,7 @@ export function decoderCases() {
         dataStart: 1000,
         dataEnd: 1300,
         newChunks: [ref('n', 1000, 300)],
-        entries: files.map((f) => ({ ...f, stat: { mtimeMs: 1.5, ctimeMs: 2.5, ino: 3 } })),
+        entries: StagedRecords.of(files.map((f) => ({ ...f, stat: { mtimeMs: 1.5, ctimeMs: 2.5, ino: 3 } }))),
       }),
     },
     {

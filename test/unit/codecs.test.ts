@@ -6,7 +6,8 @@ import { decodeLayer } from '../../src/core/codecs/layer-view.js';
 import { LayerView } from '../../src/core/codecs/layer-view.js';
 import { blockRoots, fileLeaf } from '../../src/core/roots.js';
 import { decodeLayerIndex, encodeLayerIndex, type LayerIndexEntry } from '../../src/core/codecs/layer-index-codec.js';
-import { decodeStaging, encodeStaging, type Staging } from '../../src/core/codecs/staging-codec.js';
+import { decodeStaging, encodeStaging, type StagedEntry, type Staging } from '../../src/core/codecs/staging-codec.js';
+import { StagedRecords } from '../../src/core/codecs/staged-records.js';
 import {
   decodeSuperblock,
   encodeSuperblock,
@@ -153,20 +154,35 @@ describe('layer index codec', () => {
 });
 
 describe('staging codec', () => {
+  const entries: StagedEntry[] = [
+    {
+      ...file('d/e', [ref('q', 5000, 300)]),
+      stat: { mtimeMs: 1700000000123.456, ctimeMs: 1700000000124.5, ino: 123456789 },
+    },
+    { ...file('gone', []), deleted: true, stat: { mtimeMs: 0, ctimeMs: 0, ino: 0 } },
+  ];
+  // Given out of order: the file is written sorted by path.
   const s: Staging = {
     baseSeq: 4,
     dataStart: 5000,
     dataEnd: 5300,
-    entries: [
-      {
-        ...file('d/e', [ref('q', 5000, 300)]),
-        stat: { mtimeMs: 1700000000123.456, ctimeMs: 1700000000124.5, ino: 123456789 },
-      },
-      { ...file('gone', []), deleted: true, stat: { mtimeMs: 0, ctimeMs: 0, ino: 0 } },
-    ],
+    entries: StagedRecords.of([entries[1], entries[0]]),
     newChunks: [ref('q', 5000, 300)],
   };
-  it('round-trips', () => expect(normalize(decodeStaging(encodeStaging(s)))).toEqual(normalize(s)));
+  it('round-trips, entries sorted by path and decoded on demand', () => {
+    const { entries: got, ...rest } = decodeStaging(encodeStaging(s));
+    const { entries: _, ...want } = s;
+    expect(normalize(rest)).toEqual(normalize(want));
+    expect(got.paths).toEqual(['d/e', 'gone']);
+    expect(normalize(got.entries())).toEqual(normalize(entries));
+    expect([got.deleted(0), got.deleted(1), got.size(0), got.mode(0)]).toEqual([
+      false,
+      true,
+      entries[0].size,
+      entries[0].mode,
+    ]);
+    expect(got.stat(0)).toEqual(entries[0].stat);
+  });
   it('rejects damage', () => expectRejectsDamage(encodeStaging(s), (b) => decodeStaging(b)));
 });
 

@@ -23,6 +23,15 @@ export function readChunkRef(r: ByteReader): ChunkRef {
   return { hash, offset, length, storedLength, codec };
 }
 
+/** Checks the chunk ref at the reader's position as readChunkRef would, without decoding it. */
+export function skipChunkRef(r: ByteReader): void {
+  r.pos += HASH_SIZE + 8;
+  const length = r.u32();
+  const storedLength = r.u32();
+  if (r.u8() === 0 && storedLength !== length)
+    throw new CorruptDataError(`${r.what}: raw chunk with mismatched lengths`);
+}
+
 function writeCdc(w: ByteWriter, p: CdcParams): void {
   w.u32(p.minSize).u32(p.avgSize).u32(p.maxSize);
 }

@@ -1,0 +1,176 @@
+// Staged entries kept as records in one growing buffer, in the staging file's entry layout
+// (staging-codec.ts), instead of one object per file: a million staged files are one buffer, an offset array
+// and their path strings. Entries are decoded into objects only when asked for, one at a time.
+//
+//  offset (after the path)  size  field
+//  -----------------------  ----  ------------------------------------------
+//  (record start)           2+n   path (u16 length + bytes, core/path-bytes.ts)
+//  0                        1     flags (bit 0 = deletion)
+//  1                        4     mode
+//  5                        8     size
+//  13                       24    stat key: mtime ms, ctime ms, inode (f64 each)
+//  37                       32    file hash
+//  69                       32    chunk root
+//  101                      4     chunk count, then the chunk refs (49 bytes each)
+import { ByteReader, ByteWriter } from '../bytes.js';
+import { pathOrder } from '../paths.js';
+import type { ChunkRef, FileEntry } from '../types.js';
+import { CHUNK_REF_SIZE, readChunkRef, writeChunkRef } from './common.js';
+
+export interface StatKey {
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+
+export interface StagedEntry extends FileEntry {
+  stat: StatKey;
+}
+
+const MODE = 1,
+  SIZE = 5,
+  STAT = 13,
+  HASH = 37,
+  COUNT = 101;
+/** Bytes of a record besides its path and chunk refs. */
+export const RECORD_FIXED = 2 + COUNT + 4;
+
+export class StagedRecords {
+  /** The path of each record (kept as strings: lookups and the sort by path need them). */
+  readonly paths: string[] = [];
+  private readonly starts: number[] = [];
+  private readonly w: ByteWriter;
+  private cached: Buffer | undefined;
+
+  /** A fresh set, or (`sealed`) a read-only view over records already encoded back to back. */
+  private constructor(private readonly sealed?: Buffer) {
+    this.w = new ByteWriter(sealed ? 16 : 64 << 10);
+  }
+
+  static create(): StagedRecords {
+    return new StagedRecords();
+  }
+
+  /** A view over `data`, whose records start at `starts` (validated by the caller: staging-codec.ts). */
+  static view(data: Buffer, starts: number[], paths: string[]): StagedRecords {
+    const r = new StagedRecords(data);
+    for (let i = 0; i < starts.length; i++) {
+      r.starts.push(starts[i]);
+      r.paths.push(paths[i]);
+    }
+    return r;
+  }
+
+  static of(entries: readonly StagedEntry[]): StagedRecords {
+    const r = new StagedRecords();
+    for (const e of entries) r.add(e, e.stat);
+    return r;
+  }
+
+  get count(): number {
+    return this.paths.length;
+  }
+
+  private get data(): Buffer {
+    if (this.sealed) return this.sealed;
+    this.cached ??= this.w.finish();
+    return this.cached;
+  }
+
+  private appendStart(path: string): void {
+    if (this.sealed) throw new Error('StagedRecords: a decoded view is read-only');
+    this.cached = undefined;
+    this.starts.push(this.w.length);
+    this.paths.push(path);
+  }
+
+  add(e: Omit<FileEntry, 'chunks'> & { chunks: readonly ChunkRef[] }, stat: StatKey): void {
+    this.appendStart(e.path);
+    this.w
+      .path16(e.path)
+      .u8(e.deleted ? 1 : 0)
+      .u32(e.mode)
+      .u64(e.size)
+      .f64(stat.mtimeMs)
+      .f64(stat.ctimeMs)
+      .f64(stat.ino)
+      .bytes(e.hash)
+      .bytes(e.chunkRoot)
+      .u32(e.chunks.length);
+    for (const c of e.chunks) writeChunkRef(this.w, c);
+  }
+
+  /** Copies record `i` of `from` unchanged. */
+  copy(from: StagedRecords, i: number): void {
+    this.appendStart(from.paths[i]);
+    this.w.bytes(from.record(i));
+  }
+
+  private end(i: number): number {
+    return i + 1 < this.starts.length ? this.starts[i + 1] : this.sealed ? this.sealed.length : this.w.length;
+  }
+
+  /** The encoded bytes of record `i` (a view: valid until the next append). */
+  record(i: number): Uint8Array {
+    const d = this.data;
+    return new Uint8Array(d.buffer, d.byteOffset + this.starts[i], this.end(i) - this.starts[i]);
+  }
+
+  /** Where record `i`'s fields start (just past its path). */
+  private at(i: number): number {
+    const s = this.starts[i];
+    return s + 2 + this.data.readUInt16LE(s);
+  }
+
+  deleted(i: number): boolean {
+    return (this.data[this.at(i)] & 1) === 1;
+  }
+
+  mode(i: number): number {
+    return this.data.readUInt32LE(this.at(i) + MODE);
+  }
+
+  size(i: number): number {
+    const p = this.at(i) + SIZE;
+    return this.data.readUInt32LE(p) + this.data.readUInt32LE(p + 4) * 0x1_0000_0000;
+  }
+
+  stat(i: number): StatKey {
+    const p = this.at(i) + STAT;
+    const d = this.data;
+    return { mtimeMs: d.readDoubleLE(p), ctimeMs: d.readDoubleLE(p + 8), ino: d.readDoubleLE(p + 16) };
+  }
+
+  /** The file hash (a view). */
+  hash(i: number): Uint8Array {
+    const d = this.data;
+    return new Uint8Array(d.buffer, d.byteOffset + this.at(i) + HASH, 32);
+  }
+
+  /** The whole entry as an object, chunk refs included (decoded on each call). */
+  entry(i: number, what = 'staging file'): StagedEntry {
+    const r = new ByteReader(this.data, what, this.at(i), this.end(i));
+    const flags = r.u8();
+    const mode = r.u32();
+    const size = r.u64();
+    const stat = { mtimeMs: r.f64(), ctimeMs: r.f64(), ino: r.f64() };
+    const hash = r.bytes(32);
+    const chunkRoot = r.bytes(32);
+    const k = r.count(CHUNK_REF_SIZE);
+    const chunks: ChunkRef[] = new Array(k);
+    for (let j = 0; j < k; j++) chunks[j] = readChunkRef(r);
+    const e: StagedEntry = { path: this.paths[i], mode, size, stat, hash, chunkRoot, chunks };
+    if (flags & 1) e.deleted = true;
+    return e;
+  }
+
+  /** Every entry as an object: for the callers that handle few of them (rm, listings). */
+  entries(): StagedEntry[] {
+    return Array.from({ length: this.count }, (_, i) => this.entry(i));
+  }
+
+  /** Record indices in path order (UTF-8 byte order, as layers are sorted). */
+  order(): number[] {
+    return pathOrder(this.paths);
+  }
+}
