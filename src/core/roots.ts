@@ -9,7 +9,7 @@ import { ByteWriter } from './bytes.js';
 import { sha256 } from './digest.js';
 import { writePathBytes } from './path-bytes.js';
 import { merkleRoot, merkleRootOfLeaves } from './merkle.js';
-import type { FileEntry } from './types.js';
+import type { FileEntry, Indexed } from './types.js';
 
 // The spec says "merkle root over the chunk hashes"; we also bind each chunk's offset and length, or a byte-range
 // proof could present a real chunk of the file as lying at another offset (see docs/format.md, "Proofs").
@@ -81,9 +81,9 @@ const DEFAULT_BLOCK_BITS = 6;
  * The layer root of a generation and the block roots stored with it (`files`: the complete file set, sorted by
  * path, without deletion markers). The root is computed from the blocks: the same value as over every leaf.
  */
-export function layerTree(files: readonly FileEntry[], bindsMode = true): { root: Uint8Array; blocks: Uint8Array[] } {
+export function layerTree(files: Indexed<FileEntry>, bindsMode = true): { root: Uint8Array; blocks: Uint8Array[] } {
   // Block by block: 64 leaves alive at a time, not one per file of the generation.
-  const blocks = rootsOfBlocks(files.length, (i) => fileLeaf(files[i], bindsMode), DEFAULT_BLOCK_BITS);
+  const blocks = rootsOfBlocks(files.length, (i) => fileLeaf(files.at(i)!, bindsMode), DEFAULT_BLOCK_BITS);
   return { root: merkleRootOfLeaves(blocks), blocks };
 }
 

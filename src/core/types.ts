@@ -18,6 +18,15 @@ export const MODE_EXEC = 0o100755;
 /** A symbolic link: the content is the link's target, as in git. */
 export const MODE_LINK = 0o120000;
 
+/**
+ * Items read by position: an array, or items made on demand one at a time (a commit of a million staged files
+ * hands its layer's entries over this way instead of as a million objects at once).
+ */
+export interface Indexed<T> {
+  readonly length: number;
+  at(i: number): T | undefined;
+}
+
 export interface FileEntry {
   /** POSIX path relative to the project root, validated (see core/paths.ts). */
   path: string;

@@ -1,32 +1,68 @@
 // Turns the staging area into a new generation: complete file set = previous generation + staged changes,
 // roots computed, the layer record appended after the staged chunk data, and the superblock flipped.
 // Only after the new generation is durable and visible are the caches updated and staging removed.
-import { encodeLayer, type Layer } from '../core/codecs/layer-codec.js';
+import { encodeLayer, type LayerToWrite } from '../core/codecs/layer-codec.js';
+import type { StagedRecords } from '../core/codecs/staged-records.js';
 import { toHex, ZERO_HASH } from '../core/digest.js';
 import { DigstoreError, NothingToCommitError } from '../core/errors.js';
-import { sortByPath } from '../core/paths.js';
+import { comparePaths } from '../core/paths.js';
 import { layerTree, storeRoot } from '../core/roots.js';
-import type { ChunkingParams, FileEntry } from '../core/types.js';
+import type { ChunkingParams, FileEntry, Indexed } from '../core/types.js';
 import { Archive } from './archive.js';
 import { ChunkIndex } from './chunk-index.js';
 import { chainOf, generationEntries, generationFiles } from './generations.js';
 import type { StorePaths } from './home.js';
 import { clearStaging, loadStaging } from './staging.js';
 import { updateStatCacheFile } from './stat-cache.js';
-import type { StagedRecords } from '../core/codecs/staged-records.js';
 
 /** Committed files keep the stat key they were staged with, so the next add can skip them unread. */
-function updateStatCache(file: string, staged: StagedRecords): void {
-  updateStatCacheFile(
-    file,
-    staged.paths.map((path, i) => {
+function updateStatCache(file: string, staged: StagedRecords, order: readonly number[]): void {
+  updateStatCacheFile(file, {
+    length: order.length,
+    at: (k) => {
+      const i = order[k];
+      const path = staged.paths[i];
       const stat = staged.deleted(i) ? undefined : staged.stat(i);
       return {
         path,
         entry: !stat || stat.ino === 0 ? undefined : { path, size: staged.size(i), ...stat, hash: staged.hash(i) },
       };
-    }),
-  );
+    },
+  });
+}
+
+/**
+ * The staged records over the latest generation (both sorted by path): the new generation as positions
+ * (`v >= 0`: head[v], else staged record -v-1), what a delta layer lists, and the counts.
+ */
+function mergeStaged(head: readonly FileEntry[], staged: StagedRecords, order: readonly number[], dataStart: number) {
+  const merged: number[] = [];
+  const delta: number[] = []; // staged records a delta layer lists: changes, and deletions of committed files
+  const reused = new Set<number>(); // a stored chunk is identified by its offset in the archive
+  let changed = 0,
+    bytes = 0,
+    deleted = 0,
+    h = 0;
+  for (const i of order) {
+    const path = staged.paths[i];
+    while (h < head.length && comparePaths(head[h].path, path) < 0) merged.push(h++);
+    const committed = h < head.length && head[h].path === path;
+    if (committed) h++;
+    if (staged.deleted(i)) {
+      if (committed) {
+        deleted++;
+        delta.push(i);
+      }
+      continue;
+    }
+    merged.push(-i - 1);
+    delta.push(i);
+    changed++;
+    bytes += staged.size(i);
+    for (const c of staged.entry(i).chunks) if (c.offset < dataStart) reused.add(c.offset);
+  }
+  while (h < head.length) merged.push(h++);
+  return { merged, delta, changed, bytes, deleted, reusedChunks: reused.size };
 }
 
 export interface CommitResult {
@@ -70,7 +106,7 @@ export function commitStaged(
   const signal = layerOpts.signal;
   const archive = Archive.open(paths.archive);
   let chunkIndex: ChunkIndex;
-  let layer: Layer;
+  let layer: LayerToWrite;
   try {
     archive.assertOtherSlotSound(); // said before "nothing to commit": the store needs repair either way
     const staging = loadStaging(paths.staging, archive);
@@ -79,35 +115,22 @@ export function commitStaged(
     const type = deltaAllowed(archive, archive.seq + 1, layerOpts) ? 'delta' : 'full';
     // A delta layer records only the staged entries: the rest of the generation is needed for its roots
     // only, so its chunk refs are not decoded (most of a large generation's objects).
-    const current = type === 'delta' ? generationEntries : generationFiles;
-    const files = new Map<string, FileEntry>(current(archive, head?.number ?? 0).map((f) => [f.path, f]));
-    let changed = 0,
-      bytes = 0,
-      deleted = 0,
-      reusedChunks = 0;
-    const reused = new Set<number>(); // a stored chunk is identified by its offset in the archive
-    const delta: FileEntry[] = []; // what a delta layer records: changed entries and deletion markers
-    // A staged entry is a FileEntry plus its stat key, which the layer codec ignores: no copy per file.
+    const current = (type === 'delta' ? generationEntries : generationFiles)(archive, head?.number ?? 0);
     const staged = staging.entries;
-    for (let i = 0; i < staged.count; i++) {
-      const e = staged.entry(i);
-      if (e.deleted) {
-        if (files.delete(e.path)) {
-          deleted++;
-          delta.push(e);
-        }
-        continue;
-      }
-      files.set(e.path, e);
-      delta.push(e);
-      changed++;
-      bytes += e.size;
-      for (const c of e.chunks) if (c.offset < staging.dataStart) reused.add(c.offset);
-    }
-    reusedChunks = reused.size;
+    const order = staged.order(); // written sorted; sorted again in case an older build did not
+    const { merged, delta, changed, bytes, deleted, reusedChunks } = mergeStaged(
+      current,
+      staged,
+      order,
+      staging.dataStart,
+    );
     if (changed === 0 && deleted === 0) throw new NothingToCommitError();
-    const sorted = sortByPath([...files.values()]);
-    const { root: lr, blocks } = layerTree(sorted);
+    // Staged entries are decoded as the layer is written, one at a time, never all at once.
+    const all: Indexed<FileEntry> = {
+      length: merged.length,
+      at: (k) => (merged[k] >= 0 ? current[merged[k]] : staged.entry(-merged[k] - 1)),
+    };
+    const { root: lr, blocks } = layerTree(all);
     const sr = storeRoot([...archive.layers.map((l) => l.layerRoot), lr]);
     const newChunks = staging.newChunks.slice().sort((a, b) => a.offset - b.offset);
     layer = {
@@ -119,12 +142,12 @@ export function commitStaged(
       message,
       author,
       params,
-      files: type === 'full' ? sorted : sortByPath(delta),
+      files: type === 'full' ? all : { length: delta.length, at: (k) => staged.entry(delta[k]) },
       chunkIndex: newChunks,
       parentRoot: head?.storeRoot ?? ZERO_HASH,
       layerRoot: lr,
       storeRoot: sr,
-      totalFiles: sorted.length,
+      totalFiles: merged.length,
       blockRoots: blocks,
     };
     chunkIndex = ChunkIndex.load(paths.chunkIndex, archive);
@@ -152,13 +175,13 @@ export function commitStaged(
     } finally {
       next.close();
     }
-    updateStatCache(paths.statCache, staging.entries);
+    updateStatCache(paths.statCache, staging.entries, order);
     clearStaging(paths.staging);
     return {
       root: toHex(sr),
       layer: layer.number,
       type,
-      totalFiles: sorted.length,
+      totalFiles: merged.length,
       files: changed,
       bytes,
       deleted,

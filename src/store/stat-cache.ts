@@ -12,6 +12,7 @@ import {
 } from '../core/codecs/stat-cache-codec.js';
 import type { StatKey } from '../core/codecs/staging-codec.js';
 import { sortByPath } from '../core/paths.js';
+import type { Indexed } from '../core/types.js';
 import { writeFileAtomic } from './fs-utils.js';
 
 export interface StatLike extends StatKey {
@@ -65,19 +66,15 @@ export class StatCache {
   /** Writes the cache with this run's changes (nothing to do without any). */
   save(file: string): void {
     if (this.changes.size > 0)
-      writeMerged(
-        file,
-        this.stored?.data,
-        [...this.changes].map(([path, entry]) => ({ path, entry })),
-      );
+      writeMerged(file, this.stored?.data, sortByPath([...this.changes].map(([path, entry]) => ({ path, entry }))));
   }
 }
 
 /**
- * Applies `updates` (one per path) to the stat cache file: kept records are copied, not decoded, so a small
- * commit into a large store does not rebuild the whole cache through objects (codec: mergeStatCache).
+ * Applies `updates` (one per path, sorted by path) to the stat cache file: kept records are copied, not decoded,
+ * so a small commit into a large store does not rebuild the whole cache through objects (codec: mergeStatCache).
  */
-export function updateStatCacheFile(file: string, updates: StatCacheUpdate[]): void {
+export function updateStatCacheFile(file: string, updates: Indexed<StatCacheUpdate>): void {
   let old: Buffer | undefined;
   try {
     old = readFileSync(file);
@@ -87,6 +84,6 @@ export function updateStatCacheFile(file: string, updates: StatCacheUpdate[]): v
   writeMerged(file, old, updates);
 }
 
-function writeMerged(file: string, old: Uint8Array | undefined, updates: StatCacheUpdate[]): void {
-  writeFileAtomic(file, mergeStatCache(old, sortByPath(updates)));
+function writeMerged(file: string, old: Uint8Array | undefined, updates: Indexed<StatCacheUpdate>): void {
+  writeFileAtomic(file, mergeStatCache(old, updates));
 }

@@ -32,9 +32,16 @@
 // The chunk data itself is not under the checksum: each chunk is verified against its own SHA-256.
 // Version 1 (pre-release builds) had no entry offsets and no block roots; it is refused, not guessed at.
 import { ByteWriter } from '../bytes.js';
-import { blockRoots, fileLeaf } from '../roots.js';
-import type { ChunkingParams, ChunkRef, FileEntry } from '../types.js';
-import { finishWithChecksum, magic, writeChunkRef, writeChunkingParams, writePrologue } from './common.js';
+import { layerTree } from '../roots.js';
+import type { ChunkingParams, ChunkRef, FileEntry, Indexed } from '../types.js';
+import {
+  CHUNK_REF_SIZE,
+  finishWithChecksum,
+  magic,
+  writeChunkRef,
+  writeChunkingParams,
+  writePrologue,
+} from './common.js';
 
 export const LAYER_MAGIC = magic('DIGLAYER');
 export const LAYER_VERSION = 3;
@@ -73,8 +80,12 @@ export interface Layer {
 
 const TYPE_CODE: Record<LayerType, number> = { full: 1, delta: 2 };
 
-export function encodeLayer(l: Layer): Buffer {
-  const w = new ByteWriter(4096 + l.files.length * 200);
+/** A layer to encode: its files may be an array or entries made on demand (each is read twice at most). */
+export type LayerToWrite = Omit<Layer, 'files'> & { files: Indexed<FileEntry> };
+
+export function encodeLayer(l: LayerToWrite): Buffer {
+  // Room for typical entries up front: growing copies the record so far, and pages never written cost nothing.
+  const w = new ByteWriter(4096 + l.files.length * 320 + l.chunkIndex.length * CHUNK_REF_SIZE);
   writePrologue(w, LAYER_MAGIC, l.version ?? LAYER_VERSION);
   w.u8(TYPE_CODE[l.type]).u8(0).u32(l.number).u64(l.timestamp).u64(l.dataOffset).u64(l.dataLength);
   w.u32(l.files.length).u32(l.chunkIndex.length);
@@ -87,7 +98,8 @@ export function encodeLayer(l: Layer): Buffer {
   starts.push(w.length);
   const fileSec = w.length;
   for (let i = 0; i < l.files.length; i++) w.u32(0);
-  l.files.forEach((f, i) => {
+  for (let i = 0; i < l.files.length; i++) {
+    const f = l.files.at(i)!;
     w.patchU32(fileSec + i * 4, w.length - fileSec);
     w.path16(f.path)
       .u8(f.deleted ? 1 : 0)
@@ -97,12 +109,12 @@ export function encodeLayer(l: Layer): Buffer {
       .bytes(f.chunkRoot)
       .u32(f.chunks.length);
     for (const c of f.chunks) writeChunkRef(w, c);
-  });
+  }
   starts.push(w.length);
   for (const c of l.chunkIndex) writeChunkRef(w, c);
   starts.push(w.length);
   w.bytes(l.parentRoot).bytes(l.layerRoot).bytes(l.storeRoot);
-  const blocks = l.blockRoots ?? blockRoots(l.files.map((f) => fileLeaf(f, bindsMode(l.version))));
+  const blocks = l.blockRoots ?? layerTree(l.files, bindsMode(l.version)).blocks;
   w.u32(l.totalFiles ?? l.files.length)
     .u8(BLOCK_BITS)
     .u32(blocks.length);

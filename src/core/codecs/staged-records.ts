@@ -71,6 +71,11 @@ export class StagedRecords {
     return this.paths.length;
   }
 
+  /** Bytes of all the records. */
+  get byteLength(): number {
+    return this.sealed ? this.sealed.length : this.w.length;
+  }
+
   private get data(): Buffer {
     if (this.sealed) return this.sealed;
     this.cached ??= this.w.finish();

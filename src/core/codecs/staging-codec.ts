@@ -47,7 +47,7 @@ export interface Staging {
 }
 
 export function encodeStaging(s: Staging): Buffer {
-  const w = new ByteWriter(1024 + s.entries.count * 200 + s.newChunks.length * CHUNK_REF_SIZE);
+  const w = new ByteWriter(128 + s.entries.byteLength + s.newChunks.length * CHUNK_REF_SIZE);
   writePrologue(w, STAGING_MAGIC, STAGING_VERSION);
   w.u64(s.baseSeq).u64(s.dataStart).u64(s.dataEnd).u32(s.entries.count);
   for (const i of s.entries.order()) w.bytes(s.entries.record(i));

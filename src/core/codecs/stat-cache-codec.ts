@@ -15,6 +15,7 @@ import { encodePath } from '../path-bytes.js';
 import { checkDecodedPath } from '../paths.js';
 import { finishWithChecksum, magic, readPrologue, verifyChecksum, writePrologue } from './common.js';
 import type { StatKey } from './staging-codec.js';
+import type { Indexed } from '../types.js';
 
 export const STAT_CACHE_MAGIC = magic('DIGSTATC');
 export const STAT_CACHE_VERSION = 1;
@@ -66,7 +67,7 @@ const RECORD_FIXED = 8 + 24 + HASH_SIZE;
  * byte for byte, never decoded: a one-file commit in a 100,000-file store rewrote the whole cache through
  * 100,000 objects. An `old` that does not verify counts as empty (it is only a cache).
  */
-export function mergeStatCache(old: Uint8Array | undefined, updates: readonly StatCacheUpdate[]): Buffer {
+export function mergeStatCache(old: Uint8Array | undefined, updates: Indexed<StatCacheUpdate>): Buffer {
   const bounds = recordBounds(old);
   const buf = old ? Buffer.from(old.buffer, old.byteOffset, old.byteLength) : Buffer.alloc(0);
   const w = new ByteWriter(64 + (old?.length ?? 0) + updates.length * 100);
@@ -80,10 +81,13 @@ export function mergeStatCache(old: Uint8Array | undefined, updates: readonly St
     w.path16(e.path).u64(e.size).f64(e.mtimeMs).f64(e.ctimeMs).f64(e.ino).bytes(e.hash);
     count++;
   };
-  let next = updates.length > 0 ? encodePath(updates[0].path) : undefined; // updates[u]'s path, encoded once
+  // Each update is fetched once (it may be made on demand) and its path encoded once.
+  let cur = updates.length > 0 ? updates.at(0) : undefined;
+  let next = cur && encodePath(cur.path);
   const take = () => {
-    emit(updates[u++].entry);
-    next = u < updates.length ? encodePath(updates[u].path) : undefined;
+    emit(cur?.entry);
+    cur = ++u < updates.length ? updates.at(u) : undefined;
+    next = cur && encodePath(cur.path);
   };
   for (let i = 0; i < bounds.length; i += 3) {
     const path = buf.subarray(bounds[i] + 2, bounds[i] + 2 + bounds[i + 1]);
