@@ -112,7 +112,7 @@ export async function stageFiles(
   };
 
   const out = new ChunkAppender(ctx.archivePath, ctx.staging.dataEnd, ctx.committedLength);
-  const writer = new ChunkWriter(out, ctx.chunkIndex, ctx.staging.newChunks.slice());
+  const writer = new ChunkWriter(out, ctx.chunkIndex, ctx.staging.newChunks);
   let result;
   try {
     result = await runPipeline(toRead, writer, opts, onFile);

@@ -132,7 +132,9 @@ export function commitStaged(
     };
     const { root: lr, blocks } = layerTree(all);
     const sr = storeRoot([...archive.layers.map((l) => l.layerRoot), lr]);
-    const newChunks = staging.newChunks.slice().sort((a, b) => a.offset - b.offset);
+    const newChunks = Array.from({ length: staging.newChunks.length }, (_, i) => staging.newChunks.at(i)!).sort(
+      (a, b) => a.offset - b.offset,
+    );
     layer = {
       type,
       number: archive.seq + 1,

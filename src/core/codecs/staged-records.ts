@@ -13,6 +13,7 @@
 //  69                       32    chunk root
 //  101                      4     chunk count, then the chunk refs (49 bytes each)
 import { ByteReader, ByteWriter } from '../bytes.js';
+import { pathByteLength } from '../path-bytes.js';
 import { pathOrder } from '../paths.js';
 import type { ChunkRef, FileEntry } from '../types.js';
 import { CHUNK_REF_SIZE, readChunkRef, writeChunkRef } from './common.js';
@@ -35,29 +36,37 @@ const MODE = 1,
 /** Bytes of a record besides its path and chunk refs. */
 export const RECORD_FIXED = 2 + COUNT + 4;
 
+/** Records are written into blocks of this size (a larger record gets a block of its own): never copied to grow. */
+const BLOCK = 1 << 20;
+
 export class StagedRecords {
   /** The path of each record (kept as strings: lookups and the sort by path need them). */
   readonly paths: string[] = [];
+  /** Where each record starts: its block, and its offset in that block. */
+  private readonly blockOf: number[] = [];
   private readonly starts: number[] = [];
-  private readonly w: ByteWriter;
-  private cached: Buffer | undefined;
+  private readonly blocks: ByteWriter[] = [];
+  /** Each block's bytes (the last one's cache is dropped at each append). */
+  private readonly views: Buffer[] = [];
+  private bytes = 0;
 
-  /** A fresh set, or (`sealed`) a read-only view over records already encoded back to back. */
   private constructor(private readonly sealed?: Buffer) {
-    this.w = new ByteWriter(sealed ? 16 : 64 << 10);
+    if (sealed) this.views.push(sealed);
   }
 
   static create(): StagedRecords {
     return new StagedRecords();
   }
 
-  /** A view over `data`, whose records start at `starts` (validated by the caller: staging-codec.ts). */
+  /** A read-only view over `data`, whose records start at `starts` (validated by the caller: staging-codec.ts). */
   static view(data: Buffer, starts: number[], paths: string[]): StagedRecords {
     const r = new StagedRecords(data);
     for (let i = 0; i < starts.length; i++) {
+      r.blockOf.push(0);
       r.starts.push(starts[i]);
       r.paths.push(paths[i]);
     }
+    r.bytes = data.length;
     return r;
   }
 
@@ -73,26 +82,28 @@ export class StagedRecords {
 
   /** Bytes of all the records. */
   get byteLength(): number {
-    return this.sealed ? this.sealed.length : this.w.length;
+    return this.bytes;
   }
 
-  private get data(): Buffer {
-    if (this.sealed) return this.sealed;
-    this.cached ??= this.w.finish();
-    return this.cached;
-  }
-
-  private appendStart(path: string): void {
+  /** The writer for a record of `size` bytes, its start noted. */
+  private writerFor(path: string, size: number): ByteWriter {
     if (this.sealed) throw new Error('StagedRecords: a decoded view is read-only');
-    this.cached = undefined;
-    this.starts.push(this.w.length);
+    let w = this.blocks[this.blocks.length - 1];
+    if (!w || w.length + size > Math.max(BLOCK, w.length)) {
+      w = new ByteWriter(Math.max(BLOCK, size));
+      this.blocks.push(w);
+    }
+    this.views.length = this.blocks.length - 1;
+    this.blockOf.push(this.blocks.length - 1);
+    this.starts.push(w.length);
     this.paths.push(path);
+    this.bytes += size;
+    return w;
   }
 
   add(e: Omit<FileEntry, 'chunks'> & { chunks: readonly ChunkRef[] }, stat: StatKey): void {
-    this.appendStart(e.path);
-    this.w
-      .path16(e.path)
+    const w = this.writerFor(e.path, RECORD_FIXED + pathByteLength(e.path) + e.chunks.length * CHUNK_REF_SIZE);
+    w.path16(e.path)
       .u8(e.deleted ? 1 : 0)
       .u32(e.mode)
       .u64(e.size)
@@ -102,59 +113,67 @@ export class StagedRecords {
       .bytes(e.hash)
       .bytes(e.chunkRoot)
       .u32(e.chunks.length);
-    for (const c of e.chunks) writeChunkRef(this.w, c);
+    for (const c of e.chunks) writeChunkRef(w, c);
   }
 
   /** Copies record `i` of `from` unchanged. */
   copy(from: StagedRecords, i: number): void {
-    this.appendStart(from.paths[i]);
-    this.w.bytes(from.record(i));
+    const rec = from.record(i);
+    this.writerFor(from.paths[i], rec.length).bytes(rec);
+  }
+
+  /** The bytes of the block holding record `i`. */
+  private data(i: number): Buffer {
+    const b = this.blockOf[i];
+    if (this.views[b] === undefined) this.views[b] = this.blocks[b].finish();
+    return this.views[b];
   }
 
   private end(i: number): number {
-    return i + 1 < this.starts.length ? this.starts[i + 1] : this.sealed ? this.sealed.length : this.w.length;
+    return i + 1 < this.count && this.blockOf[i + 1] === this.blockOf[i] ? this.starts[i + 1] : this.data(i).length;
   }
 
-  /** The encoded bytes of record `i` (a view: valid until the next append). */
+  /** The encoded bytes of record `i` (a view). */
   record(i: number): Uint8Array {
-    const d = this.data;
+    const d = this.data(i);
     return new Uint8Array(d.buffer, d.byteOffset + this.starts[i], this.end(i) - this.starts[i]);
   }
 
   /** Where record `i`'s fields start (just past its path). */
   private at(i: number): number {
     const s = this.starts[i];
-    return s + 2 + this.data.readUInt16LE(s);
+    return s + 2 + this.data(i).readUInt16LE(s);
   }
 
   deleted(i: number): boolean {
-    return (this.data[this.at(i)] & 1) === 1;
+    return (this.data(i)[this.at(i)] & 1) === 1;
   }
 
   mode(i: number): number {
-    return this.data.readUInt32LE(this.at(i) + MODE);
+    return this.data(i).readUInt32LE(this.at(i) + MODE);
   }
 
   size(i: number): number {
     const p = this.at(i) + SIZE;
-    return this.data.readUInt32LE(p) + this.data.readUInt32LE(p + 4) * 0x1_0000_0000;
+    const d = this.data(i);
+    return d.readUInt32LE(p) + d.readUInt32LE(p + 4) * 0x1_0000_0000;
   }
 
   stat(i: number): StatKey {
     const p = this.at(i) + STAT;
-    const d = this.data;
+    const d = this.data(i);
     return { mtimeMs: d.readDoubleLE(p), ctimeMs: d.readDoubleLE(p + 8), ino: d.readDoubleLE(p + 16) };
   }
 
   /** The file hash (a view). */
   hash(i: number): Uint8Array {
-    const d = this.data;
+    const d = this.data(i);
     return new Uint8Array(d.buffer, d.byteOffset + this.at(i) + HASH, 32);
   }
 
   /** The whole entry as an object, chunk refs included (decoded on each call). */
   entry(i: number, what = 'staging file'): StagedEntry {
-    const r = new ByteReader(this.data, what, this.at(i), this.end(i));
+    const r = new ByteReader(this.data(i), what, this.at(i), this.end(i));
     const flags = r.u8();
     const mode = r.u32();
     const size = r.u64();

@@ -19,7 +19,7 @@
 import { ByteReader, ByteWriter } from '../bytes.js';
 import { CorruptDataError } from '../errors.js';
 import { checkDecodedPath } from '../paths.js';
-import type { ChunkRef } from '../types.js';
+import type { ChunkRef, Indexed } from '../types.js';
 import {
   CHUNK_REF_SIZE,
   finishWithChecksum,
@@ -43,7 +43,8 @@ export interface Staging {
   dataStart: number;
   dataEnd: number;
   entries: StagedRecords;
-  newChunks: ChunkRef[];
+  /** An array, or refs made on demand (ingest/new-chunks.ts). */
+  newChunks: Indexed<ChunkRef>;
 }
 
 export function encodeStaging(s: Staging): Buffer {
@@ -52,7 +53,7 @@ export function encodeStaging(s: Staging): Buffer {
   w.u64(s.baseSeq).u64(s.dataStart).u64(s.dataEnd).u32(s.entries.count);
   for (const i of s.entries.order()) w.bytes(s.entries.record(i));
   w.u32(s.newChunks.length);
-  for (const c of s.newChunks) writeChunkRef(w, c);
+  for (let i = 0; i < s.newChunks.length; i++) writeChunkRef(w, s.newChunks.at(i)!);
   return finishWithChecksum(w);
 }
 
