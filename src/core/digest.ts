@@ -21,6 +21,12 @@ export function sha256Parts(parts: readonly Uint8Array[]): Uint8Array {
   return h.digest();
 }
 
+/** SHA-256 fed piece by piece, for files written as a stream of parts. */
+export function sha256Stream(): { update(data: Uint8Array): void; digest(): Uint8Array } {
+  const h = crypto.createHash('sha256');
+  return { update: (data) => void h.update(data), digest: () => h.digest() };
+}
+
 export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }

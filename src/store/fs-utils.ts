@@ -68,10 +68,11 @@ export class AtomicFile {
 }
 
 /** Writes a whole file so that readers see either the old or the new content, never a mix. */
-export function writeFileAtomic(path: string, data: Uint8Array): void {
+export function writeFileAtomic(path: string, data: Uint8Array | Iterable<Uint8Array>): void {
   const f = new AtomicFile(path);
   try {
-    f.write(data);
+    // A file made as a sequence of parts (core/codecs/staging-codec.ts) is written part by part.
+    for (const part of data instanceof Uint8Array ? [data] : data) f.write(part);
     f.commit(true);
   } catch (e) {
     f.abort();

@@ -1,7 +1,7 @@
 // Loading and saving the staging file. Staging is only valid on top of the generation it was built on:
 // once a commit has consumed it (or the archive moved on), it is stale and ignored.
 import { readFileSync, rmSync } from 'node:fs';
-import { decodeStaging, encodeStaging, type Staging } from '../core/codecs/staging-codec.js';
+import { decodeStaging, stagingParts, type Staging } from '../core/codecs/staging-codec.js';
 import { StagedRecords } from '../core/codecs/staged-records.js';
 import type { Archive } from './archive.js';
 import { writeFileAtomic } from './fs-utils.js';
@@ -25,7 +25,7 @@ export function loadStaging(file: string, archive: Archive): Staging {
 }
 
 export function saveStaging(file: string, s: Staging): void {
-  writeFileAtomic(file, encodeStaging(s));
+  writeFileAtomic(file, stagingParts(s));
 }
 
 export function clearStaging(file: string): void {

@@ -20,9 +20,9 @@ import { ByteReader, ByteWriter } from '../bytes.js';
 import { CorruptDataError } from '../errors.js';
 import { checkDecodedPath } from '../paths.js';
 import type { ChunkRef, Indexed } from '../types.js';
+import { sha256Stream } from '../digest.js';
 import {
   CHUNK_REF_SIZE,
-  finishWithChecksum,
   magic,
   readChunkRef,
   readPrologue,
@@ -47,14 +47,39 @@ export interface Staging {
   newChunks: Indexed<ChunkRef>;
 }
 
-export function encodeStaging(s: Staging): Buffer {
-  const w = new ByteWriter(128 + s.entries.byteLength + s.newChunks.length * CHUNK_REF_SIZE);
+/** Parts of about 1 MiB each, written out in turn. */
+const PART = 1 << 20;
+
+/**
+ * The encoded staging file as a sequence of parts, the checksum last: a million staged entries are written
+ * out without a second copy of them all in one buffer. Each part is a new buffer (safe to keep).
+ */
+export function* stagingParts(s: Staging): Generator<Uint8Array> {
+  const hash = sha256Stream();
+  let w = new ByteWriter(PART + 4096);
+  const flush = (): Uint8Array => {
+    const part = w.finish();
+    hash.update(part);
+    w = new ByteWriter(PART + 4096);
+    return part;
+  };
   writePrologue(w, STAGING_MAGIC, STAGING_VERSION);
   w.u64(s.baseSeq).u64(s.dataStart).u64(s.dataEnd).u32(s.entries.count);
-  for (const i of s.entries.order()) w.bytes(s.entries.record(i));
+  for (const i of s.entries.order()) {
+    w.bytes(s.entries.record(i));
+    if (w.length >= PART) yield flush();
+  }
   w.u32(s.newChunks.length);
-  for (let i = 0; i < s.newChunks.length; i++) writeChunkRef(w, s.newChunks.at(i)!);
-  return finishWithChecksum(w);
+  for (let i = 0; i < s.newChunks.length; i++) {
+    writeChunkRef(w, s.newChunks.at(i)!);
+    if (w.length >= PART) yield flush();
+  }
+  yield flush();
+  yield hash.digest();
+}
+
+export function encodeStaging(s: Staging): Buffer {
+  return Buffer.concat([...stagingParts(s)]);
 }
 
 export function decodeStaging(data: Uint8Array, what = 'staging file'): Staging {
