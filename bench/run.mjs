@@ -356,6 +356,9 @@ if (only.includes('q')) {
   // each one CLI call, with peak RSS (the per-file memory of the issue). Made once (1M files: ~2 min).
   for (const n of quick ? [40_000] : [400_000, 1_000_000]) {
     const dir = tinyInput(n, 16, 1024);
+    // Every file read once first: a tree made hours ago may have left the page cache (a cold 400k add took
+    // 139 s where a warm one takes 14), and the other scenarios compare warm runs too.
+    spawnSync('sh', ['-c', 'find . -type f -print0 | xargs -0 cat > /dev/null'], { cwd: dir });
     const home = join(work, `q-${n}-home`);
     const env = { DIGSTORE_HOME: home };
     rmSync(home, { recursive: true, force: true });

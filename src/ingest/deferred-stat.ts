@@ -4,7 +4,7 @@
 // the files the stat cache may skip, and every file of an add too small to be worth the workers.
 import { lstatSync } from 'node:fs';
 import { osPath } from '../core/path-bytes.js';
-import { isStorable, type ScannedFile, SIZE_UNKNOWN, scannedFile } from './scan.js';
+import { isStorable, type ScannedFile, SIZE_UNKNOWN } from './scan.js';
 
 /** Below this many deferred files, they are all stat-ed on the main thread (the add runs in-process anyway). */
 export const DEFER_MIN_FILES = 1000;
@@ -47,7 +47,9 @@ export function statDeferred(
         failed.push({ rel: f.rel, reason: 'no longer a regular file or symbolic link; run add again' });
         continue;
       }
-      out.push(scannedFile(f.abs, f.rel, st));
+      f.setStat(st);
+      f.link = st.isSymbolicLink();
+      out.push(f);
     } catch (e) {
       failed.push({ rel: f.rel, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
     }

@@ -46,7 +46,7 @@ function storeBatch(run: PipelineRun, batch: readonly ScannedFile[], reply: Batc
     else if (size < 0) {
       run.result.failed.push({ rel: f.rel, reason: reply.errors[i] });
       run.count(1, 0);
-    } else read.push({ file: size === f.size ? f : { ...f, size }, size }); // changed since the scan: as read
+    } else read.push({ file: f, size }); // a size other than the stat's: changed meanwhile, no stat key kept
   }
   const results = unpackBatch(reply.packed, read.length);
   let off = 0;

@@ -11,23 +11,14 @@ import { MODE_EXEC, MODE_FILE, MODE_LINK } from '../core/types.js';
 import { lstatIfExists } from '../store/fs-utils.js';
 import { LINK_FILE } from '../store/project.js';
 import type { IgnoreRules } from './ignore-rules.js';
+import { ScannedFile, scannedFile, StatTable } from './scanned-file.js';
 
-export interface ScannedFile {
-  abs: string;
-  rel: string;
-  /** SIZE_UNKNOWN (with zero stat fields) until someone stats a file the scan did not (`deferStat`). */
-  size: number;
-  /** Executable by its owner. */
-  exec: boolean;
-  /** A symbolic link: its content is the target (size = the target's length). */
-  link: boolean;
-  mtimeMs: number;
-  ctimeMs: number;
-  ino: number;
-}
+export { ScannedFile, scannedFile, StatTable } from './scanned-file.js';
 
 export interface ScanResult {
   files: ScannedFile[];
+  /** The stat numbers of `files` (made by the first file added). */
+  stats?: StatTable;
   /** Not stored on purpose (sockets, FIFOs, devices): a warning. */
   skipped: Array<{ rel: string; reason: string }>;
   /** Should have been stored but cannot be (unreadable directory, a name too long): `add` exits 3. */
@@ -47,19 +38,6 @@ export function toRel(projectRoot: string, abs: string): string {
   return sep === '/' ? r : r.split(sep).join('/');
 }
 
-export function scannedFile(abs: string, rel: string, st: Stats): ScannedFile {
-  return {
-    abs,
-    rel,
-    size: st.size,
-    exec: (st.mode & 0o100) !== 0,
-    link: st.isSymbolicLink(),
-    mtimeMs: st.mtimeMs,
-    ctimeMs: st.ctimeMs,
-    ino: st.ino,
-  };
-}
-
 /** What digstore stores: regular files and symbolic links (not sockets, FIFOs, devices). */
 export const isStorable = (st: Stats): boolean => st.isFile() || st.isSymbolicLink();
 
@@ -71,6 +49,12 @@ export const modeOf = (f: Pick<ScannedFile, 'link' | 'exec'>): number =>
 export function readScanned(f: Pick<ScannedFile, 'abs' | 'link'>): Buffer {
   return f.link ? readlinkSync(osPath(f.abs), { encoding: 'buffer' }) : readFileSync(osPath(f.abs));
 }
+
+/** The stat table of a scan's files (one per ScanResult). */
+const tableOf = (out: ScanResult): StatTable => {
+  out.stats ??= new StatTable();
+  return out.stats;
+};
 
 function fail(out: ScanResult, rel: string, reason: string): void {
   out.failed ??= [];
@@ -88,7 +72,7 @@ export function addEntry(out: ScanResult, abs: string, rel: string, st: Stats): 
   }
   const problem = storedPathProblem(rel);
   if (problem) fail(out, rel, `name cannot be stored (${problem})`);
-  else out.files.push(scannedFile(abs, rel, st));
+  else out.files.push(scannedFile(abs, rel, st, tableOf(out)));
 }
 
 /**
@@ -117,11 +101,17 @@ function readdirBytes(dir: string) {
   return readdirSync(osPath(dir), { withFileTypes: true, encoding: 'buffer' });
 }
 
-/** A regular file (by its directory entry) whose lstat is left to whoever reads it. */
-function addUnstatted(out: ScanResult, abs: string, rel: string): void {
+/** A regular file (by its directory entry) in `dir`, whose lstat is left to whoever reads it. */
+function addUnstatted(out: ScanResult, dir: string, rel: string): void {
   const problem = storedPathProblem(rel);
-  if (problem) fail(out, rel, `name cannot be stored (${problem})`);
-  else out.files.push({ abs, rel, size: SIZE_UNKNOWN, exec: false, link: false, mtimeMs: 0, ctimeMs: 0, ino: 0 });
+  if (problem) {
+    fail(out, rel, `name cannot be stored (${problem})`);
+    return;
+  }
+  const table = tableOf(out);
+  const f = new ScannedFile(table, table.row(), dir, rel, false, false);
+  f.size = SIZE_UNKNOWN;
+  out.files.push(f);
 }
 
 /**
@@ -151,18 +141,18 @@ export function scanDirectory(
     }
     for (const d of entries) {
       const name = decodePath(d.name);
-      const abs = join(dir, name);
       const rel = dirRel === '' ? name : `${dirRel}/${name}`;
       if (rel === LINK_FILE) continue;
       if (d.isDirectory()) {
-        if (recursive && !rules?.ignores(rel, true)) stack.push([abs, rel]);
+        if (recursive && !rules?.ignores(rel, true)) stack.push([join(dir, name), rel]);
         continue;
       }
       if (rules?.ignores(rel, false)) continue;
       if (deferStat && d.isFile()) {
-        addUnstatted(out, abs, rel);
+        addUnstatted(out, dir, rel);
         continue;
       }
+      const abs = join(dir, name);
       let st: Stats;
       try {
         st = lstatSync(osPath(abs));

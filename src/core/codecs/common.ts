@@ -3,7 +3,7 @@
 import type { ByteReader, ByteWriter } from '../bytes.js';
 import { equalBytes, sha256, HASH_SIZE } from '../digest.js';
 import { CorruptDataError } from '../errors.js';
-import type { ChunkRef, ChunkingParams, CdcParams } from '../types.js';
+import type { ChunkRef, ChunkingParams, CdcParams, FileEntry } from '../types.js';
 
 /** hash(32) offset(u64) length(u32) storedLength(u32) codec(u8) */
 export const CHUNK_REF_SIZE = 49;
@@ -21,6 +21,24 @@ export function readChunkRef(r: ByteReader): ChunkRef {
   if (codec === 0 && storedLength !== length)
     throw new CorruptDataError(`${r.what}: raw chunk with mismatched lengths`);
   return { hash, offset, length, storedLength, codec };
+}
+
+/**
+ * One file entry as layers and the staging file write it: path (u16 + bytes), flags u8 (bit 0 = deleted), mode
+ * u32, size u64, [the staging file's stat key: 3 × f64], file hash, chunk root, chunk count u32, chunk refs.
+ */
+export function writeFileEntry(
+  w: ByteWriter,
+  f: Omit<FileEntry, 'chunks'> & { chunks: readonly ChunkRef[] },
+  stat?: { mtimeMs: number; ctimeMs: number; ino: number },
+): void {
+  w.path16(f.path)
+    .u8(f.deleted ? 1 : 0)
+    .u32(f.mode)
+    .u64(f.size);
+  if (stat) w.f64(stat.mtimeMs).f64(stat.ctimeMs).f64(stat.ino);
+  w.bytes(f.hash).bytes(f.chunkRoot).u32(f.chunks.length);
+  for (const c of f.chunks) writeChunkRef(w, c);
 }
 
 /** Checks the chunk ref at the reader's position as readChunkRef would, without decoding it. */

@@ -40,6 +40,7 @@ import {
   magic,
   writeChunkRef,
   writeChunkingParams,
+  writeFileEntry,
   writePrologue,
 } from './common.js';
 
@@ -99,16 +100,8 @@ export function encodeLayer(l: LayerToWrite): Buffer {
   const fileSec = w.length;
   for (let i = 0; i < l.files.length; i++) w.u32(0);
   for (let i = 0; i < l.files.length; i++) {
-    const f = l.files.at(i)!;
     w.patchU32(fileSec + i * 4, w.length - fileSec);
-    w.path16(f.path)
-      .u8(f.deleted ? 1 : 0)
-      .u32(f.mode)
-      .u64(f.size)
-      .bytes(f.hash)
-      .bytes(f.chunkRoot)
-      .u32(f.chunks.length);
-    for (const c of f.chunks) writeChunkRef(w, c);
+    writeFileEntry(w, l.files.at(i)!);
   }
   starts.push(w.length);
   for (const c of l.chunkIndex) writeChunkRef(w, c);

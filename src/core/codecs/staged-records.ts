@@ -16,7 +16,7 @@ import { ByteReader, ByteWriter } from '../bytes.js';
 import { pathByteLength } from '../path-bytes.js';
 import { pathOrder } from '../paths.js';
 import type { ChunkRef, FileEntry } from '../types.js';
-import { CHUNK_REF_SIZE, readChunkRef, writeChunkRef } from './common.js';
+import { CHUNK_REF_SIZE, readChunkRef, writeFileEntry } from './common.js';
 
 export interface StatKey {
   mtimeMs: number;
@@ -102,18 +102,8 @@ export class StagedRecords {
   }
 
   add(e: Omit<FileEntry, 'chunks'> & { chunks: readonly ChunkRef[] }, stat: StatKey): void {
-    const w = this.writerFor(e.path, RECORD_FIXED + pathByteLength(e.path) + e.chunks.length * CHUNK_REF_SIZE);
-    w.path16(e.path)
-      .u8(e.deleted ? 1 : 0)
-      .u32(e.mode)
-      .u64(e.size)
-      .f64(stat.mtimeMs)
-      .f64(stat.ctimeMs)
-      .f64(stat.ino)
-      .bytes(e.hash)
-      .bytes(e.chunkRoot)
-      .u32(e.chunks.length);
-    for (const c of e.chunks) writeChunkRef(w, c);
+    const size = RECORD_FIXED + pathByteLength(e.path) + e.chunks.length * CHUNK_REF_SIZE;
+    writeFileEntry(this.writerFor(e.path, size), e, stat);
   }
 
   /** Copies record `i` of `from` unchanged. */
