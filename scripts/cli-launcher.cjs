@@ -9,13 +9,13 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
-// Memory per file: the CLI's live heap is small (staged entries are records in buffers, not objects), but V8
-// by default lets the heap grow to several times it between full collections and doubles the young
-// generation under allocation: 100,000 tiny files peaked at ~300 MB RSS for an add where ~70 MB was live.
-// Growing the old generation by at most 50% and keeping the young one at its start size held add, commit
-// and status under 230 / 150 / 160 MB at the same speed (docs/ingest.md). V8 reads both at each collection,
-// so setting them here, before any work, is in time.
-require('node:v8').setFlagsFromString('--heap-growing-percent=50 --semi-space-growth-factor=1');
+// Memory per file: the CLI's live heap is small (staged entries, new chunks and scan stats are records in
+// buffers, not objects), but V8 by default lets the heap grow to several times it between full collections:
+// 100,000 tiny files peaked at ~300 MB RSS for an add where ~70 MB was live. Growing the old generation by at
+// most 50% holds add, commit and status of 100k files under 200 MB at the same speed (docs/ingest.md,
+// "Memory"). V8 reads it at each collection, so setting it here, before any work, is in time. (Keeping the
+// young generation at its start size too saved more at 100k but made a 1M-file status 40% slower.)
+require('node:v8').setFlagsFromString('--heap-growing-percent=50');
 
 const file = path.join(__dirname, 'digstore-main.js');
 const cacheFile = `${file}.${process.versions.v8}.cache`;

@@ -2,10 +2,10 @@
 // chunk already stored — committed, staged earlier, or earlier in this very run — is never written again,
 // and counts new versus reused chunks and bytes for the summary.
 import { equalBytes } from '../core/digest.js';
+import { ChunkRefTable } from '../core/codecs/chunk-ref-table.js';
 import type { ChunkRef, Indexed } from '../core/types.js';
 import type { ChunkAppender } from '../store/chunk-appender.js';
 import type { ChunkIndex } from '../store/chunk-index.js';
-import { NewChunks } from './new-chunks.js';
 
 export interface DedupStats {
   newChunks: number;
@@ -24,7 +24,7 @@ const key48 = (h: Uint8Array): number =>
 export class ChunkWriter {
   readonly stats: DedupStats = { newChunks: 0, newBytes: 0, storedBytes: 0, reusedChunks: 0, reusedBytes: 0 };
   /** Chunks staged by earlier adds, then those this one appends. */
-  readonly newChunks = new NewChunks();
+  readonly newChunks = new ChunkRefTable();
   /** By the hash's first 48 bits: the index in newChunks, or the indices when hashes share them (rare). */
   private readonly staged = new Map<number, number | number[]>();
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { ByteReader, ByteWriter } from '../core/bytes.js';
 import { CHUNK_REF_SIZE, readChunkRef, writeChunkRef } from '../core/codecs/common.js';
 import { decodeChunkIndex, encodeChunkIndexRecords } from '../core/codecs/chunk-index-codec.js';
-import type { ChunkRef } from '../core/types.js';
+import type { ChunkRef, Indexed } from '../core/types.js';
 import type { Archive } from './archive.js';
 import { writeFileAtomic } from './fs-utils.js';
 
@@ -61,13 +61,14 @@ export class ChunkIndex {
   }
 
   /** A new index with `refs` added (a hash already present keeps its first location). */
-  merged(refs: readonly ChunkRef[]): ChunkIndex {
-    const add = sortByHash(refs);
-    const w = new ByteWriter(this.records.length + add.length * CHUNK_REF_SIZE + 16);
+  merged(refs: Indexed<ChunkRef>): ChunkIndex {
+    const order = hashOrder(refs);
+    const w = new ByteWriter(this.records.length + order.length * CHUNK_REF_SIZE + 16);
     let i = 0; // next old record to copy
     let n = 0;
     let last: Uint8Array | undefined;
-    for (const r of add) {
+    for (const k of order) {
+      const r = refs.at(k)!;
       if (last && Buffer.compare(last, r.hash) === 0) continue;
       last = r.hash;
       const h = Buffer.from(r.hash.buffer, r.hash.byteOffset, r.hash.byteLength);
@@ -103,10 +104,12 @@ export class ChunkIndex {
 }
 
 /** Refs in hash order: by their first 48 bits as numbers (no Buffer.compare per comparison), then the rest. */
-function sortByHash(refs: readonly ChunkRef[]): ChunkRef[] {
+/** The positions of `refs` by hash: sorted on each hash's first 48 bits, whole hashes compared only on a tie. */
+function hashOrder(refs: Indexed<ChunkRef>): number[] {
   const key = (h: Uint8Array) =>
     h[0] * 0x10000000000 + h[1] * 0x100000000 + h[2] * 0x1000000 + h[3] * 0x10000 + h[4] * 0x100 + h[5];
-  const keyed = refs.map((r) => ({ r, k: key(r.hash) }));
-  keyed.sort((a, b) => a.k - b.k || Buffer.compare(a.r.hash, b.r.hash));
-  return keyed.map((x) => x.r);
+  const keys = new Float64Array(refs.length);
+  for (let i = 0; i < refs.length; i++) keys[i] = key(refs.at(i)!.hash);
+  const order = Array.from({ length: refs.length }, (_, i) => i);
+  return order.sort((a, b) => keys[a] - keys[b] || Buffer.compare(refs.at(a)!.hash, refs.at(b)!.hash));
 }

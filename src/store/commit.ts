@@ -7,7 +7,7 @@ import { toHex, ZERO_HASH } from '../core/digest.js';
 import { DigstoreError, NothingToCommitError } from '../core/errors.js';
 import { comparePaths } from '../core/paths.js';
 import { layerTree, storeRoot } from '../core/roots.js';
-import type { ChunkingParams, FileEntry, Indexed } from '../core/types.js';
+import type { ChunkingParams, ChunkRef, FileEntry, Indexed } from '../core/types.js';
 import { Archive } from './archive.js';
 import { ChunkIndex } from './chunk-index.js';
 import { chainOf, generationEntries, generationFiles } from './generations.js';
@@ -63,6 +63,18 @@ function mergeStaged(head: readonly FileEntry[], staged: StagedRecords, order: r
   }
   while (h < head.length) merged.push(h++);
   return { merged, delta, changed, bytes, deleted, reusedChunks: reused.size };
+}
+
+/** The staged chunks by offset: as add appends them (checked), or sorted when an older build wrote them otherwise. */
+function byOffset(refs: Indexed<ChunkRef>): Indexed<ChunkRef> {
+  let last = -1;
+  for (let i = 0; i < refs.length; i++) {
+    const offset = refs.at(i)!.offset;
+    if (offset < last)
+      return Array.from({ length: refs.length }, (_, k) => refs.at(k)!).sort((a, b) => a.offset - b.offset);
+    last = offset;
+  }
+  return refs;
 }
 
 export interface CommitResult {
@@ -132,9 +144,7 @@ export function commitStaged(
     };
     const { root: lr, blocks } = layerTree(all);
     const sr = storeRoot([...archive.layers.map((l) => l.layerRoot), lr]);
-    const newChunks = Array.from({ length: staging.newChunks.length }, (_, i) => staging.newChunks.at(i)!).sort(
-      (a, b) => a.offset - b.offset,
-    );
+    const newChunks = byOffset(staging.newChunks);
     layer = {
       type,
       number: archive.seq + 1,

@@ -170,9 +170,12 @@ describe('staging codec', () => {
     newChunks: [ref('q', 5000, 300)],
   };
   it('round-trips, entries sorted by path and decoded on demand', () => {
-    const { entries: got, ...rest } = decodeStaging(encodeStaging(s));
-    const { entries: _, ...want } = s;
+    const { entries: got, newChunks, ...rest } = decodeStaging(encodeStaging(s));
+    const { entries: _, newChunks: wantChunks, ...want } = s;
     expect(normalize(rest)).toEqual(normalize(want));
+    expect(normalize(Array.from({ length: newChunks.length }, (_, i) => newChunks.at(i)))).toEqual(
+      normalize(wantChunks),
+    );
     expect(got.paths).toEqual(['d/e', 'gone']);
     expect(normalize(got.entries())).toEqual(normalize(entries));
     expect([got.deleted(0), got.deleted(1), got.size(0), got.mode(0)]).toEqual([

@@ -82,7 +82,10 @@ export interface Layer {
 const TYPE_CODE: Record<LayerType, number> = { full: 1, delta: 2 };
 
 /** A layer to encode: its files may be an array or entries made on demand (each is read twice at most). */
-export type LayerToWrite = Omit<Layer, 'files'> & { files: Indexed<FileEntry> };
+export type LayerToWrite = Omit<Layer, 'files' | 'chunkIndex'> & {
+  files: Indexed<FileEntry>;
+  chunkIndex: Indexed<ChunkRef>;
+};
 
 export function encodeLayer(l: LayerToWrite): Buffer {
   // Room for typical entries up front: growing copies the record so far, and pages never written cost nothing.
@@ -104,7 +107,7 @@ export function encodeLayer(l: LayerToWrite): Buffer {
     writeFileEntry(w, l.files.at(i)!);
   }
   starts.push(w.length);
-  for (const c of l.chunkIndex) writeChunkRef(w, c);
+  for (let i = 0; i < l.chunkIndex.length; i++) writeChunkRef(w, l.chunkIndex.at(i)!);
   starts.push(w.length);
   w.bytes(l.parentRoot).bytes(l.layerRoot).bytes(l.storeRoot);
   const blocks = l.blockRoots ?? layerTree(l.files, bindsMode(l.version)).blocks;

@@ -24,13 +24,13 @@ import { sha256Stream } from '../digest.js';
 import {
   CHUNK_REF_SIZE,
   magic,
-  readChunkRef,
   readPrologue,
   skipChunkRef,
   verifyChecksum,
   writeChunkRef,
   writePrologue,
 } from './common.js';
+import { ChunkRefTable } from './chunk-ref-table.js';
 import { RECORD_FIXED, StagedRecords } from './staged-records.js';
 
 export type { StagedEntry, StatKey } from './staged-records.js';
@@ -103,9 +103,15 @@ export function decodeStaging(data: Uint8Array, what = 'staging file'): Staging 
   }
   const recordsEnd = r.pos;
   const m = r.count(CHUNK_REF_SIZE);
-  const newChunks: ChunkRef[] = new Array(m);
-  for (let j = 0; j < m; j++) newChunks[j] = readChunkRef(r);
+  const chunksStart = r.pos;
+  for (let j = 0; j < m; j++) skipChunkRef(r);
   r.expectEnd();
-  const buf = Buffer.from(data.buffer, data.byteOffset, recordsEnd);
-  return { baseSeq, dataStart, dataEnd, entries: StagedRecords.view(buf, starts, paths), newChunks };
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return {
+    baseSeq,
+    dataStart,
+    dataEnd,
+    entries: StagedRecords.view(buf.subarray(0, recordsEnd), starts, paths),
+    newChunks: new ChunkRefTable(buf.subarray(chunksStart, r.pos)),
+  };
 }

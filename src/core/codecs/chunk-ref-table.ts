@@ -1,17 +1,30 @@
-// The chunks an add appended, as packed chunk refs (the 49-byte layout of core/codecs/common.ts) in fixed
-// blocks: a million new chunks are 47 MB of records, not a million objects and hash views.
-import { HASH_SIZE } from '../core/digest.js';
-import type { ChunkRef, Indexed } from '../core/types.js';
-import { CHUNK_REF_SIZE } from '../core/codecs/common.js';
+// Chunk refs packed in their 49-byte layout (common.ts) instead of one object and hash view each: the chunks
+// an add appended (in fixed blocks, appended to), or a staging file's list of them (a view over its bytes).
+// A million refs are 47 MB of records.
+import { HASH_SIZE } from '../digest.js';
+import type { ChunkRef, Indexed } from '../types.js';
+import { CHUNK_REF_SIZE } from './common.js';
 
 const PER_BLOCK = 1 << 14;
 
-export class NewChunks implements Indexed<ChunkRef> {
+export class ChunkRefTable implements Indexed<ChunkRef> {
   private readonly blocks: Buffer[] = [];
+  private readonly sealed: boolean;
   length = 0;
+
+  /** An empty table to append to, or a read-only view over refs already encoded back to back in `data`. */
+  constructor(data?: Buffer) {
+    this.sealed = data !== undefined;
+    if (!data) return;
+    // Views of at most PER_BLOCK refs each, so that ref i is found the same way in both kinds.
+    for (let at = 0; at < data.length; at += PER_BLOCK * CHUNK_REF_SIZE)
+      this.blocks.push(data.subarray(at, at + PER_BLOCK * CHUNK_REF_SIZE));
+    this.length = Math.floor(data.length / CHUNK_REF_SIZE);
+  }
 
   /** Appends a ref; returns its index. */
   push(hash: Uint8Array, offset: number, length: number, storedLength: number, codec: number): number {
+    if (this.sealed) throw new Error('ChunkRefTable: a decoded view is read-only');
     const at = (this.length % PER_BLOCK) * CHUNK_REF_SIZE;
     if (at === 0) this.blocks.push(Buffer.allocUnsafeSlow(PER_BLOCK * CHUNK_REF_SIZE));
     const b = this.blocks[this.blocks.length - 1];
@@ -36,6 +49,7 @@ export class NewChunks implements Indexed<ChunkRef> {
 
   /** Ref `i` as an object (its hash a view into the block). */
   at(i: number): ChunkRef {
+    if (i < 0 || i >= this.length) throw new RangeError(`chunk ref ${i} of ${this.length}`);
     const b = this.block(i);
     const p = (i % PER_BLOCK) * CHUNK_REF_SIZE;
     return {
