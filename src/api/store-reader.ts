@@ -20,7 +20,8 @@ import type { ChunkRef, FileEntry } from '../core/types.js';
 import { sortByPath } from '../core/paths.js';
 import { findFile, resolveGeneration } from '../retrieve/resolve.js';
 import type { Archive } from '../store/archive.js';
-import { findEntry, generationEntries, generationFiles } from '../store/generations.js';
+import { findEntry, generationFiles } from '../store/generations.js';
+import { HeadFiles } from '../store/head-files.js';
 import { type CheckOptions, checkArchive, type CheckReport } from '../store/check.js';
 import type { Config } from '../store/config.js';
 import type { StorePaths } from '../store/home.js';
@@ -98,10 +99,9 @@ export class StoreReader {
     return withReader(this.paths, fn);
   }
 
-  /** The latest generation by path, without chunk refs (generationEntries): for comparing, never for reading content. */
-  protected headMap(a: Archive): Map<string, FileEntry> {
-    // Chunk refs are not needed to compare or list: they are left undecoded.
-    return new Map(generationEntries(a, a.seq).map((f) => [f.path, f]));
+  /** The latest generation by path, without chunk refs (store/head-files.ts): for comparing, never for reading content. */
+  protected headMap(a: Archive): ReadonlyMap<string, FileEntry> {
+    return new HeadFiles(a, a.seq);
   }
 
   /** Generations, newest first. */

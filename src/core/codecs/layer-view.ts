@@ -125,17 +125,43 @@ export class LayerView {
    */
   allFiles(withChunks = true): FileEntry[] {
     const out: FileEntry[] = new Array(this.fileCount);
+    this.walk((r, i) => {
+      out[i] = readEntry(r, this.what, withChunks);
+    });
+    return out;
+  }
+
+  /**
+   * Every entry's fields without an object each (store/head-files.ts): `each` gets its path, whether it is a
+   * deletion marker, its mode and size, and where its file hash and chunk root (64 bytes) lie in `data`.
+   */
+  eachEntry(
+    each: (path: string, deleted: boolean, mode: number, size: number, data: Uint8Array, hashAt: number) => void,
+  ): void {
+    this.walk((r) => {
+      const path = checkDecodedPath(r.path16(), `${this.what} file index`);
+      const flags = r.u8();
+      const mode = r.u32();
+      const size = r.u64();
+      const at = r.pos;
+      r.bytes(2 * HASH_SIZE);
+      r.bytes(r.count(CHUNK_REF_SIZE) * CHUNK_REF_SIZE);
+      each(path, (flags & 1) === 1, mode, size, this.data, at);
+    });
+  }
+
+  /** Hands each entry's reader to `read` (which consumes the entry), checking the entries tile the section. */
+  private walk(read: (r: ByteReader, i: number) => void): void {
     let expected = this.fileSec[0] + this.fileCount * 4;
     for (let i = 0; i < this.fileCount; i++) {
       if (this.fileSec[0] + this.keys.readUInt32LE(i * 4) !== expected) {
         throw new CorruptDataError(`${this.what}: file entry ${i} is not where the offsets say`);
       }
       const r = this.entryReader(i);
-      out[i] = readEntry(r, this.what, withChunks);
+      read(r, i);
       expected = r.pos;
     }
     if (expected !== this.fileSec[1]) throw new CorruptDataError(`${this.what}: file index has trailing bytes`);
-    return out;
   }
 
   /** Index of the entry with exactly this path (entries are sorted by UTF-8 bytes), or -1. */
