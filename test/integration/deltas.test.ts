@@ -8,6 +8,7 @@ import { Store, verifyProof } from '../../dist/index.js';
 import { Archive } from '../../dist/store/archive.js';
 import { generationFiles } from '../../dist/store/generations.js';
 import { completeSetView } from '../../dist/store/delta-window.js';
+import { HeadFiles } from '../../dist/store/head-files.js';
 import { cleanupTempDirs, prng, tempDir } from '../helpers.js';
 
 afterAll(cleanupTempDirs);
@@ -67,6 +68,13 @@ describe('delta layers', () => {
         expect(view.count).toBe(files.length);
         for (const [i, f] of files.entries()) expect(view.rankOf(f.path)).toBe(i);
         expect(view.rankOf('no/such/file')).toBe(-1);
+        // The rows status and add compare against (head-files.ts) hold the same files, deltas applied.
+        const head = new HeadFiles(archive, g);
+        expect([...head.keys()].sort()).toEqual(files.map((f) => f.path).sort());
+        const fields = (f: { mode: number; size: number; hash: Uint8Array; chunkRoot: Uint8Array }) =>
+          `${f.mode}:${f.size}:${Buffer.from(f.hash).toString('hex')}:${Buffer.from(f.chunkRoot).toString('hex')}`;
+        for (const f of files) expect(fields(head.get(f.path)!)).toBe(fields(f));
+        expect(head.get('no/such/file')).toBeUndefined();
         for (const [s0, e0] of [
           [0, 3],
           [1, 5],

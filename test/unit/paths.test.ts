@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { comparePaths, storedPathProblem, sortByPath } from '../../src/core/paths.js';
+import { comparePaths, pathOrder, storedPathProblem, sortByPath } from '../../src/core/paths.js';
 
 describe('stored paths', () => {
   it('accepts ordinary relative POSIX paths, with spaces and non-ASCII', () => {
@@ -31,6 +31,7 @@ describe('stored paths', () => {
         const input = names.map((path) => ({ path }));
         const out = sortByPath(input).map((x) => x.path);
         expect(out).toEqual(bytewise(names));
+        expect(pathOrder(names).map((i) => names[i])).toEqual(out); // the same order, as positions
         for (let i = 1; i < out.length; i++) expect(comparePaths(out[i - 1], out[i])).toBeLessThanOrEqual(0);
         if (names.length >= 2) {
           const [a, b] = names;
