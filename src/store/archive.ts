@@ -227,8 +227,12 @@ export class Archive {
     return this.layers.filter((e) => e.type !== 'pruned');
   }
 
-  /** Layer `n` with entries decoded on demand (a lookup in a 100k-file layer decodes ~17 paths). */
-  layerView(n: number): LayerView {
+  /**
+   * Layer `n` with entries decoded on demand (a lookup in a 100k-file layer decodes ~17 paths). Kept for the
+   * archive's lifetime unless `keep` is false (a one-pass reader of a large layer: its record is ~160 bytes a
+   * file).
+   */
+  layerView(n: number, keep = true): LayerView {
     const cached = this.viewCache.get(n);
     if (cached) return cached;
     const e = this.layerEntry(n);
@@ -241,7 +245,7 @@ export class Archive {
     if (!equalBytes(bytes.subarray(bytes.length - 32), e.recordChecksum) || view.number !== n) {
       throw new CorruptDataError(`${what}: does not match the layer index`);
     }
-    this.viewCache.set(n, view);
+    if (keep) this.viewCache.set(n, view);
     return view;
   }
 

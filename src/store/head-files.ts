@@ -15,7 +15,9 @@ export class HeadFiles implements ReadonlyMap<string, FileEntry> {
 
   /** Generation `n` of `archive`: its full layer's entries, then each later delta applied. */
   constructor(archive: Archive, n: number) {
-    const views = n === 0 ? [] : chainOf(archive, n).map((k) => archive.layerView(k));
+    const chain = n === 0 ? [] : chainOf(archive, n);
+    // Read once into rows: the records are not kept (a million-file layer is ~160 MB).
+    const views = chain.map((k) => archive.layerView(k, false));
     this.data = Buffer.allocUnsafeSlow(
       Math.max(
         1,
