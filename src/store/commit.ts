@@ -59,7 +59,9 @@ function mergeStaged(head: readonly FileEntry[], staged: StagedRecords, order: r
     delta.push(i);
     changed++;
     bytes += staged.size(i);
-    for (const c of staged.entry(i).chunks) if (c.offset < dataStart) reused.add(c.offset);
+    staged.eachChunkOffset(i, (offset) => {
+      if (offset < dataStart) reused.add(offset);
+    });
   }
   while (h < head.length) merged.push(h++);
   return { merged, delta, changed, bytes, deleted, reusedChunks: reused.size };
@@ -138,11 +140,21 @@ export function commitStaged(
     );
     if (changed === 0 && deleted === 0) throw new NothingToCommitError();
     // Staged entries are decoded as the layer is written, one at a time, never all at once.
-    const all: Indexed<FileEntry> = {
+    const all: LayerToWrite['files'] = {
       length: merged.length,
       at: (k) => (merged[k] >= 0 ? current[merged[k]] : staged.entry(-merged[k] - 1)),
+      // A staged record is the layer entry plus a stat key: copied, not decoded and encoded again.
+      write: (k, w) => {
+        if (merged[k] >= 0) return false;
+        staged.writeLayerEntry(-merged[k] - 1, w);
+        return true;
+      },
     };
-    const { root: lr, blocks } = layerTree(all);
+    // The tree needs each entry's leaf fields only: chunk refs are not decoded for it.
+    const { root: lr, blocks } = layerTree({
+      length: merged.length,
+      at: (k) => (merged[k] >= 0 ? current[merged[k]] : staged.entry(-merged[k] - 1, false)),
+    });
     const sr = storeRoot([...archive.layers.map((l) => l.layerRoot), lr]);
     const newChunks = byOffset(staging.newChunks);
     layer = {
@@ -154,7 +166,17 @@ export function commitStaged(
       message,
       author,
       params,
-      files: type === 'full' ? all : { length: delta.length, at: (k) => staged.entry(delta[k]) },
+      files:
+        type === 'full'
+          ? all
+          : {
+              length: delta.length,
+              at: (k) => staged.entry(delta[k]),
+              write: (k, w) => {
+                staged.writeLayerEntry(delta[k], w);
+                return true;
+              },
+            },
       chunkIndex: newChunks,
       parentRoot: head?.storeRoot ?? ZERO_HASH,
       layerRoot: lr,

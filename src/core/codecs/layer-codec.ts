@@ -83,7 +83,8 @@ const TYPE_CODE: Record<LayerType, number> = { full: 1, delta: 2 };
 
 /** A layer to encode: its files may be an array or entries made on demand (each is read twice at most). */
 export type LayerToWrite = Omit<Layer, 'files' | 'chunkIndex'> & {
-  files: Indexed<FileEntry>;
+  /** With `write`, an entry may be written from bytes already in this layout (`write` returns true). */
+  files: Indexed<FileEntry> & { write?(i: number, w: ByteWriter): boolean };
   chunkIndex: Indexed<ChunkRef>;
 };
 
@@ -104,7 +105,7 @@ export function encodeLayer(l: LayerToWrite): Buffer {
   for (let i = 0; i < l.files.length; i++) w.u32(0);
   for (let i = 0; i < l.files.length; i++) {
     w.patchU32(fileSec + i * 4, w.length - fileSec);
-    writeFileEntry(w, l.files.at(i)!);
+    if (!l.files.write?.(i, w)) writeFileEntry(w, l.files.at(i)!);
   }
   starts.push(w.length);
   for (let i = 0; i < l.chunkIndex.length; i++) writeChunkRef(w, l.chunkIndex.at(i)!);

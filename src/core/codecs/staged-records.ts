@@ -161,8 +161,11 @@ export class StagedRecords {
     return new Uint8Array(d.buffer, d.byteOffset + this.at(i) + HASH, 32);
   }
 
-  /** The whole entry as an object, chunk refs included (decoded on each call). */
-  entry(i: number, what = 'staging file'): StagedEntry {
+  /**
+   * The whole entry as an object (decoded on each call); without `withChunks`, its chunk refs are left out
+   * (`chunks` empty): what a layer's leaf needs, at a third of the objects.
+   */
+  entry(i: number, withChunks = true, what = 'staging file'): StagedEntry {
     const r = new ByteReader(this.data(i), what, this.at(i), this.end(i));
     const flags = r.u8();
     const mode = r.u32();
@@ -171,11 +174,29 @@ export class StagedRecords {
     const hash = r.bytes(32);
     const chunkRoot = r.bytes(32);
     const k = r.count(CHUNK_REF_SIZE);
-    const chunks: ChunkRef[] = new Array(k);
-    for (let j = 0; j < k; j++) chunks[j] = readChunkRef(r);
+    const chunks: ChunkRef[] = new Array(withChunks ? k : 0);
+    if (withChunks) for (let j = 0; j < k; j++) chunks[j] = readChunkRef(r);
     const e: StagedEntry = { path: this.paths[i], mode, size, stat, hash, chunkRoot, chunks };
     if (flags & 1) e.deleted = true;
     return e;
+  }
+
+  /** Writes record `i` as a layer's file entry: the same bytes without the stat key (layer-codec.ts). */
+  writeLayerEntry(i: number, w: ByteWriter): void {
+    const rec = this.record(i);
+    const fields = this.at(i) - this.starts[i];
+    w.bytes(rec.subarray(0, fields + STAT)).bytes(rec.subarray(fields + STAT + 24));
+  }
+
+  /** Calls `each` with the archive offset of every chunk of record `i`, decoding nothing else. */
+  eachChunkOffset(i: number, each: (offset: number) => void): void {
+    const d = this.data(i);
+    const p = this.at(i) + COUNT;
+    const k = d.readUInt32LE(p);
+    for (let j = 0; j < k; j++) {
+      const at = p + 4 + j * CHUNK_REF_SIZE + 32;
+      each(d.readUInt32LE(at) + d.readUInt32LE(at + 4) * 0x1_0000_0000);
+    }
   }
 
   /** Every entry as an object: for the callers that handle few of them (rm, listings). */
