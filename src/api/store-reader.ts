@@ -100,7 +100,7 @@ export class StoreReader {
   }
 
   /** The latest generation by path, without chunk refs (store/head-files.ts): for comparing, never for reading content. */
-  protected headMap(a: Archive): ReadonlyMap<string, FileEntry> {
+  protected headMap(a: Archive): HeadFiles {
     return new HeadFiles(a, a.seq);
   }
 

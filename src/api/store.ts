@@ -199,8 +199,8 @@ export class Store extends StoreReader {
 
   private stage(scan: ScanResult, opts: AddOptions): Promise<AddResult> {
     return withWriter(this.paths, { wait: opts.lockWaitMs }, async (archive) => {
-      const statCache = StatCache.load(this.paths.statCache);
       const head = this.headMap(archive);
+      const statCache = StatCache.load(this.paths.statCache, head);
       const before = loadStaging(this.paths.staging, archive);
       // What could not be read (an unreadable directory) is not gone: nothing under it is staged as deleted.
       const unread = (scan.failed ?? []).map((f) => f.rel);
@@ -320,14 +320,15 @@ export class Store extends StoreReader {
    */
   status(): StatusResult {
     this.requireProject();
-    return this.withArchive((a) =>
-      computeStatus(
+    return this.withArchive((a) => {
+      const head = this.headMap(a);
+      return computeStatus(
         this.projectRoot,
-        this.headMap(a),
+        head,
         loadStaging(this.paths.staging, a).entries.entries(),
-        StatCache.load(this.paths.statCache),
+        StatCache.load(this.paths.statCache, head),
         new IgnoreRules(this.projectRoot),
-      ),
-    );
+      );
+    });
   }
 }

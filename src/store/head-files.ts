@@ -47,6 +47,16 @@ export class HeadFiles implements ReadonlyMap<string, FileEntry> {
     return this.rows.size;
   }
 
+  /** The row of `path` (stat-cache-codec.ts keeps its records by row), or undefined. */
+  rowOf(path: string): number | undefined {
+    return this.rows.get(path);
+  }
+
+  /** Rows made so far (rows of deleted paths included): the bound of any row number. */
+  get rowCount(): number {
+    return this.used;
+  }
+
   has(path: string): boolean {
     return this.rows.has(path);
   }

@@ -14,6 +14,7 @@ import type { StatKey } from '../core/codecs/staging-codec.js';
 import { sortByPath } from '../core/paths.js';
 import type { Indexed } from '../core/types.js';
 import { writeFileAtomic } from './fs-utils.js';
+import type { HeadFiles } from './head-files.js';
 
 export interface StatLike extends StatKey {
   size: number;
@@ -43,9 +44,10 @@ export class StatCache {
 
   private constructor(private readonly stored?: StatCacheView) {}
 
-  static load(file: string): StatCache {
+  /** With `head` (the latest generation), only its paths' records are looked up, through its own index. */
+  static load(file: string, head?: HeadFiles): StatCache {
     try {
-      return new StatCache(new StatCacheView(readFileSync(file), file));
+      return new StatCache(new StatCacheView(readFileSync(file), file, head));
     } catch {
       return new StatCache();
     }

@@ -245,6 +245,15 @@ describe('stat cache codec', () => {
         expect(view.size).toBe(want.size);
         for (const p of [...kept, ...changed])
           expect(normalize(view.get(p) ?? null)).toEqual(normalize(want.get(p) ?? null));
+        // Indexed by the rows of a latest generation holding `kept` only: just those paths are found.
+        const rowOf = new Map(kept.map((p, i) => [p, kept.length - 1 - i]));
+        const byRows = new StatCacheView(merged, 'stat cache', { rowOf: (p) => rowOf.get(p), rowCount: kept.length });
+        expect(byRows.size).toBe(kept.filter((p) => want.has(p)).length);
+        for (const p of [...kept, ...changed]) {
+          const found = rowOf.has(p) ? (want.get(p) ?? null) : null;
+          expect(normalize(byRows.get(p) ?? null)).toEqual(normalize(found));
+          expect(byRows.has(p)).toBe(found !== null);
+        }
       }),
     );
   });

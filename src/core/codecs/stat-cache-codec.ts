@@ -136,34 +136,55 @@ function recordBounds(data: Uint8Array | undefined): Uint32Array {
  */
 export class StatCacheView {
   private readonly at = new Map<string, number>();
+  /** With `rows`: each row's record offset (-1: none), instead of a second map of the same paths. */
+  private readonly byRow?: Float64Array;
   private readonly view: DataView;
+  readonly size: number;
 
+  /**
+   * With `rows` (the latest generation's path → row, store/head-files.ts), only the records of its paths are
+   * kept, by row: the only ones a lookup can use (a skip needs the committed entry), without a map of their own.
+   */
   constructor(
     readonly data: Uint8Array,
     what = 'stat cache',
+    private readonly rows?: { rowOf(path: string): number | undefined; readonly rowCount: number },
   ) {
     const r = new ByteReader(data, what, 0, verifyChecksum(data, what, 14));
     readPrologue(r, STAT_CACHE_MAGIC, STAT_CACHE_VERSION);
     const n = r.count(2 + RECORD_FIXED);
+    const byRow = rows && new Float64Array(rows.rowCount).fill(-1);
+    let kept = 0;
     for (let i = 0; i < n; i++) {
       const path = checkDecodedPath(r.path16(), what);
-      this.at.set(path, r.pos);
+      const at = r.pos;
       r.bytes(RECORD_FIXED);
+      // With rows, a path no longer committed is not kept: no lookup can use it (it stays in the file).
+      const row = byRow ? rows?.rowOf(path) : undefined;
+      if (!byRow) this.at.set(path, at);
+      else if (row !== undefined) byRow[row] = at;
+      else continue;
+      kept++;
     }
     r.expectEnd();
+    this.byRow = byRow;
+    this.size = kept;
     this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   }
 
-  get size(): number {
-    return this.at.size;
+  private offsetOf(path: string): number | undefined {
+    if (!this.rows || !this.byRow) return this.at.get(path);
+    const row = this.rows.rowOf(path);
+    const p = row === undefined ? -1 : this.byRow[row];
+    return p < 0 ? undefined : p;
   }
 
   has(path: string): boolean {
-    return this.at.has(path);
+    return this.offsetOf(path) !== undefined;
   }
 
   get(path: string): StatCacheEntry | undefined {
-    const p = this.at.get(path);
+    const p = this.offsetOf(path);
     if (p === undefined) return undefined;
     const v = this.view;
     return {
