@@ -52,12 +52,9 @@ export function comparePaths(a: string, b: string): number {
   return Buffer.compare(encodePath(a), encodePath(b));
 }
 
+/** A sorted copy of `items` in canonical path order. */
 export function sortByPath<T extends { path: string }>(items: T[]): T[] {
-  if (!items.some((it) => NOT_BYTE_ORDERED.test(it.path)))
-    return items.slice().sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
-  const keyed = items.map((it) => ({ it, key: encodePath(it.path) }));
-  keyed.sort((x, y) => Buffer.compare(x.key, y.key));
-  return keyed.map((k) => k.it);
+  return pathOrder(items.map((it) => it.path)).map((i) => items[i]);
 }
 
 /** The indices of `paths` in canonical order (sortByPath's order, without an object per path). */

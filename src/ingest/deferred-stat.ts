@@ -17,11 +17,13 @@ export const isDeferred = (f: ScannedFile): boolean => f.size === SIZE_UNKNOWN;
 /** Fills in a deferred file's stat from record `i` of a worker's `stats` (see STAT_FIELDS). */
 export function applyStat(f: ScannedFile, stats: Float64Array, i: number): void {
   const at = i * STAT_FIELDS;
-  f.size = stats[at];
-  f.exec = (stats[at + 1] & 0o100) !== 0;
-  f.mtimeMs = stats[at + 2];
-  f.ctimeMs = stats[at + 3];
-  f.ino = stats[at + 4];
+  f.setStat({
+    size: stats[at],
+    mode: stats[at + 1],
+    mtimeMs: stats[at + 2],
+    ctimeMs: stats[at + 3],
+    ino: stats[at + 4],
+  });
 }
 
 /**

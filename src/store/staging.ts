@@ -2,13 +2,20 @@
 // once a commit has consumed it (or the archive moved on), it is stale and ignored.
 import { readFileSync, rmSync } from 'node:fs';
 import { decodeStaging, stagingParts, type Staging } from '../core/codecs/staging-codec.js';
+import { ChunkRefTable } from '../core/codecs/chunk-ref-table.js';
 import { StagedRecords } from '../core/codecs/staged-records.js';
 import type { Archive } from './archive.js';
 import { writeFileAtomic } from './fs-utils.js';
 
 export function emptyStaging(archive: Archive): Staging {
   const end = archive.sb.committedLength;
-  return { baseSeq: archive.seq, dataStart: end, dataEnd: end, entries: StagedRecords.create(), newChunks: [] };
+  return {
+    baseSeq: archive.seq,
+    dataStart: end,
+    dataEnd: end,
+    entries: StagedRecords.create(),
+    newChunks: new ChunkRefTable(),
+  };
 }
 
 export function loadStaging(file: string, archive: Archive): Staging {

@@ -12,6 +12,7 @@ import { decodeLayerIndex, encodeLayerIndex } from '../../dist/core/codecs/layer
 import { decodeSuperblock, encodeSuperblock, pickSuperblock } from '../../dist/core/codecs/superblock-codec.js';
 import { decodeStaging, encodeStaging } from '../../dist/core/codecs/staging-codec.js';
 import { StagedRecords } from '../../dist/core/codecs/staged-records.js';
+import { ChunkRefTable } from '../../dist/core/codecs/chunk-ref-table.js';
 import { decodeChunkIndex, encodeChunkIndex } from '../../dist/core/codecs/chunk-index-codec.js';
 import { decodeStatCache, encodeStatCache } from '../../dist/core/codecs/stat-cache-codec.js';
 import { decodeLink, encodeLink } from '../../dist/store/project.js';
@@ -217,7 +218,7 @@ export function decoderCases() {
         baseSeq: 1,
         dataStart: 1000,
         dataEnd: 1300,
-        newChunks: [ref('n', 1000, 300)],
+        newChunks: ChunkRefTable.of([ref('n', 1000, 300)]),
         entries: StagedRecords.of(files.map((f) => ({ ...f, stat: { mtimeMs: 1.5, ctimeMs: 2.5, ino: 3 } }))),
       }),
     },

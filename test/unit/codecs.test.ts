@@ -8,6 +8,7 @@ import { blockRoots, fileLeaf } from '../../src/core/roots.js';
 import { decodeLayerIndex, encodeLayerIndex, type LayerIndexEntry } from '../../src/core/codecs/layer-index-codec.js';
 import { decodeStaging, encodeStaging, type StagedEntry, type Staging } from '../../src/core/codecs/staging-codec.js';
 import { StagedRecords } from '../../src/core/codecs/staged-records.js';
+import { ChunkRefTable } from '../../src/core/codecs/chunk-ref-table.js';
 import {
   decodeSuperblock,
   encodeSuperblock,
@@ -161,21 +162,20 @@ describe('staging codec', () => {
     },
     { ...file('gone', []), deleted: true, stat: { mtimeMs: 0, ctimeMs: 0, ino: 0 } },
   ];
+  const chunks = [ref('q', 5000, 300)];
   // Given out of order: the file is written sorted by path.
   const s: Staging = {
     baseSeq: 4,
     dataStart: 5000,
     dataEnd: 5300,
     entries: StagedRecords.of([entries[1], entries[0]]),
-    newChunks: [ref('q', 5000, 300)],
+    newChunks: ChunkRefTable.of(chunks),
   };
   it('round-trips, entries sorted by path and decoded on demand', () => {
     const { entries: got, newChunks, ...rest } = decodeStaging(encodeStaging(s));
-    const { entries: _, newChunks: wantChunks, ...want } = s;
+    const { entries: _, newChunks: _chunks, ...want } = s;
     expect(normalize(rest)).toEqual(normalize(want));
-    expect(normalize(Array.from({ length: newChunks.length }, (_, i) => newChunks.at(i)))).toEqual(
-      normalize(wantChunks),
-    );
+    expect(normalize(Array.from({ length: newChunks.length }, (_, i) => newChunks.at(i)))).toEqual(normalize(chunks));
     expect(got.paths).toEqual(['d/e', 'gone']);
     expect(normalize(got.entries())).toEqual(normalize(entries));
     expect([got.deleted(0), got.deleted(1), got.size(0), got.mode(0)]).toEqual([

@@ -67,7 +67,13 @@ describe('staged records', () => {
 
   it('a decoded view is read-only', () => {
     const s = decodeStaging(
-      encodeStaging({ baseSeq: 1, dataStart: 0, dataEnd: 0, entries: StagedRecords.of([entry(1, 1)]), newChunks: [] }),
+      encodeStaging({
+        baseSeq: 1,
+        dataStart: 0,
+        dataEnd: 0,
+        entries: StagedRecords.of([entry(1, 1)]),
+        newChunks: new ChunkRefTable(),
+      }),
     );
     expect(() => s.entries.add(entry(2, 1), entry(2, 1).stat)).toThrow(/read-only/);
     expect(() => (s.newChunks as ChunkRefTable).push(h('x'), 0, 1, 1, 0)).toThrow(/read-only/);

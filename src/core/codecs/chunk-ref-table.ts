@@ -22,6 +22,18 @@ export class ChunkRefTable implements Indexed<ChunkRef> {
     this.length = Math.floor(data.length / CHUNK_REF_SIZE);
   }
 
+  static of(refs: readonly ChunkRef[]): ChunkRefTable {
+    const t = new ChunkRefTable();
+    for (const c of refs) t.push(c.hash, c.offset, c.length, c.storedLength, c.codec);
+    return t;
+  }
+
+  /** The refs as encoded, block by block (views): what a staging file holds, written without decoding. */
+  *parts(): Generator<Uint8Array> {
+    for (let b = 0; b * PER_BLOCK < this.length; b++)
+      yield this.blocks[b].subarray(0, Math.min(PER_BLOCK, this.length - b * PER_BLOCK) * CHUNK_REF_SIZE);
+  }
+
   /** Appends a ref; returns its index. */
   push(hash: Uint8Array, offset: number, length: number, storedLength: number, codec: number): number {
     if (this.sealed) throw new Error('ChunkRefTable: a decoded view is read-only');

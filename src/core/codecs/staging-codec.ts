@@ -19,17 +19,8 @@
 import { ByteReader, ByteWriter } from '../bytes.js';
 import { CorruptDataError } from '../errors.js';
 import { checkDecodedPath } from '../paths.js';
-import type { ChunkRef, Indexed } from '../types.js';
 import { sha256Stream } from '../digest.js';
-import {
-  CHUNK_REF_SIZE,
-  magic,
-  readPrologue,
-  skipChunkRef,
-  verifyChecksum,
-  writeChunkRef,
-  writePrologue,
-} from './common.js';
+import { CHUNK_REF_SIZE, magic, readPrologue, skipChunkRef, verifyChecksum, writePrologue } from './common.js';
 import { ChunkRefTable } from './chunk-ref-table.js';
 import { RECORD_FIXED, StagedRecords } from './staged-records.js';
 
@@ -43,8 +34,8 @@ export interface Staging {
   dataStart: number;
   dataEnd: number;
   entries: StagedRecords;
-  /** An array, or refs made on demand (ingest/new-chunks.ts). */
-  newChunks: Indexed<ChunkRef>;
+  /** Packed (chunk-ref-table.ts): written and read as the bytes they are. */
+  newChunks: ChunkRefTable;
 }
 
 /** Parts of about 1 MiB each, written out in turn. */
@@ -70,8 +61,8 @@ export function* stagingParts(s: Staging): Generator<Uint8Array> {
     if (w.length >= PART) yield flush();
   }
   w.u32(s.newChunks.length);
-  for (let i = 0; i < s.newChunks.length; i++) {
-    writeChunkRef(w, s.newChunks.at(i)!);
+  for (const part of s.newChunks.parts()) {
+    w.bytes(part);
     if (w.length >= PART) yield flush();
   }
   yield flush();
