@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Writes a golden store into test/fixtures/golden/<name>/ (default: the current format versions, e.g.
-// layer3-index2): a fixed tree committed over five generations (full + deltas, brotli compression, a
-// deletion, and from layer format 3 an executable, a symbolic link and a non-UTF-8 name), the first generation pruned by gc --keep-history, one more delta after the gc; then pins in
+// layer3-index3): a fixed tree committed over five generations (full + deltas, brotli compression, a
+// deletion, and from layer format 3 an executable, a symbolic link and a non-UTF-8 name), the first generation pruned by gc --keep-history, one more delta after the gc (and from index format 3, 40 small
+// commits more); then pins in
 // manifest.json every root, every file's SHA-256 at every readable generation, the archive's own SHA-256,
 // and one proof of each kind (file, byte range in JSON and binary form, layer).
 // test/integration/golden-store.test.ts checks all of it. Run only on a deliberate format change (see
@@ -98,6 +99,14 @@ await store.gc({ keepHistory: generations.length - 1 });
 await apply(after);
 await store.commit('after gc', { author: 'golden <golden@example.org>' });
 files.push(Object.fromEntries([...tree].sort()));
+// From layer index format 3 (a tree of records, fanout 16): enough small commits after the gc (which wrote the
+// tree in one go) for the commits' own records to carry a level of pointers above their entries.
+const more = LAYER_INDEX_VERSION >= 3 ? 40 : 0;
+for (let i = 1; i <= more; i++) {
+  await apply({ 'counter.txt': Buffer.from(`commit ${i}\n`) });
+  await store.commit(`counter ${i}`, { author: 'golden <golden@example.org>' });
+  files.push(Object.fromEntries([...tree].sort()));
+}
 
 const history = store.history();
 const latest = history.at(-1).root;

@@ -26,8 +26,8 @@ export interface HistoryEntry {
 }
 
 /** Generations `start` to `end` - 1 (0-based, oldest first; all by default): only those layer records are read. */
-export function history(a: Archive, start = 0, end = a.layers.length): HistoryEntry[] {
-  return a.layers.slice(start, end).map((e) => {
+export function history(a: Archive, start = 0, end = a.seq): HistoryEntry[] {
+  return a.index.range(start + 1, end).map((e) => {
     // A pruned generation keeps its roots but no layer record: no message, author or file count to read.
     const v = e.type === 'pruned' ? undefined : a.layerView(e.number);
     return {

@@ -5,7 +5,8 @@
 // hash before writing it, and only then stops calling those bytes missing.
 import { closeSync, fsyncSync, ftruncateSync, openSync } from 'node:fs';
 import { EXPORT_HEADER_SIZE, decodeExportHeader, type ExportHeader } from '../core/codecs/export-codec.js';
-import { decodeLayerIndex, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
+import { decodeLayerIndex, type IndexLocation, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
+import { walkAsync, walkIndex } from '../core/layer-index-tree.js';
 import { toHex } from '../core/digest.js';
 import { IntegrityError, UsageError } from '../core/errors.js';
 import { addRange, overlaps, removeRange } from '../core/range-set.js';
@@ -64,11 +65,19 @@ async function newLayerEntries(remote: ObjectStore, edge: LazyEdge, h: ExportHea
     pieces.push({ offset, data });
     return data;
   };
-  const index = decodeLayerIndex(await fetch(h.indexOffset, h.indexLength), `${remote.url} layer index`);
+  const read = async (at: IndexLocation) =>
+    decodeLayerIndex(await fetch(at.offset, at.length), `${remote.url} layer index`);
+  const at = { offset: h.indexOffset, length: h.indexLength };
+  const index = await read(at);
   let entries: LayerIndexEntry[] = index.entries;
-  if (index.base && index.base.offset >= h.baseLength) {
-    const base = decodeLayerIndex(await fetch(index.base.offset, index.base.length), `${remote.url} base index`);
-    entries = [...base.entries, ...entries];
+  if (index.version === 3) {
+    entries = [];
+    await walkAsync(
+      walkIndex(index, at, h.baseGeneration + 1, index.count, (e) => entries.push(e)),
+      read,
+    );
+  } else if (index.base && index.base.offset >= h.baseLength) {
+    entries = [...(await read(index.base)).entries, ...entries];
   }
   const fresh = entries.filter((e) => e.number > h.baseGeneration && e.type !== 'pruned');
   for (const e of fresh) {

@@ -108,7 +108,7 @@ export class StoreReader {
   log(limit = Infinity): LogEntry[] {
     return this.withArchive((a) =>
       // Only the layers shown are read: `log -n 10` of 10,000 generations read all 10,000 records (0.9 s).
-      history(a, Number.isFinite(limit) ? Math.max(0, a.layers.length - Math.max(0, limit)) : 0)
+      history(a, Number.isFinite(limit) ? Math.max(0, a.seq - Math.max(0, limit)) : 0)
         .reverse()
         .map((h) => ({
           generation: h.generation,

@@ -8,7 +8,8 @@
 import { ByteWriter } from './bytes.js';
 import { sha256 } from './digest.js';
 import { writePathBytes } from './path-bytes.js';
-import { merkleRoot, merkleRootOfLeaves } from './merkle.js';
+import { leafHash, merkleRoot, merkleRootOfLeaves } from './merkle.js';
+import { appendLeaf, frontierRoot } from './merkle-frontier.js';
 import type { FileEntry, Indexed } from './types.js';
 
 // The spec says "merkle root over the chunk hashes"; we also bind each chunk's offset and length, or a byte-range
@@ -89,6 +90,15 @@ export function layerTree(files: Indexed<FileEntry>, bindsMode = true): { root: 
 
 export function storeRoot(layerRoots: readonly Uint8Array[]): Uint8Array {
   return merkleRoot(layerRoots);
+}
+
+/**
+ * Generation n+1's store root from generation n's peaks (merkle-frontier.ts) and the new layer root: equal to
+ * storeRoot over all n+1 layer roots, in O(log n) hashes. Also returns the new peaks.
+ */
+export function nextStoreRoot(peaks: readonly Uint8Array[], n: number, layerRoot: Uint8Array) {
+  const next = appendLeaf(peaks, n, leafHash(layerRoot));
+  return { root: frontierRoot(next), peaks: next };
 }
 
 /**

@@ -24,7 +24,7 @@ const hexSteps = (s: readonly PathStep[]): ProofStep[] => s.map((x) => ({ hash: 
 
 /** Path from layer `layer`'s root to the root of generation `generation` (the store tree over layer roots). */
 function layerPath(archive: Archive, generation: number, layer: number): ProofStep[] {
-  const leaves = archive.layers.slice(0, generation).map((e) => leafHash(e.layerRoot));
+  const leaves = archive.index.range(1, generation).map((e) => leafHash(e.layerRoot));
   return hexSteps(pathFromLevels(merkleLevels(leaves), layer - 1));
 }
 

@@ -1,6 +1,5 @@
 // Resolves what the user names — a generation's root hash (full or a unique prefix of ≥ 8 hex) and a path —
 // to a layer and a file entry, with errors that say what was wrong and what exists instead.
-import { toHex } from '../core/digest.js';
 import { NotFoundError, UsageError } from '../core/errors.js';
 import { assertStoredPath, stripUserPrefix } from '../core/paths.js';
 import type { FileEntry } from '../core/types.js';
@@ -17,7 +16,7 @@ export function resolveGeneration(archive: Archive, root?: string): number {
   if (!/^[0-9a-f]{8,64}$/.test(root)) {
     throw new UsageError(`invalid root '${root}': expected 8 to 64 lowercase hex characters`);
   }
-  const matches = archive.layers.filter((l) => toHex(l.storeRoot).startsWith(root));
+  const matches = archive.index.findRoot(root);
   if (matches.length === 0)
     throw new NotFoundError(`no generation has root ${root}`, 'see `digstore log` for the roots');
   if (matches.length > 1)

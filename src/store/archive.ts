@@ -4,13 +4,8 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync } from 'node:fs';
 import type { Layer } from '../core/codecs/layer-codec.js';
 import { LayerView, layerFromView } from '../core/codecs/layer-view.js';
-import {
-  tailMax,
-  decodeLayerIndex,
-  encodeLayerIndex,
-  type IndexLocation,
-  type LayerIndexEntry,
-} from '../core/codecs/layer-index-codec.js';
+import { encodeLayerIndex, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
+import { buildIndex, nextIndexState } from '../core/layer-index-tree.js';
 import {
   ARCHIVE_HEADER_SIZE,
   SLOT_SIZE,
@@ -25,6 +20,7 @@ import { decompressChunk } from '../core/compression.js';
 import type { ChunkRef } from '../core/types.js';
 import { overlaps, type RangeSet } from '../core/range-set.js';
 import { readAt, readInto, writeAll } from './fs-utils.js';
+import { LayerIndex } from './layer-index.js';
 import { readLazyState } from './lazy-file.js';
 
 /** A chunk of a lazy clone that is not here yet: the readers that can fetch it do so first (api/lazy.ts). */
@@ -85,17 +81,18 @@ export class Archive {
     readonly fd: number,
     readonly sb: Superblock,
     readonly slot: number,
-    readonly layers: readonly LayerIndexEntry[],
-    /** The last full layer index (the current one, or the base a tail index points at) and its entry count. */
-    readonly fullIndex: { location: IndexLocation; count: number },
+    /** The generation's layer index, read on demand. */
+    readonly index: LayerIndex,
   ) {}
+
+  /** Every layer's index entry, oldest first: O(n) for a history of n commits (whole-history work only). */
+  get layers(): readonly LayerIndexEntry[] {
+    return this.index.all();
+  }
 
   /** Bytes of the index records the current generation uses (the superseded ones are gc's to drop). */
   get liveIndexBytes(): number {
-    return (
-      this.sb.indexLength +
-      (this.fullIndex.location.offset === this.sb.indexOffset ? 0 : this.fullIndex.location.length)
-    );
+    return this.index.liveBytes();
   }
 
   /** Creates a new, empty archive; fails if the file exists. */
@@ -157,43 +154,8 @@ export class Archive {
   private static withSuperblock(path: string, fd: number, sb: Superblock, slot: number): Archive {
     if (fstatSync(fd).size < sb.committedLength)
       throw new CorruptDataError(`${path}: archive is shorter than its committed length`);
-    let layers: LayerIndexEntry[] = [];
-    let full: { location: IndexLocation; count: number } = { location: { offset: 0, length: 0 }, count: 0 };
-    if (sb.indexLength > 0) {
-      const what = `${path} layer index`;
-      const rec = decodeLayerIndex(readAt(fd, sb.indexOffset, sb.indexLength), what);
-      layers = rec.entries;
-      full = { location: { offset: sb.indexOffset, length: sb.indexLength }, count: rec.entries.length };
-      if (rec.base) {
-        // A tail: the layers before it are in the full index it names, which must lie before it.
-        const b = rec.base;
-        if (b.offset < ARCHIVE_HEADER_SIZE || b.offset + b.length > sb.indexOffset)
-          throw new CorruptDataError(`${what}: base index out of range`);
-        const base = decodeLayerIndex(readAt(fd, b.offset, b.length), `${what} (base)`);
-        if (base.base || base.entries.length !== rec.first - 1)
-          throw new CorruptDataError(`${what}: base index does not match`);
-        layers = [...base.entries, ...rec.entries];
-        full = { location: b, count: base.entries.length };
-      }
-    }
-    if (layers.length !== sb.seq)
-      throw new CorruptDataError(`${path}: layer count ${layers.length} does not match generation ${sb.seq}`);
-    // Locations come from disk: bound them before anything is allocated or read from them.
-    for (const l of layers) {
-      if (l.type === 'pruned') {
-        if (l.recordLength !== 0 || l.dataLength !== 0)
-          throw new CorruptDataError(`${path}: pruned layer ${l.number} has a location`);
-        continue;
-      }
-      if (
-        l.dataOffset < ARCHIVE_HEADER_SIZE ||
-        l.recordOffset + l.recordLength > sb.indexOffset ||
-        l.dataOffset + l.dataLength > l.recordOffset
-      ) {
-        throw new CorruptDataError(`${path}: layer ${l.number} location out of range`);
-      }
-    }
-    const archive = new Archive(path, fd, sb, slot, layers, full);
+    const index = LayerIndex.load(fd, path, { offset: sb.indexOffset, length: sb.indexLength }, sb.seq);
+    const archive = new Archive(path, fd, sb, slot, index);
     archive.missing = readLazyState(path)?.missing ?? [];
     return archive;
   }
@@ -213,13 +175,11 @@ export class Archive {
   }
 
   latest(): LayerIndexEntry | undefined {
-    return this.layers[this.layers.length - 1];
+    return this.index.latest();
   }
 
   layerEntry(n: number): LayerIndexEntry {
-    const e = this.layers[n - 1];
-    if (!e) throw new NotFoundError(`layer ${n} does not exist (the store has ${this.layers.length})`);
-    return e;
+    return this.index.entry(n);
   }
 
   /** The layers that still have a record (not pruned by `gc --keep-history`), oldest first. */
@@ -354,23 +314,17 @@ export class Archive {
       cur.assertOtherSlotSound();
       if (at < cur.sb.committedLength) throw new CorruptDataError(`${path}: staged data starts inside committed data`);
       const full: LayerIndexEntry = { ...entry, recordOffset: at, recordLength: record.length };
-      const index = [...cur.layers, full];
-      // Only the entries since the last full index, pointing at it, until there are tailMax of them.
-      const f = cur.fullIndex;
-      const indexBytes =
-        f.count > 0 && index.length - f.count <= tailMax(index.length)
-          ? encodeLayerIndex(index.slice(f.count), f.location)
-          : encodeLayerIndex(index);
       const indexOffset = at + record.length;
+      const { parts, head } = nextIndex(cur.index, full, indexOffset);
       writeAll(cur.fd, record, at);
-      writeAll(cur.fd, indexBytes, indexOffset);
+      writeAll(cur.fd, Buffer.concat(parts), indexOffset);
       fsyncSync(cur.fd);
       const sb: Superblock = {
         ...cur.sb,
         seq: cur.sb.seq + 1,
-        committedLength: indexOffset + indexBytes.length,
-        indexOffset,
-        indexLength: indexBytes.length,
+        committedLength: head.offset + head.length,
+        indexOffset: head.offset,
+        indexLength: head.length,
       };
       beforeVisible();
       writeAll(cur.fd, encodeSuperblock(sb), (1 - cur.slot) * SLOT_SIZE);
@@ -382,4 +336,14 @@ export class Archive {
     }
     return Archive.open(path);
   }
+}
+
+/**
+ * The index records that add `entry` to `index`, to be written at `at`: one record on a version 3 index; on a
+ * version 2 one (older stores), the whole tree once.
+ */
+function nextIndex(index: LayerIndex, entry: LayerIndexEntry, at: number) {
+  if (index.head?.version === 2) return buildIndex([...index.all(), entry], at);
+  const bytes = encodeLayerIndex(nextIndexState(index.head, index.at, entry));
+  return { parts: [bytes], head: { offset: at, length: bytes.length } };
 }

@@ -2,7 +2,7 @@
 // its data region, with `deep` every chunk re-hashed, and the generation it completes: every root recomputed
 // from the files, every file entry against the stored chunks. Problems are reported, never thrown.
 import { equalBytes, toHex } from '../core/digest.js';
-import { chunkRoot, layerTree, storeRoot } from '../core/roots.js';
+import { chunkRoot, layerTree, nextStoreRoot } from '../core/roots.js';
 import { bindsMode, type Layer } from '../core/codecs/layer-codec.js';
 import type { LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
 import type { ChunkRef, FileEntry } from '../core/types.js';
@@ -79,8 +79,8 @@ export async function checkChunks(
 
 /** What the check carries from one layer to the next. */
 export interface LayerCheckState {
-  /** Layer roots so far (the store root of generation n is over the first n). */
-  roots: Uint8Array[];
+  /** Peaks of the store tree over the layer roots so far (the store root of generation n is over the first n). */
+  peaks: Uint8Array[];
   /** Offsets of chunks that failed to re-hash, to name the files they break. */
   badChunks: Set<number>;
   /** Every chunk stored so far, by offset. */
@@ -102,8 +102,7 @@ export async function checkLayer(
   const n = e.number;
   if (e.type === 'pruned') {
     // Removed by gc --keep-history: only its roots remain; the chain of roots must still hold.
-    state.roots.push(e.layerRoot);
-    if (!equalBytes(storeRoot(state.roots), e.storeRoot))
+    if (!equalBytes(pushLayerRoot(state, e), e.storeRoot))
       problem(n, `root hash of pruned generation ${n} does not recompute`);
     state.current = [];
     return;
@@ -113,11 +112,11 @@ export async function checkLayer(
     layer = archive.readLayer(n);
   } catch (err) {
     problem(n, (err as Error).message);
-    state.roots.push(e.layerRoot);
+    pushLayerRoot(state, e);
     if (e.type === 'full') state.current = [];
     return;
   }
-  const firstStored = archive.layers[n - 2]?.type === 'pruned' || n === 1;
+  const firstStored = n === 1 || archive.layerEntry(n - 1).type === 'pruned';
   if (layer.type !== e.type || (firstStored && layer.type !== 'full'))
     problem(n, 'layer type does not match the layer index');
   state.current = layer.type === 'full' ? layer.files : applyDelta(state.current, layer.files);
@@ -156,6 +155,13 @@ function checkDataRegion(layer: Layer, e: LayerIndexEntry, state: LayerCheckStat
     problem(e.number, 'data region does not match the layer index');
 }
 
+/** Adds layer e's root to the store tree; returns the store root of generation e.number. */
+function pushLayerRoot(state: LayerCheckState, e: Pick<LayerIndexEntry, 'number' | 'layerRoot'>): Uint8Array {
+  const { root, peaks } = nextStoreRoot(state.peaks, e.number - 1, e.layerRoot);
+  state.peaks = peaks;
+  return root;
+}
+
 /** The generation's merkle tree recomputed from its files: block roots, layer root, store root. */
 function checkRoots(layer: Layer, e: LayerIndexEntry, state: LayerCheckState, problem: Problem): void {
   const n = e.number;
@@ -165,8 +171,7 @@ function checkRoots(layer: Layer, e: LayerIndexEntry, state: LayerCheckState, pr
     problem(n, 'merkle block roots do not match the files');
   if (!equalBytes(lr, layer.layerRoot) || !equalBytes(lr, e.layerRoot))
     problem(n, 'layer root does not match its files');
-  state.roots.push(lr);
-  const sr = storeRoot(state.roots);
+  const sr = pushLayerRoot(state, { number: n, layerRoot: lr });
   if (!equalBytes(sr, layer.storeRoot) || !equalBytes(sr, e.storeRoot))
     problem(n, `root hash of generation ${n} does not recompute`);
 }

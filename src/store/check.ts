@@ -3,6 +3,7 @@
 // every chunk re-hashed. Reports what is damaged (layer and affected file paths) instead of stopping at
 // the first problem, so a user knows what can still be read.
 import type { Superblock } from '../core/codecs/superblock-codec.js';
+import { equalBytes } from '../core/digest.js';
 import { Archive, readSlots } from './archive.js';
 import { CHECK_STOPPED, type CheckOptions, type CheckReport, checkLayer, type LayerCheckState } from './check-layer.js';
 import { checkpoint, phaseReporter } from './interrupt.js';
@@ -45,12 +46,15 @@ export async function checkArchive(path: string, opts: CheckOptions = {}, propos
     );
     const total = opts.deep ? rehashed.reduce((a, e) => a + e.dataLength, 0) : 0;
     const progress = opts.deep ? phaseReporter(opts.onProgress, 'verify', total) : undefined;
-    const state: LayerCheckState = { roots: [], badChunks: new Set(), stored: new Map(), current: [], progress };
+    const state: LayerCheckState = { peaks: [], badChunks: new Set(), stored: new Map(), current: [], progress };
     for (const e of archive.layers) {
       await checkLayer(archive, e, state, report, opts, problem);
       progress?.(report.bytesChecked);
       await checkpoint(opts.signal, CHECK_STOPPED);
     }
+    const peaks = archive.index.peaks();
+    if (peaks.length !== state.peaks.length || peaks.some((p, i) => !equalBytes(p, state.peaks[i])))
+      problem(archive.seq, 'the layer index does not match the layer roots (its store tree peaks)');
     // Name the files of the latest generation that a damaged chunk breaks.
     if (state.badChunks.size > 0 && archive.seq > 0) {
       const affected = state.current

@@ -4,7 +4,7 @@
 import { encodeLayer, type LayerToWrite } from '../core/codecs/layer-codec.js';
 import { toHex, ZERO_HASH } from '../core/digest.js';
 import { DigstoreError, NothingToCommitError } from '../core/errors.js';
-import { layerTree, storeRoot } from '../core/roots.js';
+import { layerTree, nextStoreRoot } from '../core/roots.js';
 import type { ChunkingParams } from '../core/types.js';
 import { Archive } from './archive.js';
 import { ChunkIndex } from './chunk-index.js';
@@ -74,7 +74,7 @@ export function commitStaged(
     );
     if (changed === 0 && deleted === 0) throw new NothingToCommitError();
     const { root: lr, blocks } = layerTree(leaves);
-    const sr = storeRoot([...archive.layers.map((l) => l.layerRoot), lr]);
+    const sr = nextStoreRoot(archive.index.peaks(), archive.seq, lr).root;
     const newChunks = byOffset(staging.newChunks);
     layer = {
       type,

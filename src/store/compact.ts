@@ -12,7 +12,7 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CHUNK_REF_SIZE } from '../core/codecs/common.js';
 import { encodeLayer } from '../core/codecs/layer-codec.js';
-import { atRecord, encodeLayerIndex, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
+import { atRecord, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
 import { ARCHIVE_HEADER_SIZE, encodeSuperblock } from '../core/codecs/superblock-codec.js';
 import { equalBytes, ZERO_HASH } from '../core/digest.js';
 import { IntegrityError, UsageError } from '../core/errors.js';
@@ -21,6 +21,7 @@ import { Archive } from './archive.js';
 import { checkArchive } from './check.js';
 import { generationFiles } from './generations.js';
 import { fsyncDir, writeAll } from './fs-utils.js';
+import { indexTreeBytes, writeIndexTree } from './layer-index.js';
 import { copyRange } from './fs-utils.js';
 import { removeStaleTemps, TMP_MARK } from './transfer.js';
 import { checkpoint, type LongOperation, phaseReporter } from './interrupt.js';
@@ -90,7 +91,7 @@ function analyse(a: Archive, keep?: number): { report: GcReport; first: number; 
         droppedRecords -
         unreferencedBytes -
         unreferencedChunks * CHUNK_REF_SIZE +
-        encodeLayerIndex(a.layers).length;
+        indexTreeBytes(a.layers);
   const report: GcReport = {
     layers: a.seq,
     pruned: first - 1,
@@ -174,9 +175,7 @@ export async function compactArchive(
       entries.push(atRecord({ ...e, type, dataOffset, dataLength: pos - dataOffset }, record, pos));
       pos += record.length;
     }
-    const index = encodeLayerIndex(entries);
-    writeAll(out, index, pos);
-    const sb = { ...a.sb, committedLength: pos + index.length, indexOffset: pos, indexLength: index.length };
+    const sb = { ...a.sb, ...writeIndexTree(out, entries, pos) };
     writeAll(out, encodeSuperblock(sb), 0);
     fsyncSync(out);
     closeSync(out);

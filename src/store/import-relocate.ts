@@ -2,7 +2,7 @@
 // up to the base generation are the very bytes of the exporter's. After `gc` or `archive --compact` on either
 // side they are not (chunks moved) though every root is the same. Then the new layers are relocated instead:
 // each one's chunk data is appended, its record re-encoded with the chunk offsets of this archive (chunks from
-// before the base are found here by hash), and a new full layer index written. Roots, block roots and the layer
+// before the base are found here by hash), and a new layer index tree written. Roots, block roots and the layer
 // format version are carried over unchanged — no offset in an archive is part of any hash — and the caller
 // verifies the result in full before it becomes visible.
 import { EXPORT_HEADER_SIZE, type ExportHeader } from '../core/codecs/export-codec.js';
@@ -10,9 +10,10 @@ import { encodeLayer } from '../core/codecs/layer-codec.js';
 import {
   atRecord,
   decodeLayerIndex,
-  encodeLayerIndex,
+  type IndexLocation,
   type LayerIndexEntry,
 } from '../core/codecs/layer-index-codec.js';
+import { walkIndex, walkSync } from '../core/layer-index-tree.js';
 import { decodeLayer } from '../core/codecs/layer-view.js';
 import type { Superblock } from '../core/codecs/superblock-codec.js';
 import { equalBytes, toHex } from '../core/digest.js';
@@ -21,6 +22,7 @@ import type { ChunkRef } from '../core/types.js';
 import type { Archive } from './archive.js';
 import { ChunkIndex } from './chunk-index.js';
 import { copyRange, readAt, writeAll } from './fs-utils.js';
+import { writeIndexTree } from './layer-index.js';
 
 /** Reads source-archive bytes [offset, offset+length) from the export file. */
 const fromExport = (src: number, h: ExportHeader, offset: number, length: number) => {
@@ -31,13 +33,19 @@ const fromExport = (src: number, h: ExportHeader, offset: number, length: number
 
 /** Index entries of the exported generations (base+1 … final), from the export's own index records. */
 function exportedEntries(src: number, h: ExportHeader): LayerIndexEntry[] {
-  const rec = decodeLayerIndex(fromExport(src, h, h.indexOffset, h.indexLength), 'export layer index');
-  let entries = rec.entries;
-  if (rec.base && rec.first > h.baseGeneration + 1) {
-    const base = decodeLayerIndex(fromExport(src, h, rec.base.offset, rec.base.length), 'export layer index');
-    entries = [...base.entries, ...entries];
+  const read = (at: IndexLocation) => decodeLayerIndex(fromExport(src, h, at.offset, at.length), 'export layer index');
+  const out: LayerIndexEntry[] = [];
+  const head = read({ offset: h.indexOffset, length: h.indexLength });
+  if (head.version === 2) {
+    const base = head.base && head.first > h.baseGeneration + 1 ? read(head.base).entries : [];
+    out.push(...[...base, ...head.entries].filter((e) => e.number > h.baseGeneration));
+  } else {
+    const at = { offset: h.indexOffset, length: h.indexLength };
+    walkSync(
+      walkIndex(head, at, h.baseGeneration + 1, head.count, (e) => out.push(e)),
+      read,
+    );
   }
-  const out = entries.filter((e) => e.number > h.baseGeneration);
   if (out.length !== h.finalGeneration - h.baseGeneration || out.some((e) => e.type === 'pruned'))
     throw new CorruptDataError('export: its layer index does not list the exported generations');
   return out;
@@ -86,13 +94,5 @@ export function relocateInto(cur: Archive, fd: number, src: number, h: ExportHea
     entries.push(atRecord({ ...e, dataOffset }, record, pos));
     pos += record.length;
   }
-  const index = encodeLayerIndex(entries);
-  writeAll(fd, index, pos);
-  return {
-    ...cur.sb,
-    seq: h.finalGeneration,
-    committedLength: pos + index.length,
-    indexOffset: pos,
-    indexLength: index.length,
-  };
+  return { ...cur.sb, seq: h.finalGeneration, ...writeIndexTree(fd, entries, pos) };
 }

@@ -3,12 +3,16 @@
 // record, so each intact index record found in the file describes one generation exactly — the superblock it
 // had is {seq: last layer, committed length: end of the index, index location}. Candidates come newest first.
 import { closeSync, fstatSync, openSync } from 'node:fs';
-import { decodeLayerIndex, LAYER_INDEX_MAGIC, type LayerIndexRecord } from '../core/codecs/layer-index-codec.js';
+import {
+  decodeLayerIndex,
+  indexRecordLength,
+  LAYER_INDEX_MAGIC,
+  type LayerIndexRecord,
+} from '../core/codecs/layer-index-codec.js';
 import { ARCHIVE_HEADER_SIZE, type Superblock } from '../core/codecs/superblock-codec.js';
 import { readAt } from './fs-utils.js';
 
 const INDEX_HEADER = 34;
-const INDEX_ENTRY = 141;
 const BLOCK = 8 * 1024 * 1024;
 
 export interface Candidate {
@@ -42,23 +46,22 @@ export function findCandidates(path: string, identity: Pick<Superblock, 'storeId
     const bySeq = new Map<number, Candidate>();
     for (const offset of magicOffsets(fd, size)) {
       if (offset + INDEX_HEADER > size) continue;
-      const count = readAt(fd, offset + 30, 4).readUInt32LE(0);
-      const length = INDEX_HEADER + count * INDEX_ENTRY + 32;
-      if (offset + length > size) continue;
+      const length = indexRecordLength(readAt(fd, offset, INDEX_HEADER));
+      if (length === undefined || offset + length > size) continue;
       let record: LayerIndexRecord;
       try {
         record = decodeLayerIndex(readAt(fd, offset, length), 'layer index');
       } catch {
         continue; // the magic inside chunk data, or a damaged record
       }
-      const seq = record.first + record.entries.length - 1;
+      const seq = record.count;
       const sb = { ...identity, seq, committedLength: offset + length, indexOffset: offset, indexLength: length };
       const prev = bySeq.get(seq);
       if (!prev || prev.sb.indexOffset < offset) bySeq.set(seq, { sb, record });
     }
     const empty: Candidate = {
       sb: { ...identity, seq: 0, committedLength: ARCHIVE_HEADER_SIZE, indexOffset: 0, indexLength: 0 },
-      record: { first: 1, entries: [] },
+      record: { version: 3, count: 0, first: 1, peaks: [], levels: [], entries: [] },
     };
     return [...[...bySeq.values()].sort((a, b) => b.sb.seq - a.sb.seq), empty];
   } finally {

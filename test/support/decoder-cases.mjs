@@ -202,7 +202,12 @@ export function decoderCases() {
         storeRoot: h('s'),
       }),
     },
-    { name: 'layer index', allowed: corrupt, decode: decodeLayerIndex, valid: encodeLayerIndex(layerEntries) },
+    {
+      name: 'layer index',
+      allowed: corrupt,
+      decode: decodeLayerIndex,
+      valid: encodeLayerIndex({ count: 3, peaks: [h('p1'), h('p2')], levels: [], entries: layerEntries }),
+    },
     { name: 'superblock', allowed: corrupt, decode: (b) => decodeSuperblock(b), valid: superblock(3, 5000) },
     {
       name: 'superblock pair',

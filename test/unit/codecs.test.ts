@@ -5,7 +5,12 @@ import { encodeLayer, LAYER_VERSION, type Layer } from '../../src/core/codecs/la
 import { decodeLayer } from '../../src/core/codecs/layer-view.js';
 import { LayerView } from '../../src/core/codecs/layer-view.js';
 import { blockRoots, fileLeaf } from '../../src/core/roots.js';
-import { decodeLayerIndex, encodeLayerIndex, type LayerIndexEntry } from '../../src/core/codecs/layer-index-codec.js';
+import {
+  decodeLayerIndex,
+  encodeLayerIndex,
+  indexRecordLength,
+  type LayerIndexEntry,
+} from '../../src/core/codecs/layer-index-codec.js';
 import { decodeStaging, encodeStaging, type StagedEntry, type Staging } from '../../src/core/codecs/staging-codec.js';
 import { StagedRecords } from '../../src/core/codecs/staged-records.js';
 import { ChunkRefTable } from '../../src/core/codecs/chunk-ref-table.js';
@@ -141,17 +146,30 @@ describe('layer index codec', () => {
     storeRoot: h(`s${n}`),
     recordChecksum: h(`c${n}`),
   }));
+  // Layers 1..18 as a tree would hold them: 16 layers behind one level-1 pointer, then two entries.
+  const state = {
+    count: 18,
+    peaks: [h('p16'), h('p2')],
+    levels: [[{ offset: 4096, length: 2500 }]],
+    entries: [17, 18].map((number) => ({ ...entries[1], number })),
+  };
   it('round-trips', () =>
-    expect(normalize(decodeLayerIndex(encodeLayerIndex(entries)))).toEqual(normalize({ first: 1, entries })));
-  it('a tail index names its base and starts after it', () => {
-    const tail = entries.slice(1);
-    const rec = decodeLayerIndex(encodeLayerIndex(tail, { offset: 5000, length: 300 }));
-    expect(rec.first).toBe(2);
-    expect(rec.base).toEqual({ offset: 5000, length: 300 });
-    expect(normalize(rec.entries)).toEqual(normalize(tail));
-    expectRejectsDamage(encodeLayerIndex(tail, { offset: 5000, length: 300 }), (b) => decodeLayerIndex(b));
+    expect(normalize(decodeLayerIndex(encodeLayerIndex(state)))).toEqual(
+      normalize({ version: 3, first: 17, ...state }),
+    ));
+  it('says its own length, so a scan for records can find their end', () => {
+    const b = encodeLayerIndex(state);
+    expect(indexRecordLength(b.subarray(0, 34))).toBe(b.length);
   });
-  it('rejects damage', () => expectRejectsDamage(encodeLayerIndex(entries), (b) => decodeLayerIndex(b)));
+  it('refuses a record whose pointers, peaks and entries do not add up to its count', () => {
+    for (const bad of [
+      { ...state, count: 19 },
+      { ...state, levels: [[]] },
+      { ...state, peaks: [h('x')] },
+    ])
+      expect(() => decodeLayerIndex(encodeLayerIndex(bad))).toThrow(CorruptDataError);
+  });
+  it('rejects damage', () => expectRejectsDamage(encodeLayerIndex(state), (b) => decodeLayerIndex(b)));
 });
 
 describe('staging codec', () => {
