@@ -7,7 +7,7 @@ import { DigstoreError, NothingToCommitError } from '../core/errors.js';
 import { layerTree, nextStoreRoot } from '../core/roots.js';
 import type { ChunkingParams } from '../core/types.js';
 import { Archive } from './archive.js';
-import { ChunkIndex } from './chunk-index.js';
+import { appendRun } from './chunk-index-file.js';
 import { chainOf, generationEntries, generationFiles } from './generations.js';
 import type { StorePaths } from './home.js';
 import { byOffset, stagedGeneration, updateStatCache } from './staged-generation.js';
@@ -53,7 +53,6 @@ export function commitStaged(
 ): CommitResult {
   const signal = layerOpts.signal;
   const archive = Archive.open(paths.archive);
-  let chunkIndex: ChunkIndex;
   let layer: LayerToWrite;
   try {
     archive.assertOtherSlotSound(); // said before "nothing to commit": the store needs repair either way
@@ -93,7 +92,6 @@ export function commitStaged(
       totalFiles: merged.length,
       blockRoots: blocks,
     };
-    chunkIndex = ChunkIndex.load(paths.chunkIndex, archive);
     const record = encodeLayer(layer);
     const next = Archive.commit(
       paths.archive,
@@ -114,7 +112,8 @@ export function commitStaged(
       },
     );
     try {
-      chunkIndex.merged(newChunks).save(paths.chunkIndex, next);
+      // The dedup cache gets this commit's new chunks as one more run (not a rewrite of every chunk).
+      appendRun(paths.chunkIndex, archive, next, newChunks);
     } finally {
       next.close();
     }

@@ -13,7 +13,8 @@ import { decodeSuperblock, encodeSuperblock, pickSuperblock } from '../../dist/c
 import { decodeStaging, encodeStaging } from '../../dist/core/codecs/staging-codec.js';
 import { StagedRecords } from '../../dist/core/codecs/staged-records.js';
 import { ChunkRefTable } from '../../dist/core/codecs/chunk-ref-table.js';
-import { decodeChunkIndex, encodeChunkIndex } from '../../dist/core/codecs/chunk-index-codec.js';
+import { decodeChunkRun, encodeChunkRun } from '../../dist/core/codecs/chunk-index-codec.js';
+import { sortedRecords } from '../../dist/store/chunk-index-file.js';
 import { decodeStatCache, encodeStatCache } from '../../dist/core/codecs/stat-cache-codec.js';
 import { decodeLink, encodeLink } from '../../dist/store/project.js';
 import { applyToml, chunkingParams, DEFAULTS } from '../../dist/store/config.js';
@@ -230,11 +231,10 @@ export function decoderCases() {
     {
       name: 'chunk index',
       allowed: corrupt,
-      decode: decodeChunkIndex,
-      valid: encodeChunkIndex(
-        2,
-        5000,
-        ['x', 'y', 'z'].map((s, i) => ref(s, 300 + i, 1)).sort((a, b) => Buffer.compare(a.hash, b.hash)),
+      decode: (b) => decodeChunkRun(b, 0),
+      valid: encodeChunkRun(
+        { from: 1, seq: 2, committedLength: 5000, recordChecksum: h('c2') },
+        sortedRecords(['x', 'y', 'z'].map((s, i) => ref(s, 300 + i, 1))).records,
       ),
     },
     {

@@ -20,7 +20,8 @@ import {
   pickSuperblock,
   SLOT_SIZE,
 } from '../../src/core/codecs/superblock-codec.js';
-import { decodeChunkIndex, encodeChunkIndex } from '../../src/core/codecs/chunk-index-codec.js';
+import { decodeChunkRun, decodeChunkRuns, encodeChunkRun } from '../../src/core/codecs/chunk-index-codec.js';
+import { sortedRecords } from '../../src/store/chunk-index-file.js';
 import {
   decodeStatCache,
   encodeStatCache,
@@ -230,13 +231,25 @@ describe('superblock codec', () => {
 });
 
 describe('chunk index codec', () => {
-  const refs = ['a', 'b', 'c'].map((s, i) => ref(s, 256 + i, 1)).sort((x, y) => Buffer.compare(x.hash, y.hash));
-  it('round-trips', () => {
-    const f = decodeChunkIndex(encodeChunkIndex(5, 300, refs));
+  const header = { from: 4, seq: 5, committedLength: 300, recordChecksum: h('c5') };
+  const records = sortedRecords(['a', 'b', 'c'].map((s, i) => ref(s, 256 + i, 1))).records;
+  it('round-trips a run', () => {
+    const f = decodeChunkRun(encodeChunkRun(header, records), 0);
     expect(f.count).toBe(3);
-    expect([f.seq, f.committedLength]).toEqual([5, 300]);
+    expect(normalize({ ...header })).toEqual(
+      normalize({ from: f.from, seq: f.seq, committedLength: f.committedLength, recordChecksum: f.recordChecksum }),
+    );
   });
-  it('rejects damage', () => expectRejectsDamage(encodeChunkIndex(5, 300, refs), (b) => decodeChunkIndex(b)));
+  it('reads runs as far as they are intact and follow on from each other', () => {
+    const first = encodeChunkRun({ ...header, from: 0, seq: 4 }, records);
+    const second = encodeChunkRun(header, records.subarray(0, 49));
+    const stray = encodeChunkRun({ ...header, from: 9, seq: 10 }, records);
+    const seqs = (b: Buffer) => decodeChunkRuns(b).map((r) => r.seq);
+    expect(seqs(Buffer.concat([first, second]))).toEqual([4, 5]);
+    expect(seqs(Buffer.concat([first, second.subarray(0, 100)]))).toEqual([4]);
+    expect(seqs(Buffer.concat([first, stray]))).toEqual([4]);
+  });
+  it('rejects damage', () => expectRejectsDamage(encodeChunkRun(header, records), (b) => decodeChunkRun(b, 0)));
 });
 
 describe('stat cache codec', () => {
