@@ -10,6 +10,7 @@ import { CorruptDataError, DigstoreError, ExistsError, UsageError, fromSystemErr
 import { checkCompression } from '../core/compression.js';
 import { Archive } from '../store/archive.js';
 import { ChunkIndex } from '../store/chunk-index.js';
+import { loadRootIndex } from '../store/root-index.js';
 import { resolveHome, type StorePaths, storePaths } from '../store/home.js';
 import { readAt } from '../store/fs-utils.js';
 import { EXPORT_HINT, importArchive, type ImportResult } from '../store/transfer.js';
@@ -39,8 +40,11 @@ export function createStore(dir: string, opts: InitOptions = {}): string {
     try {
       mkdirSync(home, { recursive: true });
       Archive.create(paths.archive, fromHex(storeId), Date.now());
-      // Write the (empty) chunk-index cache now, so a store's files do not change until something is stored.
-      withReader(paths, (archive) => ChunkIndex.load(paths.chunkIndex, archive));
+      // Write the (empty) chunk and root index caches now, so a store's files do not change until something is stored.
+      withReader(paths, (archive) => {
+        ChunkIndex.load(paths.chunkIndex, archive);
+        loadRootIndex(archive);
+      });
       if (opts.compression)
         writeFileSync(paths.config, `[core]\ncompression = "${checkCompression(opts.compression, 'init')}"\n`);
     } catch (e) {

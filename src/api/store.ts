@@ -287,7 +287,10 @@ export class Store extends StoreReader {
         );
       const r = await compactArchive(this.paths.archive, keep, opts);
       // Chunk offsets moved: the chunk index cache is rebuilt on next use.
-      if (r.rewritten) rmSync(this.paths.chunkIndex, { force: true });
+      if (r.rewritten) {
+        rmSync(this.paths.chunkIndex, { force: true });
+        rmSync(this.paths.rootIndex, { force: true });
+      }
       return r;
     });
   }

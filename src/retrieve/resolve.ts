@@ -5,6 +5,7 @@ import { assertStoredPath, stripUserPrefix } from '../core/paths.js';
 import type { FileEntry } from '../core/types.js';
 import { prunedError, type Archive } from '../store/archive.js';
 import { findEntry } from '../store/generations.js';
+import { findRoots } from '../store/root-index.js';
 
 /** The layer number of the generation `root` names; the latest when `root` is undefined. */
 export function resolveGeneration(archive: Archive, root?: string): number {
@@ -16,7 +17,7 @@ export function resolveGeneration(archive: Archive, root?: string): number {
   if (!/^[0-9a-f]{8,64}$/.test(root)) {
     throw new UsageError(`invalid root '${root}': expected 8 to 64 lowercase hex characters`);
   }
-  const matches = archive.index.findRoot(root);
+  const matches = findRoots(archive, root).map((n) => archive.layerEntry(n));
   if (matches.length === 0)
     throw new NotFoundError(`no generation has root ${root}`, 'see `digstore log` for the roots');
   if (matches.length > 1)

@@ -7,7 +7,8 @@ import { DigstoreError, NothingToCommitError } from '../core/errors.js';
 import { layerTree, nextStoreRoot } from '../core/roots.js';
 import type { ChunkingParams } from '../core/types.js';
 import { Archive } from './archive.js';
-import { appendRun } from './chunk-index-file.js';
+import { ChunkIndex } from './chunk-index.js';
+import { appendRoot } from './root-index.js';
 import { chainOf, generationEntries, generationFiles } from './generations.js';
 import type { StorePaths } from './home.js';
 import { byOffset, stagedGeneration, updateStatCache } from './staged-generation.js';
@@ -113,7 +114,8 @@ export function commitStaged(
     );
     try {
       // The dedup cache gets this commit's new chunks as one more run (not a rewrite of every chunk).
-      appendRun(paths.chunkIndex, archive, next, newChunks);
+      ChunkIndex.append(paths.chunkIndex, archive, next, newChunks);
+      appendRoot(archive, next);
     } finally {
       next.close();
     }

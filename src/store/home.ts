@@ -1,5 +1,6 @@
 // Where a store's files live: `$DIGSTORE_HOME` (default ~/.dig) holds, per store, the archive
-// `{storeId}.dig` and its sidecars (staging, chunk index cache, lock, per-store config).
+// `{storeId}.dig` and its sidecars (staging, chunk index and root index caches, stat cache, lock, per-store
+// config).
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -13,6 +14,7 @@ export interface StorePaths {
   archive: string;
   staging: string;
   chunkIndex: string;
+  rootIndex: string;
   statCache: string;
   lock: string;
   config: string;
@@ -25,6 +27,7 @@ export function storePaths(home: string, storeIdHex: string): StorePaths {
     archive: join(home, `${storeIdHex}.dig`),
     staging: join(home, `${storeIdHex}.staging`),
     chunkIndex: join(home, `${storeIdHex}.idx`),
+    rootIndex: join(home, `${storeIdHex}.roots`),
     statCache: join(home, `${storeIdHex}.stat`),
     lock: join(home, `${storeIdHex}.lock`),
     config: join(home, `${storeIdHex}.toml`),

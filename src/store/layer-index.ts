@@ -8,7 +8,6 @@ import {
   type LayerIndexEntry,
   type LayerIndexRecord,
 } from '../core/codecs/layer-index-codec.js';
-import { toHex } from '../core/digest.js';
 import { CorruptDataError, NotFoundError } from '../core/errors.js';
 import { buildIndex, walkIndex, walkSync } from '../core/layer-index-tree.js';
 import { frontierOf } from '../core/merkle-frontier.js';
@@ -86,15 +85,6 @@ export class LayerIndex {
   all(): readonly LayerIndexEntry[] {
     if (!this.everything) this.everything = this.range(1, this.count);
     return this.everything;
-  }
-
-  /** The generations whose root starts with `hexPrefix`. */
-  findRoot(hexPrefix: string): LayerIndexEntry[] {
-    const out: LayerIndexEntry[] = [];
-    this.each((e) => {
-      if (toHex(e.storeRoot).startsWith(hexPrefix)) out.push(e);
-    });
-    return out;
   }
 
   /** Peaks of the store tree over layer roots 1..n (merkle-frontier.ts): the next commit's store root. */

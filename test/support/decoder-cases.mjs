@@ -13,8 +13,8 @@ import { decodeSuperblock, encodeSuperblock, pickSuperblock } from '../../dist/c
 import { decodeStaging, encodeStaging } from '../../dist/core/codecs/staging-codec.js';
 import { StagedRecords } from '../../dist/core/codecs/staged-records.js';
 import { ChunkRefTable } from '../../dist/core/codecs/chunk-ref-table.js';
-import { decodeChunkRun, encodeChunkRun } from '../../dist/core/codecs/chunk-index-codec.js';
-import { sortedRecords } from '../../dist/store/chunk-index-file.js';
+import { CHUNK_RUNS, decodeRun, encodeRun } from '../../dist/core/codecs/sorted-runs-codec.js';
+import { sortedRecords } from '../../dist/store/chunk-index.js';
 import { decodeStatCache, encodeStatCache } from '../../dist/core/codecs/stat-cache-codec.js';
 import { decodeLink, encodeLink } from '../../dist/store/project.js';
 import { applyToml, chunkingParams, DEFAULTS } from '../../dist/store/config.js';
@@ -231,8 +231,9 @@ export function decoderCases() {
     {
       name: 'chunk index',
       allowed: corrupt,
-      decode: (b) => decodeChunkRun(b, 0),
-      valid: encodeChunkRun(
+      decode: (b) => decodeRun(CHUNK_RUNS, b, 0),
+      valid: encodeRun(
+        CHUNK_RUNS,
         { from: 1, seq: 2, committedLength: 5000, recordChecksum: h('c2') },
         sortedRecords(['x', 'y', 'z'].map((s, i) => ref(s, 300 + i, 1))).records,
       ),

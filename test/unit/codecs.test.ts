@@ -20,8 +20,8 @@ import {
   pickSuperblock,
   SLOT_SIZE,
 } from '../../src/core/codecs/superblock-codec.js';
-import { decodeChunkRun, decodeChunkRuns, encodeChunkRun } from '../../src/core/codecs/chunk-index-codec.js';
-import { sortedRecords } from '../../src/store/chunk-index-file.js';
+import { CHUNK_RUNS, decodeRun, decodeRuns, encodeRun } from '../../src/core/codecs/sorted-runs-codec.js';
+import { sortedRecords } from '../../src/store/chunk-index.js';
 import {
   decodeStatCache,
   encodeStatCache,
@@ -234,22 +234,23 @@ describe('chunk index codec', () => {
   const header = { from: 4, seq: 5, committedLength: 300, recordChecksum: h('c5') };
   const records = sortedRecords(['a', 'b', 'c'].map((s, i) => ref(s, 256 + i, 1))).records;
   it('round-trips a run', () => {
-    const f = decodeChunkRun(encodeChunkRun(header, records), 0);
+    const f = decodeRun(CHUNK_RUNS, encodeRun(CHUNK_RUNS, header, records), 0);
     expect(f.count).toBe(3);
     expect(normalize({ ...header })).toEqual(
       normalize({ from: f.from, seq: f.seq, committedLength: f.committedLength, recordChecksum: f.recordChecksum }),
     );
   });
   it('reads runs as far as they are intact and follow on from each other', () => {
-    const first = encodeChunkRun({ ...header, from: 0, seq: 4 }, records);
-    const second = encodeChunkRun(header, records.subarray(0, 49));
-    const stray = encodeChunkRun({ ...header, from: 9, seq: 10 }, records);
-    const seqs = (b: Buffer) => decodeChunkRuns(b).map((r) => r.seq);
+    const first = encodeRun(CHUNK_RUNS, { ...header, from: 0, seq: 4 }, records);
+    const second = encodeRun(CHUNK_RUNS, header, records.subarray(0, 49));
+    const stray = encodeRun(CHUNK_RUNS, { ...header, from: 9, seq: 10 }, records);
+    const seqs = (b: Buffer) => decodeRuns(CHUNK_RUNS, b).map((r) => r.seq);
     expect(seqs(Buffer.concat([first, second]))).toEqual([4, 5]);
     expect(seqs(Buffer.concat([first, second.subarray(0, 100)]))).toEqual([4]);
     expect(seqs(Buffer.concat([first, stray]))).toEqual([4]);
   });
-  it('rejects damage', () => expectRejectsDamage(encodeChunkRun(header, records), (b) => decodeChunkRun(b, 0)));
+  it('rejects damage', () =>
+    expectRejectsDamage(encodeRun(CHUNK_RUNS, header, records), (b) => decodeRun(CHUNK_RUNS, b, 0)));
 });
 
 describe('stat cache codec', () => {

@@ -1,13 +1,15 @@
-// The chunk index sidecar (store/chunk-index-file.ts): commits append a run each and merge runs as they grow,
-// so the file holds O(log n) runs and every chunk exactly once; a torn run (a crash), a stale file or an
-// archive rewritten by gc is caught up from the layers, and every stored chunk is found where it now lies.
+// The sorted-run sidecars (store/sorted-runs-file.ts): the chunk index and the root index. Commits append a run
+// each and merge runs as they grow, so a file holds O(log n) runs and every record once; a torn run (a crash),
+// a stale file or an archive rewritten by gc is caught up from the archive, and every stored chunk is found
+// where it now lies, every generation by its root (and by a prefix of it).
 import { readdirSync, readFileSync, truncateSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../dist/index.js';
 import { Archive } from '../../dist/store/archive.js';
 import { ChunkIndex } from '../../dist/store/chunk-index.js';
-import { decodeChunkRuns } from '../../dist/core/codecs/chunk-index-codec.js';
+import { findRoots } from '../../dist/store/root-index.js';
+import { CHUNK_RUNS, decodeRuns, ROOT_RUNS } from '../../dist/core/codecs/sorted-runs-codec.js';
 import { cleanupTempDirs, tempDir } from '../helpers.js';
 
 afterAll(cleanupTempDirs);
@@ -25,13 +27,19 @@ function indexAgrees(archivePath: string, idx: string): { chunks: number; found:
         const got = index.lookup(c.hash);
         if (got && got.offset === c.offset && got.storedLength === c.storedLength) found++;
       }
+    let rootsFound = 0;
+    for (const e of a.layers) {
+      const hex = Buffer.from(e.storeRoot).toString('hex');
+      if (findRoots(a, hex).join() === `${e.number}` && findRoots(a, hex.slice(0, 10)).includes(e.number)) rootsFound++;
+    }
+    expect(rootsFound).toBe(a.seq);
     return { chunks, found };
   } finally {
     a.close();
   }
 }
 
-describe('chunk index cache', () => {
+describe('sorted-run sidecars', () => {
   it('commits append runs, kept few by merging; damage and gc are caught up from the layers', async () => {
     const home = tempDir('dig-cidx-home-');
     const project = tempDir('dig-cidx-');
@@ -44,7 +52,8 @@ describe('chunk index cache', () => {
       await store.add([`f${g % 7}.txt`], { workers: 0 });
       await store.commit(`g${g}`);
     }
-    const runs = decodeChunkRuns(readFileSync(idx));
+    const runs = decodeRuns(CHUNK_RUNS, readFileSync(idx));
+    expect(decodeRuns(ROOT_RUNS, readFileSync(archive.replace(/\.dig$/, '.roots'))).at(-1)?.seq).toBe(60);
     expect(runs.length).toBeLessThanOrEqual(Math.ceil(Math.log2(60)) + 1);
     expect(runs.at(-1)?.seq).toBe(60);
     expect(indexAgrees(archive, idx)).toEqual({ chunks: 60, found: 60 });
@@ -52,10 +61,11 @@ describe('chunk index cache', () => {
     // A run torn by a crash: dropped, caught up from the layers, written back whole.
     truncateSync(idx, statSync(idx).size - 20);
     expect(indexAgrees(archive, idx)).toEqual({ chunks: 60, found: 60 });
-    expect(decodeChunkRuns(readFileSync(idx)).at(-1)?.seq).toBe(60);
+    expect(decodeRuns(CHUNK_RUNS, readFileSync(idx)).at(-1)?.seq).toBe(60);
 
-    // A commit while the file lags (here: removed) leaves it alone; the next load rebuilds it.
+    // A commit while the files lag (here: replaced by junk) leaves them alone; the next load rebuilds them.
     writeFileSync(idx, 'not an index');
+    writeFileSync(archive.replace(/\.dig$/, '.roots'), 'not an index');
     writeFileSync(join(project, 'late.txt'), 'late');
     await store.add(['late.txt'], { workers: 0 });
     await store.commit('late');

@@ -1,0 +1,187 @@
+// A sorted-run sidecar on disk (format: core/codecs/sorted-runs-codec.ts): runs appended by commits, merged
+// as they grow. A run is merged with the runs before it while the one before holds at most twice as many
+// records, so run sizes grow geometrically: O(log n) runs, each record rewritten O(log n) times over its life,
+// and a commit writes its own new records (plus, now and then, a merge) instead of every record of the store.
+// The file is only a cache: a torn run (a crash) or runs that describe another archive (a gc moved its
+// chunks, a repair went back) are dropped, and what is missing is read again from the archive.
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
+import {
+  decodeRun,
+  decodeRuns,
+  encodeRun,
+  RUN_HEADER,
+  type RunHeader,
+  type RunKind,
+  runLength,
+  type SortedRun,
+} from '../core/codecs/sorted-runs-codec.js';
+import { equalBytes, ZERO_HASH } from '../core/digest.js';
+import type { Archive } from './archive.js';
+import { readAt, writeAll } from './fs-utils.js';
+
+/** Where a run is in the file, how many records it holds, what it covers. */
+type RunSpan = Pick<SortedRun, 'offset' | 'length' | 'count' | 'from' | 'seq' | 'committedLength'>;
+
+/** The identity of `archive`'s current generation, as a run records it. */
+function headerFor(archive: Archive, from: number): RunHeader {
+  return {
+    from,
+    seq: archive.seq,
+    committedLength: archive.sb.committedLength,
+    recordChecksum: archive.latest()?.recordChecksum ?? ZERO_HASH,
+  };
+}
+
+/** Whether `run` describes generation run.seq of this archive (the same layer record there). */
+function describes(run: SortedRun, archive: Archive): boolean {
+  if (run.seq > archive.seq) return false;
+  if (run.seq === archive.seq && run.committedLength !== archive.sb.committedLength) return false;
+  if (run.seq === 0) return true;
+  const e = archive.layerEntry(run.seq);
+  return e.type !== 'pruned' && equalBytes(e.recordChecksum, run.recordChecksum);
+}
+
+/** Records for generations from..to, sorted, from the archive itself: what a file that lags is missing. */
+export type CatchUp = (archive: Archive, from: number, to: number) => { records: Uint8Array; count: number };
+
+/** The runs of `file` for `archive`, caught up from the archive (and written back) when the file lags. */
+export function loadRuns(
+  kind: RunKind,
+  file: string,
+  archive: Archive,
+  catchUp: CatchUp,
+): Array<Pick<SortedRun, 'records' | 'count'>> {
+  let data: Buffer = Buffer.alloc(0);
+  try {
+    data = readFileSync(file);
+  } catch {
+    // Missing or unreadable: it is only a cache, rebuilt below.
+  }
+  const runs = decodeRuns(kind, data, file);
+  let keep = runs.length;
+  while (keep > 0 && !describes(runs[keep - 1], archive)) keep--;
+  const kept = runs.slice(0, keep);
+  const last = kept.at(-1);
+  const reach = last?.seq ?? -1;
+  if (reach === archive.seq && keep === runs.length && last!.offset + last!.length === data.length) return kept;
+  const fresh = catchUp(archive, Math.max(reach + 1, 1), archive.seq);
+  try {
+    const fd = openSync(file, constants.O_RDWR | constants.O_CREAT, 0o644);
+    try {
+      ftruncateSync(fd, last ? last.offset + last.length : 0);
+      if (reach < archive.seq)
+        appendMerging(
+          kind,
+          fd,
+          kept,
+          encodeRun(kind, headerFor(archive, Math.max(reach, 0)), fresh.records),
+          fresh.count,
+        );
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // A cache that cannot be written (a read-only store) is caught up in memory each time instead.
+  }
+  return [...kept, fresh];
+}
+
+/**
+ * After a commit: appends generation after.seq's new records (sorted), if the file is exactly at `before`'s
+ * generation. Reads the run headers only. False when the file lags (the next load catches it up).
+ */
+export function appendRun(
+  kind: RunKind,
+  file: string,
+  before: Archive,
+  after: Archive,
+  fresh: { records: Uint8Array; count: number },
+): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r+');
+  } catch {
+    return false;
+  }
+  try {
+    const spans = runSpans(kind, fd);
+    const last = spans.at(-1);
+    if (!last || last.seq !== before.seq || last.committedLength !== before.sb.committedLength) return false;
+    appendMerging(kind, fd, spans, encodeRun(kind, headerFor(after, before.seq), fresh.records), fresh.count);
+    return true;
+  } catch {
+    return false; // the generation is committed already; the next load repairs the cache
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The runs' headers, hopping from one to the next; stops at the end or at anything that does not follow on. */
+function runSpans(kind: RunKind, fd: number): RunSpan[] {
+  const size = fstatSync(fd).size;
+  const spans: RunSpan[] = [];
+  for (let at = 0; at + RUN_HEADER <= size; ) {
+    const head = readAt(fd, at, RUN_HEADER);
+    const length = runLength(kind, head);
+    const from = Number(head.readBigUInt64LE(10));
+    if (at + length > size || from !== (spans.at(-1)?.seq ?? 0)) break;
+    const seq = Number(head.readBigUInt64LE(18));
+    const committedLength = Number(head.readBigUInt64LE(26));
+    spans.push({ offset: at, length, count: head.readUInt32LE(66), from, seq, committedLength });
+    at += length;
+  }
+  if (spans.length === 0 || spans.at(-1)!.offset + spans.at(-1)!.length !== size) return [];
+  return spans;
+}
+
+/**
+ * Writes `run` (count records) after `spans`, merged with the trailing runs that are at most twice its size
+ * (read back and checked first; a damaged one stops the merge and the next load repairs the file).
+ */
+function appendMerging(kind: RunKind, fd: number, spans: readonly RunSpan[], run: Buffer, count: number): void {
+  let first = spans.length;
+  let total = count;
+  while (first > 0 && spans[first - 1].count <= 2 * total) total += spans[--first].count;
+  const end = spans.length ? spans.at(-1)!.offset + spans.at(-1)!.length : 0;
+  if (first === spans.length) {
+    writeAll(fd, run, end);
+    return;
+  }
+  const start = spans[first].offset;
+  const tail = Buffer.concat([readAt(fd, start, end - start), run]);
+  let merged = decodeRun(kind, tail, 0);
+  let records: Uint8Array = merged.records;
+  for (let at = merged.length; at < tail.length; ) {
+    const next = decodeRun(kind, tail, at);
+    records = mergeRecords(kind.recordSize, records, next.records);
+    at += next.length;
+    merged = { ...next, records, from: merged.from };
+  }
+  const bytes = encodeRun(kind, merged, records);
+  writeAll(fd, bytes, start);
+  ftruncateSync(fd, start + bytes.length);
+}
+
+/** Two runs' records as one sorted run; on a key in both, the older run's record (`a`) is kept. */
+export function mergeRecords(size: number, a: Uint8Array, b: Uint8Array): Buffer {
+  const A = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const B = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const out = Buffer.allocUnsafe(A.length + B.length);
+  let i = 0;
+  let j = 0;
+  let o = 0;
+  while (i < A.length && j < B.length) {
+    const c = A.compare(B, j, j + 32, i, i + 32);
+    if (c <= 0) {
+      o += A.copy(out, o, i, i + size);
+      i += size;
+      if (c === 0) j += size;
+    } else {
+      o += B.copy(out, o, j, j + size);
+      j += size;
+    }
+  }
+  o += A.copy(out, o, i);
+  o += B.copy(out, o, j);
+  return out.subarray(0, o);
+}
