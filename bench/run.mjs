@@ -21,7 +21,7 @@ import { verifyTree } from './lib/verify.mjs';
 import { proofScenario } from './lib/proofs.mjs';
 import { manyLayers } from './lib/many-layers.mjs';
 import { decoderTimes } from './lib/decoders.mjs';
-import { historyScale } from './lib/history.mjs';
+import { historyCli, historyScale } from './lib/history.mjs';
 
 const here = dirname(new URL(import.meta.url).pathname);
 const argv = process.argv.slice(2);
@@ -396,6 +396,23 @@ if (only.includes('r')) {
     rssMB: r.log.rssMB,
     note: 'one CLI call',
   });
+  for (const w of r.windows)
+    if (w.indexBytesPerCommit)
+      notes.push(`r ${w.name}: index record ${w.indexBytesPerCommit} bytes per commit (median), ${w.indexBytesMax} at most`);
+  // The same CLI calls on a store of 1,000 generations and on this one, alternating.
+  const small = total > 1000 ? await historyScale(work, 1000) : null;
+  if (small) {
+    for (const c of historyCli([small, r])) {
+      const [a, b] = c.seconds;
+      rows.push({
+        scenario: `r ${c.name}: 1,000 vs ${total.toLocaleString('en')} generations`,
+        tool: 'digstore',
+        seconds: b,
+        rssMB: null,
+        note: `${a.toFixed(3)} s at 1,000 generations; ratio ${(b / a).toFixed(2)} (medians of 5, alternating)`,
+      });
+    }
+  }
 }
 
 // Table with ratios against restic and git from this same run.
