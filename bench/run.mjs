@@ -398,7 +398,9 @@ if (only.includes('r')) {
   });
   for (const w of r.windows)
     if (w.indexBytesPerCommit)
-      notes.push(`r ${w.name}: index record ${w.indexBytesPerCommit} bytes per commit (median), ${w.indexBytesMax} at most`);
+      notes.push(
+        `r ${w.name}: index record ${w.indexBytesPerCommit} bytes per commit (median), ${w.indexBytesMax} at most`,
+      );
   // The same CLI calls on a store of 1,000 generations and on this one, alternating.
   const small = total > 1000 ? await historyScale(work, 1000) : null;
   if (small) {

@@ -79,7 +79,8 @@ const gather = Buffer.allocUnsafeSlow(GATHER_MAX);
 /** Writes one entry to a temporary name: a file with its content and mode, or a link. */
 function writeTemp(archive: Archive, f: FileEntry, tmp: string): void {
   if (f.mode === MODE_LINK) {
-    symlinkSync(Buffer.concat([...fileChunks(archive, f)]), osPath(tmp)); // the stored target, never followed
+    // The stored target, never followed; each chunk copied as it comes (the read-ahead buffer is reused).
+    symlinkSync(Buffer.concat(Array.from(fileChunks(archive, f), (c) => Buffer.from(c))), osPath(tmp));
     return;
   }
   const fd = openSync(osPath(tmp), 'wx', f.mode === MODE_EXEC ? 0o755 : 0o644);
@@ -110,8 +111,10 @@ export async function extractFiles(
     result.failed.push({ path: f.path, reason: err.code && !integrity ? err.code : err.message, integrity });
   };
   // Written in the order their data lies in the archive (where `add` put it), read through 4 MiB blocks: one
-  // read per block instead of one per chunk. Which file is created first does not matter.
-  archive.readAhead(4 * 1024 * 1024);
+  // read per block instead of one per chunk. Which file is created first does not matter. Every chunk is
+  // written out or copied before the next is read, so one block buffer is read into again and again (fresh
+  // pages for each block were a fifth of extracting 20,000 small files).
+  archive.readAhead(4 * 1024 * 1024, true);
   const inArchiveOrder = [...files].sort((a, b) => (a.chunks[0]?.offset ?? 0) - (b.chunks[0]?.offset ?? 0));
   const batch = new DurableBatch(dest, sync);
   const guard = new DirGuard(dest);

@@ -18,6 +18,13 @@ import { buildIndex, nextIndexState, walkAsync, walkIndex, walkSync } from '../.
 import { appendLeaf, frontierOf, frontierRoot } from '../../src/core/merkle-frontier.js';
 import { leafHash, merkleRoot } from '../../src/core/merkle.js';
 import { storeRoot } from '../../src/core/roots.js';
+import { ByteWriter } from '../../src/core/bytes.js';
+import { finishWithChecksum } from '../../src/core/codecs/common.js';
+import { ARCHIVE_HEADER_SIZE } from '../../src/core/codecs/superblock-codec.js';
+import { LayerIndex } from '../../src/store/layer-index.js';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const h = (s: string) => sha256(Buffer.from(s));
 const entry = (n: number): LayerIndexEntry => ({
@@ -151,5 +158,47 @@ describe('layer index tree', () => {
     expect(() => entries(file, swapped, at, 1, 40)).toThrow(/not the one its pointer names/);
     const forward = { ...head, levels: [[{ offset: at.offset + 10, length: 5 }, second]] };
     expect(() => entries(file, forward, at, 1, 40)).toThrow(/does not point back/);
+  });
+
+  it('still reads a version 2 index: a tail of entries after the full index it names', () => {
+    // Version 2 as older builds wrote it (codecs/layer-index-codec.ts): first, base, count, entries, checksum.
+    const v2 = (first: number, base: IndexLocation, entries: LayerIndexEntry[]) => {
+      const w = new ByteWriter(64).bytes(Buffer.from('DIGLAYIX')).u16(2).u32(first).u64(base.offset).u64(base.length);
+      w.u32(entries.length);
+      for (const e of entries)
+        w.u32(e.number)
+          .u8(e.type === 'full' ? 1 : 2)
+          .u64(e.recordOffset)
+          .u64(e.recordLength)
+          .u64(e.dataOffset)
+          .u64(e.dataLength)
+          .u64(e.timestamp)
+          .bytes(e.layerRoot)
+          .bytes(e.storeRoot)
+          .bytes(e.recordChecksum);
+      return finishWithChecksum(w);
+    };
+    // Layers 1..20 lie before the index records (entry(n) puts layer n's data at n*1000-300, past the header).
+    expect(ARCHIVE_HEADER_SIZE).toBeLessThan(700);
+    const at = 20 * 1000 + 1000;
+    const base = v2(1, { offset: 0, length: 0 }, range(1, 16).map(entry));
+    const tail = v2(17, { offset: at, length: base.length }, range(17, 20).map(entry));
+    const dir = mkdtempSync(join(tmpdir(), 'dig-v2-'));
+    const file = join(dir, 'a.dig');
+    writeFileSync(file, Buffer.concat([Buffer.alloc(at), base, tail]));
+    const fd = openSync(file, 'r');
+    try {
+      const index = LayerIndex.load(fd, file, { offset: at + base.length, length: tail.length }, 20);
+      expect(index.all().map((e) => e.number)).toEqual(range(1, 20));
+      expect(Buffer.from(index.entry(3).layerRoot)).toEqual(Buffer.from(h('l3')));
+      expect(index.range(15, 18).map((e) => e.number)).toEqual([15, 16, 17, 18]);
+      // The next store root comes from peaks computed over the old entries' layer roots.
+      expect(Buffer.from(frontierRoot([...index.peaks()]))).toEqual(
+        Buffer.from(storeRoot(range(1, 20).map((n) => h(`l${n}`)))),
+      );
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
