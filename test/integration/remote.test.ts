@@ -139,4 +139,34 @@ describe('file:/// remote', () => {
     expect(err?.code).toBe('INTEGRITY');
     expect(snapshot(copyHome)).toEqual(before);
   });
+
+  it('a history of many index records (40 generations, then 20 more): clone, lazy clone and pull follow it', async () => {
+    const project = tempDir('dig-rm-long-');
+    const store = Store.init(project, { home: tempDir('dig-rm-long-home-') });
+    const remote = openRemote(pathToFileURL(tempDir('dig-rm-long-remote-')).href);
+    const more = async (from: number, to: number) => {
+      for (let g = from; g <= to; g++)
+        await commitFiles(store, project, { [`f${g % 5}.txt`]: Buffer.from(`gen ${g}`) });
+      await push(store, remote, settle);
+    };
+    await more(1, 40);
+    const { store: full } = await clone(remote, store.storeId, tempDir('dig-rm-long-b-'), {
+      ...settle,
+      home: tempDir('dig-rm-long-home2-'),
+    });
+    const { store: lazy } = await clone(remote, store.storeId, tempDir('dig-rm-long-c-'), {
+      ...settle,
+      home: tempDir('dig-rm-long-home3-'),
+      lazy: true,
+    });
+    await more(41, 60);
+    await pullInto(full, remote, settle);
+    await pullInto(lazy, remote, { ...settle, lazy: true });
+    const roots = store.history().map((g) => g.root);
+    expect(roots).toHaveLength(60);
+    for (const copy of [full, lazy]) expect(copy.history().map((g) => g.root)).toEqual(roots);
+    expect(contents(full)).toEqual(contents(store));
+    expect(full.get('f3.txt', { root: roots[22] }).toString()).toBe('gen 23');
+    expect((await full.check({ deep: true })).ok).toBe(true);
+  });
 });
