@@ -21,7 +21,7 @@ import { verifyTree } from './lib/verify.mjs';
 import { proofScenario } from './lib/proofs.mjs';
 import { manyLayers } from './lib/many-layers.mjs';
 import { decoderTimes } from './lib/decoders.mjs';
-import { historyCli, historyScale } from './lib/history.mjs';
+import { historyCli, historyCommitsPaired, historyScale } from './lib/history.mjs';
 
 const here = dirname(new URL(import.meta.url).pathname);
 const argv = process.argv.slice(2);
@@ -404,6 +404,14 @@ if (only.includes('r')) {
   // The same CLI calls on a store of 1,000 generations and on this one, alternating.
   const small = total > 1000 ? await historyScale(work, 1000) : null;
   if (small) {
+    const paired = await historyCommitsPaired([small, r]);
+    rows.push({
+      scenario: `r commit, 1,000 vs ${total.toLocaleString('en')} generations (in-process)`,
+      tool: 'digstore',
+      seconds: paired.commitMs[1] / 1000,
+      rssMB: null,
+      note: `${paired.commitMs[0].toFixed(2)} ms at 1,000 generations; paired ratio ${paired.ratio.toFixed(2)} (4 alternating rounds of 200 commits, medians)`,
+    });
     for (const c of historyCli([small, r])) {
       const [a, b] = c.seconds;
       rows.push({

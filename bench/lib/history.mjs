@@ -109,3 +109,27 @@ export function historyCli(stores, rounds = 5) {
   }
   return out;
 }
+
+/**
+ * In-process commit time on two stores, alternating rounds of `n` one-file commits (add not timed): the median
+ * commit of each round, then the median over rounds, per store, and the median of the paired ratios.
+ */
+export async function historyCommitsPaired(stores, rounds = 4, n = 200) {
+  const opened = stores.map((s) => ({ project: s.project, store: Store.open(s.project, { home: s.home }) }));
+  const medians = opened.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, { project, store }] of opened.entries()) {
+      const ms = [];
+      for (let k = 0; k < n; k++) {
+        writeFileSync(join(project, 'counter.txt'), `paired ${r} ${k} ${Date.now()}\n`);
+        await store.add(['counter.txt'], { workers: 0 });
+        const t = performance.now();
+        await store.commit(`paired ${r} ${k}`);
+        ms.push(performance.now() - t);
+      }
+      medians[i].push(median(ms));
+    }
+  }
+  const ratios = medians[1].map((b, r) => b / medians[0][r]);
+  return { commitMs: medians.map(median), ratio: median(ratios), rounds: medians };
+}

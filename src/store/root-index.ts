@@ -4,7 +4,8 @@
 // layer index: the same cost at 100,000 generations as at 1,000.
 import { ROOT_RUNS } from '../core/codecs/sorted-runs-codec.js';
 import type { Archive } from './archive.js';
-import { appendRun, type CatchUp, loadRuns } from './sorted-runs-file.js';
+import { toHex } from '../core/digest.js';
+import { appendRun, type CatchUp, loadRuns, searchOnDisk } from './sorted-runs-file.js';
 
 const SIZE = ROOT_RUNS.recordSize;
 
@@ -40,13 +41,33 @@ function sortRecords(records: Buffer): Buffer {
 export const loadRootIndex = (archive: Archive) =>
   loadRuns(ROOT_RUNS, rootIndexPath(archive.path), archive, layerRoots);
 
-/** The generations whose root starts with `hexPrefix` (lowercase hex, any length up to 64). */
+/**
+ * The generations whose root starts with `hexPrefix` (lowercase hex, any length up to 64): a binary search in
+ * each run on disk (or in the runs loaded and caught up, when the file lags). What the cache names is checked
+ * against the layer index; when it names nothing, the layer index itself is searched (a damaged cache must
+ * never hide a generation: only a root that is not there costs a pass over the history).
+ */
 export function findRoots(archive: Archive, hexPrefix: string): number[] {
-  const runs = loadRootIndex(archive);
   const lo = Buffer.from(hexPrefix.padEnd(64, '0'), 'hex');
   const hi = Buffer.from(hexPrefix.padEnd(64, 'f'), 'hex');
-  const out: number[] = [];
-  for (const run of runs) {
+  const records =
+    searchOnDisk(ROOT_RUNS, rootIndexPath(archive.path), archive, lo, hi) ?? searchLoaded(archive, lo, hi);
+  const named = [...new Set(records.map((r) => r.readUInt32LE(32)))];
+  const found = named.filter((n) => n >= 1 && n <= archive.seq && rootOf(archive, n).startsWith(hexPrefix));
+  if (found.length > 0) return found.sort((a, b) => a - b);
+  const all: number[] = [];
+  archive.index.each((e) => {
+    if (toHex(e.storeRoot).startsWith(hexPrefix)) all.push(e.number);
+  });
+  return all;
+}
+
+const rootOf = (archive: Archive, n: number) => toHex(archive.layerEntry(n).storeRoot);
+
+/** Records in [lo, hi] of the runs as loaded (and caught up from the layer index). */
+function searchLoaded(archive: Archive, lo: Buffer, hi: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (const run of loadRootIndex(archive)) {
     const r = Buffer.from(run.records.buffer, run.records.byteOffset, run.records.byteLength);
     let a = 0;
     let b = run.count;
@@ -56,7 +77,7 @@ export function findRoots(archive: Archive, hexPrefix: string): number[] {
       else b = mid;
     }
     for (let i = a; i < run.count && hi.compare(r, i * SIZE, i * SIZE + 32) >= 0; i++)
-      out.push(r.readUInt32LE(i * SIZE + 32));
+      out.push(r.subarray(i * SIZE, (i + 1) * SIZE));
   }
   return out;
 }

@@ -116,6 +116,47 @@ export function appendRun(
   }
 }
 
+/**
+ * The records whose key lies in [lo, hi], found by binary search in each run with small reads (no run is read
+ * whole, so no checksum is verified: the caller checks what it finds against the archive). Undefined when the
+ * file is not exactly at `archive`'s generation (the caller loads it instead, which catches it up).
+ */
+export function searchOnDisk(kind: RunKind, file: string, archive: Archive, lo: Buffer, hi: Buffer) {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const spans = runSpans(kind, fd);
+    const last = spans.at(-1);
+    if (!last || last.seq !== archive.seq || last.committedLength !== archive.sb.committedLength) return undefined;
+    const size = kind.recordSize;
+    const out: Buffer[] = [];
+    for (const span of spans) {
+      const at = (i: number) => readAt(fd, span.offset + RUN_HEADER + i * size, size);
+      let a = 0;
+      let b = span.count;
+      while (a < b) {
+        const mid = (a + b) >>> 1;
+        if (lo.compare(at(mid), 0, 32) > 0) a = mid + 1;
+        else b = mid;
+      }
+      for (let i = a; i < span.count; i++) {
+        const r = at(i);
+        if (r.length < size || hi.compare(r, 0, 32) < 0) break;
+        out.push(r);
+      }
+    }
+    return out;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The runs' headers, hopping from one to the next; stops at the end or at anything that does not follow on. */
 function runSpans(kind: RunKind, fd: number): RunSpan[] {
   const size = fstatSync(fd).size;

@@ -58,6 +58,14 @@ describe('sorted-run sidecars', () => {
     expect(runs.at(-1)?.seq).toBe(60);
     expect(indexAgrees(archive, idx)).toEqual({ chunks: 60, found: 60 });
 
+    // Root records damaged in place (a lookup reads no run whole, so no checksum sees it): what the cache names
+    // is checked against the layer index, and a root it no longer finds is searched for there.
+    const rootsFile = archive.replace(/\.dig$/, '.roots');
+    const damaged = readFileSync(rootsFile);
+    damaged.fill(0xab, 80, 80 + 36 * 5);
+    writeFileSync(rootsFile, damaged);
+    expect(indexAgrees(archive, idx)).toEqual({ chunks: 60, found: 60 });
+
     // A run torn by a crash: dropped, caught up from the layers, written back whole.
     truncateSync(idx, statSync(idx).size - 20);
     expect(indexAgrees(archive, idx)).toEqual({ chunks: 60, found: 60 });
