@@ -84,7 +84,7 @@ export function historyCli(stores, rounds = 5) {
     'log -n 10': () => [['log', '-n', '10', '--json']],
     status: () => [['status', '--json']],
     'cat --at ROOT of generation 1': (s) => [['cat', '--at', s.root1, 'counter.txt']],
-    'add + commit of one file': (s) => [
+    'add + commit of one file': () => [
       ['add', 'counter.txt'],
       ['commit', '-m', 'cli'],
     ],

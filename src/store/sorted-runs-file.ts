@@ -6,7 +6,6 @@
 // chunks, a repair went back) are dropped, and what is missing is read again from the archive.
 import { closeSync, constants, fstatSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
 import {
-  decodeRun,
   decodeRuns,
   encodeRun,
   RUN_HEADER,
@@ -17,10 +16,8 @@ import {
 } from '../core/codecs/sorted-runs-codec.js';
 import { equalBytes, ZERO_HASH } from '../core/digest.js';
 import type { Archive } from './archive.js';
-import { readAt, writeAll } from './fs-utils.js';
-
-/** Where a run is in the file, how many records it holds, what it covers. */
-type RunSpan = Pick<SortedRun, 'offset' | 'length' | 'count' | 'from' | 'seq' | 'committedLength'>;
+import { readAt } from './fs-utils.js';
+import { appendMerging, type RunSpan } from './sorted-runs-merge.js';
 
 /** The identity of `archive`'s current generation, as a run records it. */
 function headerFor(archive: Archive, from: number): RunHeader {
@@ -97,20 +94,37 @@ export function appendRun(
   after: Archive,
   fresh: { records: Uint8Array; count: number },
 ): boolean {
+  const appended = atGeneration(kind, file, 'r+', before, (fd, spans) => {
+    appendMerging(kind, fd, spans, encodeRun(kind, headerFor(after, before.seq), fresh.records), fresh.count);
+    return true;
+  });
+  return appended ?? false; // when not: the generation is committed already; the next load repairs the cache
+}
+
+/**
+ * `use(fd, spans)` on the file opened with `mode`, when its runs reach exactly `archive`'s generation;
+ * undefined when they do not, or when anything fails (it is a cache: the caller falls back).
+ */
+function atGeneration<T>(
+  kind: RunKind,
+  file: string,
+  mode: 'r' | 'r+',
+  archive: Archive,
+  use: (fd: number, spans: RunSpan[]) => T,
+): T | undefined {
   let fd: number;
   try {
-    fd = openSync(file, 'r+');
+    fd = openSync(file, mode);
   } catch {
-    return false;
+    return undefined;
   }
   try {
     const spans = runSpans(kind, fd);
     const last = spans.at(-1);
-    if (!last || last.seq !== before.seq || last.committedLength !== before.sb.committedLength) return false;
-    appendMerging(kind, fd, spans, encodeRun(kind, headerFor(after, before.seq), fresh.records), fresh.count);
-    return true;
+    if (!last || last.seq !== archive.seq || last.committedLength !== archive.sb.committedLength) return undefined;
+    return use(fd, spans);
   } catch {
-    return false; // the generation is committed already; the next load repairs the cache
+    return undefined;
   } finally {
     closeSync(fd);
   }
@@ -122,16 +136,7 @@ export function appendRun(
  * file is not exactly at `archive`'s generation (the caller loads it instead, which catches it up).
  */
 export function searchOnDisk(kind: RunKind, file: string, archive: Archive, lo: Buffer, hi: Buffer) {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const spans = runSpans(kind, fd);
-    const last = spans.at(-1);
-    if (!last || last.seq !== archive.seq || last.committedLength !== archive.sb.committedLength) return undefined;
+  return atGeneration(kind, file, 'r', archive, (fd, spans) => {
     const size = kind.recordSize;
     const out: Buffer[] = [];
     for (const span of spans) {
@@ -150,11 +155,7 @@ export function searchOnDisk(kind: RunKind, file: string, archive: Archive, lo: 
       }
     }
     return out;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** The runs' headers, hopping from one to the next; stops at the end or at anything that does not follow on. */
@@ -173,56 +174,4 @@ function runSpans(kind: RunKind, fd: number): RunSpan[] {
   }
   if (spans.length === 0 || spans.at(-1)!.offset + spans.at(-1)!.length !== size) return [];
   return spans;
-}
-
-/**
- * Writes `run` (count records) after `spans`, merged with the trailing runs that are at most twice its size
- * (read back and checked first; a damaged one stops the merge and the next load repairs the file).
- */
-function appendMerging(kind: RunKind, fd: number, spans: readonly RunSpan[], run: Buffer, count: number): void {
-  let first = spans.length;
-  let total = count;
-  while (first > 0 && spans[first - 1].count <= 2 * total) total += spans[--first].count;
-  const end = spans.length ? spans.at(-1)!.offset + spans.at(-1)!.length : 0;
-  if (first === spans.length) {
-    writeAll(fd, run, end);
-    return;
-  }
-  const start = spans[first].offset;
-  const tail = Buffer.concat([readAt(fd, start, end - start), run]);
-  let merged = decodeRun(kind, tail, 0);
-  let records: Uint8Array = merged.records;
-  for (let at = merged.length; at < tail.length; ) {
-    const next = decodeRun(kind, tail, at);
-    records = mergeRecords(kind.recordSize, records, next.records);
-    at += next.length;
-    merged = { ...next, records, from: merged.from };
-  }
-  const bytes = encodeRun(kind, merged, records);
-  writeAll(fd, bytes, start);
-  ftruncateSync(fd, start + bytes.length);
-}
-
-/** Two runs' records as one sorted run; on a key in both, the older run's record (`a`) is kept. */
-export function mergeRecords(size: number, a: Uint8Array, b: Uint8Array): Buffer {
-  const A = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  const B = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  const out = Buffer.allocUnsafe(A.length + B.length);
-  let i = 0;
-  let j = 0;
-  let o = 0;
-  while (i < A.length && j < B.length) {
-    const c = A.compare(B, j, j + 32, i, i + 32);
-    if (c <= 0) {
-      o += A.copy(out, o, i, i + size);
-      i += size;
-      if (c === 0) j += size;
-    } else {
-      o += B.copy(out, o, j, j + size);
-      j += size;
-    }
-  }
-  o += A.copy(out, o, i);
-  o += B.copy(out, o, j);
-  return out.subarray(0, o);
 }

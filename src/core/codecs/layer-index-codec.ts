@@ -37,7 +37,6 @@ export const LAYER_INDEX_VERSION = 3;
 export const INDEX_FANOUT = 16;
 const MAX_LEVELS = 7; // F^8 > 2^32 layers
 const ENTRY_SIZE = 141;
-const POINTER_SIZE = 12;
 const V3_HEADER = 22;
 const V2_HEADER = 34;
 
