@@ -6,7 +6,7 @@
 import { closeSync, fsyncSync, ftruncateSync, openSync } from 'node:fs';
 import { EXPORT_HEADER_SIZE, decodeExportHeader, type ExportHeader } from '../core/codecs/export-codec.js';
 import { decodeLayerIndex, type IndexLocation, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
-import { walkAsync, walkIndex } from '../core/layer-index-tree.js';
+import { walkAfter, walkAsync } from '../core/layer-index-tree.js';
 import { toHex } from '../core/digest.js';
 import { IntegrityError, UsageError } from '../core/errors.js';
 import { addRange, overlaps, removeRange } from '../core/range-set.js';
@@ -57,7 +57,7 @@ function archiveSpan(remote: ObjectStore, edge: LazyEdge, start: number, end: nu
   return readSegment(remote, edge.parts, at, at + end - start, counts);
 }
 
-/** The new layers' index entries an export header points at (a tail index may name a base in the segment). */
+/** The new layers' index entries an export header points at, and the index and layer records, as fetched. */
 async function newLayerEntries(remote: ObjectStore, edge: LazyEdge, h: ExportHeader, counts: FetchCounts) {
   const pieces: Array<{ offset: number; data: Buffer }> = [];
   const fetch = async (offset: number, length: number) => {
@@ -68,18 +68,12 @@ async function newLayerEntries(remote: ObjectStore, edge: LazyEdge, h: ExportHea
   const read = async (at: IndexLocation) =>
     decodeLayerIndex(await fetch(at.offset, at.length), `${remote.url} layer index`);
   const at = { offset: h.indexOffset, length: h.indexLength };
-  const index = await read(at);
-  let entries: LayerIndexEntry[] = index.entries;
-  if (index.version === 3) {
-    entries = [];
-    await walkAsync(
-      walkIndex(index, at, h.baseGeneration + 1, index.count, (e) => entries.push(e)),
-      read,
-    );
-  } else if (index.base && index.base.offset >= h.baseLength) {
-    entries = [...(await read(index.base)).entries, ...entries];
-  }
-  const fresh = entries.filter((e) => e.number > h.baseGeneration && e.type !== 'pruned');
+  const entries: LayerIndexEntry[] = [];
+  await walkAsync(
+    walkAfter(await read(at), at, h.baseGeneration, (e) => entries.push(e)),
+    read,
+  );
+  const fresh = entries.filter((e) => e.type !== 'pruned');
   for (const e of fresh) {
     if (e.recordOffset < h.baseLength || e.recordOffset + e.recordLength > h.finalLength)
       throw new IntegrityError(`${remote.url}: layer ${e.number}'s record lies outside its segment`);

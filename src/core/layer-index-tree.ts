@@ -98,6 +98,29 @@ function* walkRun(
   }
 }
 
+/**
+ * Visits the entries of layers after `from` (oldest first) of a head record of either version: a version 3
+ * tree (walkIndex), or a version 2 tail with the full version 2 index it names, read only when it holds some
+ * of them (it must lie before the tail and list exactly the layers before it).
+ */
+export function* walkAfter(
+  head: LayerIndexRecord,
+  at: IndexLocation,
+  from: number,
+  visit: (e: LayerIndexEntry) => void,
+): IndexWalk {
+  if (head.version === 3) return yield* walkIndex(head, at, from + 1, head.count, visit);
+  if (head.base && head.first > from + 1) {
+    if (head.base.offset + head.base.length > at.offset)
+      throw new CorruptDataError('layer index: base index out of range');
+    const base = yield head.base;
+    if (base.version !== 2 || base.base || base.entries.length !== head.first - 1)
+      throw new CorruptDataError('layer index: base index does not match');
+    for (const e of base.entries) if (e.number > from) visit(e);
+  }
+  for (const e of head.entries) if (e.number > from) visit(e);
+}
+
 /** Runs a walk with a synchronous reader. */
 export function walkSync(walk: IndexWalk, read: (at: IndexLocation) => LayerIndexRecord): void {
   let step = walk.next();

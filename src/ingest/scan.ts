@@ -109,9 +109,9 @@ function addUnstatted(out: ScanResult, dir: string, rel: string): void {
     return;
   }
   const table = tableOf(out);
-  const f = new ScannedFile(table, table.row(), dir, rel, false, false);
-  f.size = SIZE_UNKNOWN;
-  out.files.push(f);
+  const row = table.row();
+  table.setRow(row, SIZE_UNKNOWN, 0, 0, 0);
+  out.files.push(new ScannedFile(table, row, dir, rel, false, false));
 }
 
 /**

@@ -25,8 +25,12 @@ export class StatTable {
     return this.data[row * 4 + field];
   }
 
-  set(row: number, field: number, v: number): void {
-    this.data[row * 4 + field] = v;
+  setRow(row: number, size: number, mtimeMs: number, ctimeMs: number, ino: number): void {
+    const at = row * 4;
+    this.data[at] = size;
+    this.data[at + 1] = mtimeMs;
+    this.data[at + 2] = ctimeMs;
+    this.data[at + 3] = ino;
   }
 }
 
@@ -57,41 +61,22 @@ export class ScannedFile {
     return this.table.get(this.row, 0);
   }
 
-  set size(v: number) {
-    this.table.set(this.row, 0, v);
-  }
-
   get mtimeMs(): number {
     return this.table.get(this.row, 1);
-  }
-
-  set mtimeMs(v: number) {
-    this.table.set(this.row, 1, v);
   }
 
   get ctimeMs(): number {
     return this.table.get(this.row, 2);
   }
 
-  set ctimeMs(v: number) {
-    this.table.set(this.row, 2, v);
-  }
-
   get ino(): number {
     return this.table.get(this.row, 3);
   }
 
-  set ino(v: number) {
-    this.table.set(this.row, 3, v);
-  }
-
   /** Takes the stat numbers of `st` (an lstat made after the scan). */
   setStat(st: Pick<Stats, 'size' | 'mode' | 'mtimeMs' | 'ctimeMs' | 'ino'>): void {
-    this.size = st.size;
+    this.table.setRow(this.row, st.size, st.mtimeMs, st.ctimeMs, st.ino);
     this.exec = (st.mode & 0o100) !== 0;
-    this.mtimeMs = st.mtimeMs;
-    this.ctimeMs = st.ctimeMs;
-    this.ino = st.ino;
   }
 }
 

@@ -5,7 +5,7 @@ import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync } from 'node:f
 import type { Layer } from '../core/codecs/layer-codec.js';
 import { LayerView, layerFromView } from '../core/codecs/layer-view.js';
 import { encodeLayerIndex, type LayerIndexEntry } from '../core/codecs/layer-index-codec.js';
-import { buildIndex, nextIndexState } from '../core/layer-index-tree.js';
+import { nextIndexState } from '../core/layer-index-tree.js';
 import {
   ARCHIVE_HEADER_SIZE,
   SLOT_SIZE,
@@ -20,7 +20,7 @@ import { decompressChunk } from '../core/compression.js';
 import type { ChunkRef } from '../core/types.js';
 import { overlaps, type RangeSet } from '../core/range-set.js';
 import { readAt, readInto, writeAll } from './fs-utils.js';
-import { LayerIndex } from './layer-index.js';
+import { LayerIndex, writeIndexTree } from './layer-index.js';
 import { readLazyState } from './lazy-file.js';
 
 /** A chunk of a lazy clone that is not here yet: the readers that can fetch it do so first (api/lazy.ts). */
@@ -315,17 +315,10 @@ export class Archive {
       if (at < cur.sb.committedLength) throw new CorruptDataError(`${path}: staged data starts inside committed data`);
       const full: LayerIndexEntry = { ...entry, recordOffset: at, recordLength: record.length };
       const indexOffset = at + record.length;
-      const { parts, head } = nextIndex(cur.index, full, indexOffset);
       writeAll(cur.fd, record, at);
-      writeAll(cur.fd, Buffer.concat(parts), indexOffset);
+      const index = writeNextIndex(cur.fd, cur.index, full, indexOffset);
       fsyncSync(cur.fd);
-      const sb: Superblock = {
-        ...cur.sb,
-        seq: cur.sb.seq + 1,
-        committedLength: head.offset + head.length,
-        indexOffset: head.offset,
-        indexLength: head.length,
-      };
+      const sb: Superblock = { ...cur.sb, seq: cur.sb.seq + 1, ...index };
       beforeVisible();
       writeAll(cur.fd, encodeSuperblock(sb), (1 - cur.slot) * SLOT_SIZE);
       fsyncSync(cur.fd);
@@ -339,11 +332,12 @@ export class Archive {
 }
 
 /**
- * The index records that add `entry` to `index`, to be written at `at`: one record on a version 3 index; on a
- * version 2 one (older stores), the whole tree once.
+ * Writes at `at` the index records that add `entry` to `index`: one record on a version 3 index; on a version 2
+ * one (older stores), the whole tree once. Returns the superblock fields that name the new head.
  */
-function nextIndex(index: LayerIndex, entry: LayerIndexEntry, at: number) {
-  if (index.head?.version === 2) return buildIndex([...index.all(), entry], at);
+function writeNextIndex(fd: number, index: LayerIndex, entry: LayerIndexEntry, at: number) {
+  if (index.head?.version === 2) return writeIndexTree(fd, [...index.all(), entry], at);
   const bytes = encodeLayerIndex(nextIndexState(index.head, index.at, entry));
-  return { parts: [bytes], head: { offset: at, length: bytes.length } };
+  writeAll(fd, bytes, at);
+  return { committedLength: at + bytes.length, indexOffset: at, indexLength: bytes.length };
 }

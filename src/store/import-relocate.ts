@@ -13,7 +13,7 @@ import {
   type IndexLocation,
   type LayerIndexEntry,
 } from '../core/codecs/layer-index-codec.js';
-import { walkIndex, walkSync } from '../core/layer-index-tree.js';
+import { walkAfter, walkSync } from '../core/layer-index-tree.js';
 import { decodeLayer } from '../core/codecs/layer-view.js';
 import type { Superblock } from '../core/codecs/superblock-codec.js';
 import { equalBytes, toHex } from '../core/digest.js';
@@ -34,18 +34,12 @@ const fromExport = (src: number, h: ExportHeader, offset: number, length: number
 /** Index entries of the exported generations (base+1 … final), from the export's own index records. */
 function exportedEntries(src: number, h: ExportHeader): LayerIndexEntry[] {
   const read = (at: IndexLocation) => decodeLayerIndex(fromExport(src, h, at.offset, at.length), 'export layer index');
+  const at = { offset: h.indexOffset, length: h.indexLength };
   const out: LayerIndexEntry[] = [];
-  const head = read({ offset: h.indexOffset, length: h.indexLength });
-  if (head.version === 2) {
-    const base = head.base && head.first > h.baseGeneration + 1 ? read(head.base).entries : [];
-    out.push(...[...base, ...head.entries].filter((e) => e.number > h.baseGeneration));
-  } else {
-    const at = { offset: h.indexOffset, length: h.indexLength };
-    walkSync(
-      walkIndex(head, at, h.baseGeneration + 1, head.count, (e) => out.push(e)),
-      read,
-    );
-  }
+  walkSync(
+    walkAfter(read(at), at, h.baseGeneration, (e) => out.push(e)),
+    read,
+  );
   if (out.length !== h.finalGeneration - h.baseGeneration || out.some((e) => e.type === 'pruned'))
     throw new CorruptDataError('export: its layer index does not list the exported generations');
   return out;

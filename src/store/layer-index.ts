@@ -9,7 +9,7 @@ import {
   type LayerIndexRecord,
 } from '../core/codecs/layer-index-codec.js';
 import { CorruptDataError, NotFoundError } from '../core/errors.js';
-import { buildIndex, walkIndex, walkSync } from '../core/layer-index-tree.js';
+import { buildIndex, walkAfter, walkIndex, walkSync } from '../core/layer-index-tree.js';
 import { frontierOf } from '../core/merkle-frontier.js';
 import { readAt, writeAll } from './fs-utils.js';
 
@@ -134,18 +134,16 @@ export class LayerIndex {
     return r;
   }
 
-  /** A version 2 tail's full base index, joined to the tail. */
+  /** Every entry of a version 2 index: the tail, and the full index it names. */
   private readV2(head: LayerIndexRecord): LayerIndexEntry[] {
-    const b = head.base;
-    if (!b) return head.entries;
-    // A tail: the layers before it are in the full index it names, which must lie before it.
-    if (b.offset < ARCHIVE_HEADER_SIZE || b.offset + b.length > this.at.offset)
-      throw new CorruptDataError(`${this.what}: base index out of range`);
-    const base = decodeLayerIndex(readAt(this.fd, b.offset, b.length), `${this.what} (base)`);
-    if (base.version !== 2 || base.base || base.entries.length !== head.first - 1)
-      throw new CorruptDataError(`${this.what}: base index does not match`);
-    const all = [...base.entries, ...head.entries];
-    for (const e of all) this.checkLocation(e);
+    const all: LayerIndexEntry[] = [];
+    walkSync(
+      walkAfter(head, this.at, 0, (e) => {
+        this.checkLocation(e);
+        all.push(e);
+      }),
+      (p) => this.read(p),
+    );
     return all;
   }
 

@@ -5,7 +5,7 @@
 import { ROOT_RUNS } from '../core/codecs/sorted-runs-codec.js';
 import type { Archive } from './archive.js';
 import { toHex } from '../core/digest.js';
-import { appendRun, type CatchUp, loadRuns, searchOnDisk } from './sorted-runs-file.js';
+import { appendRun, type CatchUp, keyRange, loadRuns, searchOnDisk } from './sorted-runs-file.js';
 
 const SIZE = ROOT_RUNS.recordSize;
 
@@ -66,20 +66,10 @@ const rootOf = (archive: Archive, n: number) => toHex(archive.layerEntry(n).stor
 
 /** Records in [lo, hi] of the runs as loaded (and caught up from the layer index). */
 function searchLoaded(archive: Archive, lo: Buffer, hi: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  for (const run of loadRootIndex(archive)) {
+  return loadRootIndex(archive).flatMap((run) => {
     const r = Buffer.from(run.records.buffer, run.records.byteOffset, run.records.byteLength);
-    let a = 0;
-    let b = run.count;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (lo.compare(r, mid * SIZE, mid * SIZE + 32) > 0) a = mid + 1;
-      else b = mid;
-    }
-    for (let i = a; i < run.count && hi.compare(r, i * SIZE, i * SIZE + 32) >= 0; i++)
-      out.push(r.subarray(i * SIZE, (i + 1) * SIZE));
-  }
-  return out;
+    return keyRange(run.count, lo, hi, (i) => r.subarray(i * SIZE, (i + 1) * SIZE));
+  });
 }
 
 /** After a commit: the new generation's root appended (a sidecar that lags is caught up by the next find). */

@@ -138,24 +138,32 @@ function atGeneration<T>(
 export function searchOnDisk(kind: RunKind, file: string, archive: Archive, lo: Buffer, hi: Buffer) {
   return atGeneration(kind, file, 'r', archive, (fd, spans) => {
     const size = kind.recordSize;
-    const out: Buffer[] = [];
-    for (const span of spans) {
-      const at = (i: number) => readAt(fd, span.offset + RUN_HEADER + i * size, size);
-      let a = 0;
-      let b = span.count;
-      while (a < b) {
-        const mid = (a + b) >>> 1;
-        if (lo.compare(at(mid), 0, 32) > 0) a = mid + 1;
-        else b = mid;
-      }
-      for (let i = a; i < span.count; i++) {
-        const r = at(i);
-        if (r.length < size || hi.compare(r, 0, 32) < 0) break;
-        out.push(r);
-      }
-    }
-    return out;
+    return spans.flatMap((span) =>
+      keyRange(span.count, lo, hi, (i) => {
+        const r = readAt(fd, span.offset + RUN_HEADER + i * size, size);
+        if (r.length < size) throw new Error('the file shrank'); // then the caller loads it instead
+        return r;
+      }),
+    );
   });
+}
+
+/** The records of one sorted run whose key (their first 32 bytes) lies in [lo, hi]: a lower bound, then a scan. */
+export function keyRange(count: number, lo: Buffer, hi: Buffer, recordAt: (i: number) => Buffer): Buffer[] {
+  let a = 0;
+  let b = count;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (lo.compare(recordAt(mid), 0, 32) > 0) a = mid + 1;
+    else b = mid;
+  }
+  const out: Buffer[] = [];
+  for (let i = a; i < count; i++) {
+    const r = recordAt(i);
+    if (hi.compare(r, 0, 32) < 0) break;
+    out.push(r);
+  }
+  return out;
 }
 
 /** The runs' headers, hopping from one to the next; stops at the end or at anything that does not follow on. */
